@@ -1,0 +1,75 @@
+"""Exit statuses and the exceptions that map onto them.
+
+Every failure a user can cause or meet is one of these exceptions; the single
+error boundary in ``cli`` turns them into one ``error:`` line (plus an optional
+``hint:``) and the exit status of DESIGN.md. Nothing here imports the layers above.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class ExitStatus(enum.IntEnum):
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    NOT_FOUND = 3
+    UNAVAILABLE = 4
+    PARTIAL = 5
+    INTERRUPTED = 130
+
+
+class ScholarError(Exception):
+    """Base class: a message for the user, an optional hint and an exit status."""
+
+    exit_status = ExitStatus.ERROR
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(ScholarError):
+    exit_status = ExitStatus.USAGE
+
+
+class NotFoundError(ScholarError):
+    exit_status = ExitStatus.NOT_FOUND
+
+
+class SourceError(ScholarError):
+    """A source was unreachable, kept refusing after retries, or answered garbage.
+
+    Carries what is needed to explain the failure (source, url without secrets,
+    attempt count, last HTTP status) as arxiv.py and pyalex do.
+    """
+
+    exit_status = ExitStatus.UNAVAILABLE
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str = "",
+        url: str = "",
+        status: int | None = None,
+        attempts: int = 0,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, hint)
+        self.source = source
+        self.url = url
+        self.status = status
+        self.attempts = attempts
+
+
+class CacheError(ScholarError):
+    """The cache file is unreadable, foreign or corrupt; nothing was written to it."""
+
+    exit_status = ExitStatus.ERROR
+
+
+class PartialError(ScholarError):
+    exit_status = ExitStatus.PARTIAL

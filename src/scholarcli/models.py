@@ -1,0 +1,147 @@
+"""Source-neutral records shared by every layer.
+
+Sources turn API payloads into these dataclasses (keeping the raw payload so the
+cache can be re-parsed offline); ``sync`` merges them into a ``Profile``; ``render``
+prints one. No I/O and no third-party imports here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Field order of a paper in csv/json/jsonl output (DESIGN.md contract).
+PAPER_FIELDS: tuple[str, ...] = (
+    "paper_id",
+    "arxiv_id",
+    "doi",
+    "title",
+    "authors",
+    "author_position",
+    "date",
+    "year",
+    "venue",
+    "category",
+    "citations",
+    "influential_citations",
+    "cites_per_year",
+    "code_url",
+    "abstract",
+    "url",
+)
+
+
+@dataclass(frozen=True)
+class AuthorRef:
+    """An author as listed on a paper: S2 id (may be missing) and display name."""
+
+    author_id: str | None
+    name: str
+
+
+@dataclass
+class Author:
+    """A Semantic Scholar author profile (one id; a person may have several)."""
+
+    author_id: str
+    name: str
+    affiliations: list[str] = field(default_factory=list)
+    paper_count: int | None = None
+    citation_count: int | None = None
+    h_index: int | None = None
+    url: str | None = None
+    homepage: str | None = None
+    recent_titles: list[str] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+@dataclass
+class Paper:
+    """A Semantic Scholar paper."""
+
+    paper_id: str
+    title: str
+    year: int | None = None
+    publication_date: str | None = None
+    venue: str = ""
+    arxiv_id: str | None = None
+    doi: str | None = None
+    citations: int = 0
+    influential_citations: int = 0
+    authors: list[AuthorRef] = field(default_factory=list)
+    abstract: str | None = None
+    url: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+@dataclass
+class ArxivEntry:
+    """One arXiv Atom entry. ``arxiv_id`` is canonical and unversioned."""
+
+    arxiv_id: str
+    version: int | None = None
+    title: str = ""
+    abstract: str = ""
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None  # ISO date of v1
+    updated: str | None = None  # ISO date of the returned version
+    primary_category: str | None = None
+    categories: list[str] = field(default_factory=list)
+    comment: str | None = None
+    journal_ref: str | None = None
+    doi: str | None = None
+    raw: str = field(default="", repr=False)
+
+
+@dataclass
+class ProfilePaper:
+    """A paper as shown in a profile: S2 citations merged with arXiv metadata."""
+
+    paper_id: str
+    title: str
+    authors: list[str]
+    author_position: int | None
+    date: str | None
+    year: int | None
+    venue: str
+    category: str | None
+    citations: int
+    influential_citations: int
+    cites_per_year: float
+    code_url: str | None
+    abstract: str | None
+    url: str | None
+    arxiv_id: str | None = None
+    doi: str | None = None
+
+    def as_record(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in PAPER_FIELDS}
+
+
+@dataclass
+class Profile:
+    """An author's merged profile: header facts, metrics and papers."""
+
+    name: str
+    ids: list[str]
+    affiliations: list[str]
+    as_of: str
+    primary_category: str | None
+    primary_category_name: str | None
+    metrics: dict[str, Any]
+    papers: list[ProfilePaper]
+    fetched_at: str | None = None
+    candidates: int = 0
+
+    def author_record(self) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "name": self.name,
+            "ids": list(self.ids),
+            "affiliations": list(self.affiliations),
+            "primary_category": self.primary_category,
+            "primary_category_name": self.primary_category_name,
+        }
+        record.update(self.metrics)
+        record["as_of"] = self.as_of
+        record["fetched_at"] = self.fetched_at
+        return record
