@@ -1,0 +1,1 @@
+"""The local SQLite cache. Only this package imports ``sqlite3``."""

@@ -1,0 +1,106 @@
+"""Numbered schema migrations, applied in order when the cache is opened.
+
+``PRAGMA user_version`` records how many have run. Each migration runs in its own
+transaction, so a crash leaves the schema at a numbered version, never between.
+Never edit a migration that has shipped: add the next number.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+APPLICATION_ID = 0x5C401A12  # marks the file as a scholar cache (PRAGMA application_id)
+
+MIGRATIONS: list[str] = [
+    # 1: authors, their paper lists, papers, arXiv metadata, cached searches.
+    """
+    CREATE TABLE authors (
+        author_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        affiliations TEXT NOT NULL DEFAULT '[]',
+        paper_count INTEGER,
+        citation_count INTEGER,
+        h_index INTEGER,
+        recent_titles TEXT NOT NULL DEFAULT '[]',
+        raw TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
+    CREATE TABLE papers (
+        paper_id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        year INTEGER,
+        publication_date TEXT,
+        venue TEXT NOT NULL DEFAULT '',
+        arxiv_id TEXT,
+        doi TEXT,
+        citations INTEGER NOT NULL,
+        influential_citations INTEGER NOT NULL,
+        authors TEXT NOT NULL,
+        abstract TEXT,
+        url TEXT,
+        raw TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
+    CREATE INDEX papers_arxiv_id ON papers(arxiv_id);
+    -- An author's paper list exactly as S2 gave it, in S2's order.
+    CREATE TABLE author_papers (
+        author_id TEXT NOT NULL,
+        paper_id TEXT NOT NULL REFERENCES papers(paper_id),
+        rank INTEGER NOT NULL,
+        PRIMARY KEY (author_id, paper_id)
+    );
+    -- A row here means the author's whole list was fetched and committed at fetched_at.
+    CREATE TABLE author_fetches (
+        author_id TEXT PRIMARY KEY,
+        fetched_at TEXT NOT NULL,
+        paper_total INTEGER NOT NULL,
+        truncated INTEGER NOT NULL DEFAULT 0
+    );
+    -- found = 0 records that arXiv answered without this id, so it is not asked again.
+    CREATE TABLE arxiv_entries (
+        arxiv_id TEXT PRIMARY KEY,
+        found INTEGER NOT NULL,
+        version INTEGER,
+        title TEXT,
+        abstract TEXT,
+        authors TEXT,
+        published TEXT,
+        updated TEXT,
+        primary_category TEXT,
+        categories TEXT,
+        comment TEXT,
+        journal_ref TEXT,
+        doi TEXT,
+        raw TEXT,
+        fetched_at TEXT NOT NULL
+    );
+    CREATE TABLE searches (
+        query TEXT PRIMARY KEY,
+        author_ids TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
+    """,
+]
+
+
+def apply(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to date; return the resulting version."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        statements = [s.strip() for s in script.split(";") if s.strip()]
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-check under the write lock: another process may have migrated meanwhile.
+            current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if current >= number:
+                conn.execute("ROLLBACK")
+                continue
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])

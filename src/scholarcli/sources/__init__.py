@@ -1,0 +1,1 @@
+"""Clients for the public sources. Only this package imports ``requests``."""

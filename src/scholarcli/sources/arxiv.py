@@ -1,0 +1,174 @@
+"""arXiv export API client: metadata for known arXiv ids, in batches.
+
+Quirks it handles (evidence in notes/arxiv-api.md): ``max_results`` defaults to 10
+and silently truncates an ``id_list`` (§1.5, arxiv.py #19), so it is always set to
+the batch size; batches stay at 100 ids (longer GETs hit 414); entries come back
+in no particular order, so they are matched by id; a malformed id fails the whole
+batch, so ids are validated first; errors are Atom feeds whose entry id contains
+``/api/errors`` (§2.3); a feed with fewer entries than ``totalResults`` is an
+"unexpectedly empty page" (§1.6) and is retried. XML is parsed with defusedxml,
+so entity-expansion and external-entity bodies are refused, never expanded.
+
+It must not cache or merge: that is ``sync``'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element, tostring  # noqa: S405 - parsing uses defusedxml
+
+import requests
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, fromstring
+
+from scholarcli.errors import SourceError
+from scholarcli.models import ArxivEntry
+from scholarcli.sources.http import HttpClient, RetryableResponse
+
+BATCH = 100
+NS = {
+    "atom": "http://www.w3.org/2005/Atom",
+    "arxiv": "http://arxiv.org/schemas/atom",
+    "opensearch": "http://a9.com/-/spec/opensearch/1.1/",
+}
+_NEW_ID = re.compile(r"^(\d{4}\.\d{4,5})(?:v(\d+))?$")
+_OLD_ID = re.compile(r"^([a-z\-]+(?:\.[A-Za-z\-]+)?)/(\d{7})(?:v(\d+))?$", re.IGNORECASE)
+_PREFIXES = re.compile(
+    r"^(?:https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/|arxiv:)", re.IGNORECASE
+)
+
+
+def normalise_id(raw: str) -> tuple[str, int | None] | None:
+    """Canonical ``(id, version)`` of an arXiv identifier, or None if malformed.
+
+    Accepts ``2308.06744``, ``2308.06744v2``, ``arXiv:…``, abs/pdf URLs and old-style
+    ids (``hep-th/9901001``, ``math.CA/0611800v2``); the subject class of an old id is
+    dropped and its archive lower-cased, as arXiv's own normaliser does.
+    """
+    text = _PREFIXES.sub("", raw.strip())
+    text = re.sub(r"\.pdf$", "", text)
+    match = _NEW_ID.match(text)
+    if match:
+        version = int(match.group(2)) if match.group(2) else None
+        return match.group(1), version
+    match = _OLD_ID.match(text)
+    if match:
+        archive = match.group(1).split(".")[0].lower()
+        version = int(match.group(3)) if match.group(3) else None
+        return f"{archive}/{match.group(2)}", version
+    return None
+
+
+def _text(node: Element | None) -> str:
+    return " ".join((node.text or "").split()) if node is not None else ""
+
+
+def _date(value: str) -> str | None:
+    value = value.strip()
+    return value[:10] if re.match(r"^\d{4}-\d{2}-\d{2}", value) else None
+
+
+@dataclass
+class Feed:
+    total: int
+    entries: list[ArxivEntry] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def parse_entry(node: Element, raw: str = "") -> ArxivEntry | None:
+    id_url = _text(node.find("atom:id", NS))
+    ident = normalise_id(id_url.replace("http://arxiv.org/abs/", "").replace(
+        "https://arxiv.org/abs/", ""))
+    if ident is None:
+        return None
+    primary = node.find("arxiv:primary_category", NS)
+    doi = node.find("arxiv:doi", NS)
+    comment = node.find("arxiv:comment", NS)
+    journal = node.find("arxiv:journal_ref", NS)
+    return ArxivEntry(
+        arxiv_id=ident[0],
+        version=ident[1],
+        title=_text(node.find("atom:title", NS)),
+        abstract=_text(node.find("atom:summary", NS)),
+        authors=[_text(a.find("atom:name", NS)) for a in node.findall("atom:author", NS)],
+        published=_date(_text(node.find("atom:published", NS))),
+        updated=_date(_text(node.find("atom:updated", NS))),
+        primary_category=primary.get("term") if primary is not None else None,
+        categories=[c.get("term", "") for c in node.findall("atom:category", NS) if c.get("term")],
+        comment=_text(comment) or None,
+        journal_ref=_text(journal) or None,
+        doi=_text(doi) or None,
+        raw=raw,
+    )
+
+
+class UnsafeFeedError(ValueError):
+    """The body tried entity expansion or external entities."""
+
+
+def parse_feed(body: bytes) -> Feed:
+    """Parse an Atom feed; raise ``RetryableResponse`` for unreadable bodies."""
+    try:
+        root = fromstring(body)
+    except DefusedXmlException as exc:
+        # A hostile body will not become valid by asking again: refuse it outright.
+        raise UnsafeFeedError(f"refused unsafe XML ({type(exc).__name__})") from exc
+    except ParseError as exc:
+        raise RetryableResponse("malformed XML") from exc
+    if root.tag != f"{{{NS['atom']}}}feed":
+        raise RetryableResponse("not an Atom feed")
+    total_text = _text(root.find("opensearch:totalResults", NS))
+    feed = Feed(total=int(total_text) if total_text.isdigit() else 0)
+    for node in root.findall("atom:entry", NS):
+        if "/api/errors" in _text(node.find("atom:id", NS)):
+            feed.errors.append(_text(node.find("atom:summary", NS)) or "error")
+            continue
+        entry = parse_entry(node, tostring(node, encoding="unicode"))
+        if entry is not None:
+            feed.entries.append(entry)
+    return feed
+
+
+class Arxiv:
+    def __init__(self, http: HttpClient, url: str) -> None:
+        self.http = http
+        self.url = url
+
+    def fetch_batches(
+        self, ids: Iterable[str]
+    ) -> Iterator[tuple[list[str], dict[str, ArxivEntry]]]:
+        """Yield ``(requested ids, entries found by id)`` per batch of at most 100.
+
+        Ids must already be canonical (``normalise_id``); ones arXiv does not know
+        are simply absent from the dict, as the API drops them silently.
+        """
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), BATCH):
+            batch = unique[start : start + BATCH]
+            feed = self._query(batch)
+            found = {e.arxiv_id: e for e in feed.entries if e.arxiv_id in set(batch)}
+            yield batch, found
+
+    def _query(self, batch: Sequence[str]) -> Feed:
+        parse: Callable[[requests.Response], Feed] = _checked_feed
+        return self.http.request(
+            "GET",
+            self.url,
+            parse,
+            params={"id_list": ",".join(batch), "start": 0, "max_results": len(batch)},
+        )
+
+
+def _checked_feed(response: requests.Response) -> Feed:
+    try:
+        feed = parse_feed(response.content)
+    except UnsafeFeedError as exc:
+        raise SourceError(f"arXiv: {exc}", source="arXiv") from exc
+    if feed.errors:
+        raise SourceError("arXiv: " + "; ".join(feed.errors), source="arXiv")
+    if not feed.entries and feed.total > 0:
+        # arXiv sometimes answers an empty page although results exist (§1.6).
+        raise RetryableResponse(f"empty page, {feed.total} results expected")
+    return feed

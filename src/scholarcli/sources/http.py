@@ -1,0 +1,295 @@
+"""The one place for HTTP policy: sessions, timeouts, retries, rate limits.
+
+Every request any source makes goes through ``HttpClient.request``. It applies a
+per-source rate limit shared between processes (a slot file under
+``SCHOLAR_HOME/locks``), a timeout on every call, a descriptive User-Agent, and
+retries with exponential backoff and jitter on 429, 5xx, connection errors,
+timeouts and garbled bodies, honouring ``Retry-After`` when a server sends one
+(Semantic Scholar never does: notes/semantic-scholar-api.md §1). The total time
+spent retrying is bounded. Clock and sleep are injected so tests never patch
+``time``.
+
+It must not know any API's paths or payloads, and must never log, store or put
+into an exception the ``x-api-key`` header.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+import requests
+from filelock import FileLock
+
+from scholarcli import __version__
+from scholarcli.errors import SourceError
+
+log = logging.getLogger("scholarcli.http")
+
+T = TypeVar("T")
+
+USER_AGENT = (
+    f"scholarcli/{__version__} (bibliometrics command-line tool; "
+    "https://pypi.org/project/scholarcli/) python-requests/" + requests.__version__
+)
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_BACKOFF = 60.0
+# A slot reservation further ahead than this is treated as a corrupt state file.
+MAX_RESERVATION_AHEAD = 3600.0
+
+
+class RetryableResponse(Exception):  # noqa: N818 - a signal, not an error for users
+    """Raised by a response parser when the body is garbled or incomplete.
+
+    ``HttpClient`` treats it like a 5xx: the request is retried.
+    """
+
+
+class RateLimiter:
+    """Keeps request *starts* at least ``interval`` seconds apart, across processes.
+
+    Each start reserves the next free slot in a small state file guarded by a file
+    lock, then sleeps only the remainder (as arxiv.py's client does), outside the
+    lock. ``exclusive`` additionally holds an inter-process lock for the whole
+    request, for sources that allow one connection at a time (arXiv's terms).
+    """
+
+    def __init__(
+        self,
+        interval: float,
+        state_dir: Path | None,
+        name: str,
+        *,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+        exclusive: bool = False,
+    ) -> None:
+        self.interval = interval
+        self.clock = clock
+        self.sleep = sleep
+        self._state = state_dir / f"{name}.next" if state_dir else None
+        self._lock = FileLock(str(state_dir / f"{name}.lock")) if state_dir else None
+        self._inflight = (
+            FileLock(str(state_dir / f"{name}.inflight.lock"))
+            if state_dir and exclusive
+            else None
+        )
+        self._next_local = 0.0
+
+    def reserve(self) -> float:
+        """Reserve the next start slot and return how long to wait for it."""
+        now = self.clock()
+        if self._state is None or self._lock is None:
+            slot = max(now, self._next_local)
+            self._next_local = slot + self.interval
+            return slot - now
+        with self._lock:
+            try:
+                stored = float(self._state.read_text(encoding="ascii") or 0.0)
+            except (OSError, ValueError):
+                stored = 0.0
+            if stored > now + MAX_RESERVATION_AHEAD:
+                stored = 0.0
+            slot = max(now, stored)
+            self._state.write_text(repr(slot + self.interval), encoding="ascii")
+        return slot - now
+
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[None]:
+        """Wait for a start slot; hold the in-flight lock (if any) while the caller runs."""
+        if self.interval <= 0 and self._inflight is None:
+            yield
+            return
+        if self._inflight is not None:
+            with self._inflight:
+                self._wait()
+                yield
+        else:
+            self._wait()
+            yield
+
+    def _wait(self) -> None:
+        if self.interval <= 0:
+            return
+        delay = self.reserve()
+        if delay > 0:
+            self.sleep(delay)
+
+
+@dataclass
+class RetryPolicy:
+    max_attempts: int = 6
+    backoff_base: float = 2.0
+    max_retry_time: float = 120.0
+    max_backoff: float = MAX_BACKOFF
+
+    def backoff(self, attempt: int, rng: Callable[[], float]) -> float:
+        """Exponential backoff with "equal jitter": half fixed, half random."""
+        ceiling = min(self.max_backoff, self.backoff_base * (2 ** (attempt - 1)))
+        return ceiling / 2 + rng() * ceiling / 2
+
+
+@dataclass
+class RequestStats:
+    requests: int = 0
+    retries: int = 0
+    by_status: dict[int, int] = field(default_factory=dict)
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    value = headers.get("Retry-After")
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def error_message(response: requests.Response) -> str:
+    """The API's own words: S2 sends {"error": ...} (4xx) or {"message": ...} (gateway)."""
+    try:
+        body = response.json()
+    except ValueError:
+        text = response.text.strip().splitlines()
+        return text[0][:200] if text else response.reason or ""
+    if isinstance(body, dict):
+        for key in ("error", "message"):
+            if isinstance(body.get(key), str):
+                return str(body[key])[:300]
+    return response.reason or ""
+
+
+class HttpClient:
+    """A requests.Session for one source with the project's HTTP policy applied."""
+
+    def __init__(
+        self,
+        source: str,
+        *,
+        timeout: float,
+        limiter: RateLimiter,
+        policy: RetryPolicy,
+        headers: Mapping[str, str] | None = None,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.source = source
+        self.timeout = timeout
+        self.limiter = limiter
+        self.policy = policy
+        self.sleep = sleep
+        self.clock = clock
+        self.rng = rng
+        self.stats = RequestStats()
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.session.headers.update(headers or {})
+
+    def close(self) -> None:
+        self.session.close()
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        parse: Callable[[requests.Response], T],
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        data: Mapping[str, str] | None = None,
+        accept: Callable[[requests.Response], bool] | None = None,
+    ) -> T:
+        """Send one logical request, retrying per the policy; return ``parse(response)``.
+
+        ``accept`` lets a caller treat a non-2xx status as an answer (S2's 404);
+        any other non-2xx, non-retryable status is final and raises ``SourceError``.
+        """
+        shown_url = url + ("?" + urlencode(params, doseq=True) if params else "")
+        started = self.clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            problem: str
+            status: int | None = None
+            wait: float | None = None
+            try:
+                with self.limiter.slot():
+                    self.stats.requests += 1
+                    t0 = self.clock()
+                    response = self.session.request(
+                        method,
+                        url,
+                        params=params,
+                        json=json_body,
+                        data=data,
+                        timeout=self.timeout,
+                    )
+                    # Read the body inside the slot so a slow body counts as in flight.
+                    _ = response.content
+                status = response.status_code
+                self.stats.by_status[status] = self.stats.by_status.get(status, 0) + 1
+                log.debug(
+                    "%s %s %s -> %s in %.2fs (attempt %d)",
+                    self.source, method, shown_url, status, self.clock() - t0, attempt,
+                )
+                if response.ok or (accept is not None and accept(response)):
+                    try:
+                        return parse(response)
+                    except RetryableResponse as exc:
+                        problem = f"unreadable response ({exc})"
+                elif status in RETRY_STATUSES:
+                    problem = f"HTTP {status}: {error_message(response)}"
+                    wait = _retry_after(response.headers)
+                else:
+                    raise self._final(
+                        f"HTTP {status}: {error_message(response)}", shown_url, status, attempt
+                    )
+            except requests.Timeout:
+                problem = f"no answer within {self.timeout:g}s"
+            except requests.ConnectionError as exc:
+                problem = f"connection failed ({type(exc).__name__})"
+            except requests.RequestException as exc:
+                problem = f"request failed ({type(exc).__name__})"
+
+            elapsed = self.clock() - started
+            delay = wait if wait is not None else self.policy.backoff(attempt, self.rng)
+            if attempt >= self.policy.max_attempts or elapsed + delay > self.policy.max_retry_time:
+                raise self._final(problem, shown_url, status, attempt)
+            self.stats.retries += 1
+            log.debug("%s retry %d in %.2fs: %s", self.source, attempt, delay, problem)
+            if delay > 0:
+                self.sleep(delay)
+
+    def _final(self, problem: str, url: str, status: int | None, attempts: int) -> SourceError:
+        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        hint = None
+        if status == 403 and self.source == "Semantic Scholar":
+            hint = (
+                "Semantic Scholar refused the request: check SEMANTIC_SCHOLAR_API_KEY "
+                "(keys unused for about 60 days are pruned) or unset it"
+            )
+        elif status == 429:
+            hint = f"{self.source} is rate limiting; try again later"
+        return SourceError(
+            f"{self.source}: {problem}{tries}",
+            source=self.source,
+            url=url,
+            status=status,
+            attempts=attempts,
+            hint=hint,
+        )

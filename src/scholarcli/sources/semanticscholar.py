@@ -1,0 +1,273 @@
+"""Semantic Scholar Graph API client: author search, author papers, batches.
+
+Turns JSON payloads into ``models`` dataclasses, keeping each raw payload. Quirks
+it handles (evidence in notes/semantic-scholar-api.md): hyphenated search terms
+match nothing, so hyphens become spaces (SPEC ``/author/search``); an empty result
+has no ``data`` key; pages follow ``next`` until it is absent; only the first
+10,000 items of a list are reachable and the next page then fails with 400
+"Requested data for this limit and/or offset is not available" (s2-folks #96);
+batches answer ``null`` for unknown ids.
+
+It must not cache, merge or decide anything: that is ``sync``'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from scholarcli.errors import NotFoundError, SourceError
+from scholarcli.models import Author, AuthorRef, Paper
+from scholarcli.sources.http import HttpClient, RetryableResponse
+
+AUTHOR_FIELDS = "name,affiliations,homepage,paperCount,citationCount,hIndex,url"
+PAPER_FIELDS = (
+    "title,year,publicationDate,venue,externalIds,citationCount,"
+    "influentialCitationCount,authors,abstract,url"
+)
+# Only what the count-check of a refresh needs.
+PAPER_COUNT_FIELDS = "citationCount,influentialCitationCount"
+PAGE_LIMIT = 1000
+AUTHOR_BATCH = 1000
+PAPER_BATCH = 500
+PAST_END = "Requested data for this limit and/or offset is not available"
+ARXIV_DOI_PREFIX = "10.48550/arxiv."
+
+
+def search_query(name: str) -> str:
+    """The query S2 can match: hyphens and other punctuation become spaces."""
+    cleaned = re.sub(r"[\-‐-―_/\\,;:()\[\]{}\"'?&#+=*<>|!]+", " ", name)
+    return " ".join(cleaned.split())
+
+
+def _json(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise RetryableResponse("malformed JSON") from exc
+
+
+def _int(value: Any) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_author(obj: dict[str, Any]) -> Author:
+    if not isinstance(obj, dict) or not obj.get("authorId"):
+        raise RetryableResponse("author without authorId")
+    papers = obj.get("papers") or []
+    dated = sorted(
+        (p for p in papers if isinstance(p, dict) and p.get("title")),
+        key=lambda p: (p.get("publicationDate") or str(p.get("year") or "")),
+        reverse=True,
+    )
+    return Author(
+        author_id=str(obj["authorId"]),
+        name=str(obj.get("name") or ""),
+        affiliations=[str(a) for a in obj.get("affiliations") or [] if a],
+        paper_count=_int(obj.get("paperCount")),
+        citation_count=_int(obj.get("citationCount")),
+        h_index=_int(obj.get("hIndex")),
+        url=obj.get("url"),
+        homepage=obj.get("homepage"),
+        recent_titles=[str(p["title"]) for p in dated[:2]],
+        raw={k: v for k, v in obj.items() if k != "papers"},
+    )
+
+
+def normalise_doi(doi: str | None) -> str | None:
+    if not doi:
+        return None
+    doi = doi.strip()
+    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
+        if doi.lower().startswith(prefix):
+            doi = doi[len(prefix) :]
+    return doi.lower() or None
+
+
+def parse_paper(obj: dict[str, Any]) -> Paper:
+    if not isinstance(obj, dict) or not obj.get("paperId"):
+        raise RetryableResponse("paper without paperId")
+    external = obj.get("externalIds") or {}
+    arxiv_id = external.get("ArXiv") or None
+    doi = normalise_doi(external.get("DOI"))
+    # arXiv-only papers carry arXiv's DataCite DOI; it names the preprint, not a journal
+    # version (notes/arxiv-api.md §3), so it must not merge a preprint with a publication.
+    if doi and doi.startswith(ARXIV_DOI_PREFIX):
+        arxiv_id = arxiv_id or doi[len(ARXIV_DOI_PREFIX) :]
+        doi = None
+    authors = [
+        AuthorRef(str(a["authorId"]) if a.get("authorId") else None, str(a.get("name") or ""))
+        for a in obj.get("authors") or []
+        if isinstance(a, dict)
+    ]
+    return Paper(
+        paper_id=str(obj["paperId"]),
+        title=" ".join(str(obj.get("title") or "").split()),
+        year=_int(obj.get("year")),
+        publication_date=obj.get("publicationDate") or None,
+        venue=str(obj.get("venue") or ""),
+        arxiv_id=str(arxiv_id) if arxiv_id else None,
+        doi=doi,
+        citations=_int(obj.get("citationCount")) or 0,
+        influential_citations=_int(obj.get("influentialCitationCount")) or 0,
+        authors=authors,
+        abstract=obj.get("abstract") or None,
+        url=obj.get("url") or None,
+        raw=obj,
+    )
+
+
+def _page(response: requests.Response) -> dict[str, Any]:
+    body = _json(response)
+    if response.status_code == 400:
+        # Past the reachable end of a list: a normal end of results, not an error.
+        return {"data": [], "_past_end": True}
+    if not isinstance(body, dict) or not isinstance(body.get("data", []), list):
+        raise RetryableResponse("unexpected page shape")
+    return body
+
+
+def _past_end(response: requests.Response) -> bool:
+    if response.status_code != 400:
+        return False
+    try:
+        return PAST_END in str(response.json().get("error", ""))
+    except (ValueError, AttributeError):
+        return False
+
+
+@dataclass
+class PaperPages:
+    """Result of walking an author's paper list."""
+
+    papers: list[Paper]
+    truncated: bool
+
+
+class SemanticScholar:
+    def __init__(self, http: HttpClient, base_url: str) -> None:
+        self.http = http
+        self.base_url = base_url.rstrip("/")
+
+    def _url(self, *parts: str) -> str:
+        return "/".join([self.base_url, *(quote(p, safe="") for p in parts)])
+
+    def search_authors(
+        self, name: str, *, limit: int = 100, with_papers: bool = False
+    ) -> list[Author]:
+        """Authors matching ``name`` (one page; S2 ranks them)."""
+        query = search_query(name)
+        if not query:
+            return []
+        fields = AUTHOR_FIELDS + (",papers.title,papers.year,papers.publicationDate"
+                                  if with_papers else "")
+        body = self.http.request(
+            "GET",
+            self._url("author", "search"),
+            _page,
+            params={"query": query, "fields": fields, "limit": limit},
+        )
+        return [parse_author(a) for a in body.get("data") or []]
+
+    def author(self, author_id: str) -> Author:
+        def parse(response: requests.Response) -> Author | None:
+            if response.status_code == 404:
+                return None
+            return parse_author(_json(response))
+
+        found = self.http.request(
+            "GET",
+            self._url("author", author_id),
+            parse,
+            params={"fields": AUTHOR_FIELDS},
+            accept=lambda r: r.status_code == 404,
+        )
+        if found is None:
+            raise NotFoundError(
+                f"no Semantic Scholar author with id {author_id!r}",
+                hint="find ids with: scholar find NAME",
+            )
+        return found
+
+    def author_papers(
+        self, author_id: str, on_page: Callable[[int], None] | None = None
+    ) -> PaperPages:
+        """Every paper of an author, pages of ``limit=1000`` following ``next``.
+
+        ``truncated`` is set when S2's 10,000-item cap ended the walk early;
+        ``on_page`` is told how many papers each page brought (for progress).
+        """
+        papers: list[Paper] = []
+        offset = 0
+        while True:
+            body = self.http.request(
+                "GET",
+                self._url("author", author_id, "papers"),
+                _page,
+                params={"fields": PAPER_FIELDS, "limit": PAGE_LIMIT, "offset": offset},
+                accept=_past_end,
+            )
+            if body.get("_past_end"):
+                return PaperPages(papers, truncated=True)
+            page = [parse_paper(p) for p in body.get("data") or []]
+            papers.extend(page)
+            if on_page is not None:
+                on_page(len(page))
+            nxt = body.get("next")
+            if nxt is None:
+                return PaperPages(papers, truncated=False)
+            if not isinstance(nxt, int) or nxt <= offset:
+                raise SourceError(
+                    "Semantic Scholar: paging did not advance", source="Semantic Scholar"
+                )
+            offset = nxt
+
+    def authors_batch(self, ids: Sequence[str], fields: str = AUTHOR_FIELDS) -> list[Author | None]:
+        """Authors in request order; ``None`` where S2 answered null (unknown id)."""
+        result: list[Author | None] = []
+        for chunk in _chunks(ids, AUTHOR_BATCH):
+            body = self.http.request(
+                "POST",
+                self._url("author", "batch"),
+                lambda r: _batch(r, len(chunk)),
+                params={"fields": fields},
+                json_body={"ids": list(chunk)},
+            )
+            result.extend(parse_author(a) if a else None for a in body)
+        return result
+
+    def papers_batch(self, ids: Sequence[str], fields: str = PAPER_FIELDS) -> list[Paper | None]:
+        """Papers in request order; ``None`` where S2 answered null."""
+        result: list[Paper | None] = []
+        for chunk in _chunks(ids, PAPER_BATCH):
+            body = self.http.request(
+                "POST",
+                self._url("paper", "batch"),
+                lambda r: _batch(r, len(chunk)),
+                params={"fields": fields},
+                json_body={"ids": list(chunk)},
+            )
+            result.extend(parse_paper(p) if p else None for p in body)
+        return result
+
+
+def _batch(response: requests.Response, expected: int) -> list[Any]:
+    body = _json(response)
+    if not isinstance(body, list) or len(body) != expected:
+        raise RetryableResponse("batch answer does not match the request")
+    return body
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
