@@ -1,0 +1,55 @@
+"""Shared fixtures: an isolated SCHOLAR_HOME per test and the loopback API double.
+
+No test may reach a real API: the default URLs point at a closed loopback port,
+and tests that need answers use ``double_env``, which points both sources at the
+project's own test double.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+pytest_plugins = ["double.pytest_plugin"]
+
+FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
+CLOSED_PORT_URL = "http://127.0.0.1:9"
+
+
+@pytest.fixture(autouse=True)
+def scholar_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "scholar-home"
+    monkeypatch.setenv("SCHOLAR_HOME", str(home))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("SCHOLAR_S2_INTERVAL", "0")
+    monkeypatch.setenv("SCHOLAR_ARXIV_INTERVAL", "0")
+    monkeypatch.setenv("SCHOLAR_BACKOFF_BASE", "0")
+    monkeypatch.setenv("SCHOLAR_TIMEOUT", "5")
+    monkeypatch.setenv("SCHOLAR_S2_URL", CLOSED_PORT_URL + "/graph/v1")
+    monkeypatch.setenv("SCHOLAR_ARXIV_URL", CLOSED_PORT_URL + "/api/query")
+    for name in ("SEMANTIC_SCHOLAR_API_KEY", "SCHOLAR_DEBUG", "COLUMNS"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+@pytest.fixture
+def double_env(api_double, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The API double, with SCHOLAR_S2_URL and SCHOLAR_ARXIV_URL pointing at it."""
+    monkeypatch.setenv("SCHOLAR_S2_URL", api_double.s2_url)
+    monkeypatch.setenv("SCHOLAR_ARXIV_URL", api_double.arxiv_url)
+    return api_double
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    if not FIXTURES.is_dir():
+        pytest.skip("../shared/fixtures is absent (a user's clone does not have it)")
+    return FIXTURES
+
+
+@pytest.fixture
+def runner() -> Iterator[CliRunner]:
+    yield CliRunner()
