@@ -1,0 +1,109 @@
+"""The cache: migrations, atomic units of work, private files, refusing foreign files."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from scholarcli.cache import migrations
+from scholarcli.cache.store import Store
+from scholarcli.errors import CacheError
+from scholarcli.models import ArxivEntry, Author, AuthorRef, Paper
+
+NOW = "2026-11-27T09:00:00+00:00"
+
+
+def paper(n: int, **kw: object) -> Paper:
+    fields: dict[str, object] = {
+        "paper_id": f"p{n}", "title": f"Paper {n}", "year": 2020 + n % 5, "citations": n,
+        "authors": [AuthorRef("1", "Ada Lovelace"), AuthorRef(None, "Anon")],
+    }
+    fields.update(kw)
+    return Paper(**fields)  # type: ignore[arg-type]
+
+
+def test_new_cache_is_migrated_private_and_marked(tmp_path: Path) -> None:
+    path = tmp_path / "home" / "cache.sqlite3"
+    store = Store.open(path)
+    version = store.conn.execute("PRAGMA user_version").fetchone()[0]
+    assert version == len(migrations.MIGRATIONS)
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    store.close()
+    # Opening again applies nothing new and keeps data.
+    Store.open(path).close()
+
+
+def test_author_papers_roundtrip_in_order(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "c.db")
+    author = Author("1", "Ada Lovelace", affiliations=["Analytical Engines"], paper_count=3)
+    papers = [paper(3), paper(1, arxiv_id="2308.06744"), paper(2, doi="10.1/x")]
+    store.save_author_papers(author, "1", papers, NOW)
+    loaded = store.load_author_papers("1")
+    assert [p.paper_id for p in loaded] == ["p3", "p1", "p2"]
+    assert loaded[1].arxiv_id == "2308.06744"
+    assert loaded[0].authors == [AuthorRef("1", "Ada Lovelace"), AuthorRef(None, "Anon")]
+    assert store.author_fetch("1") == (NOW, False)
+    assert store.load_authors(["1"])["1"].affiliations == ["Analytical Engines"]
+
+
+def test_a_failed_unit_of_work_leaves_the_old_state(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "c.db")
+    store.save_author_papers(None, "1", [paper(1), paper(2)], NOW)
+    bad = [paper(3), Paper(paper_id="p4", title=None)]  # type: ignore[arg-type]  # NOT NULL
+    with pytest.raises(sqlite3.IntegrityError):
+        store.save_author_papers(None, "1", bad, "2026-11-28T00:00:00+00:00")
+    assert [p.paper_id for p in store.load_author_papers("1")] == ["p1", "p2"]
+    assert store.author_fetch("1") == (NOW, False)
+
+
+def test_arxiv_answers_include_the_ids_it_did_not_know(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "c.db")
+    entry = ArxivEntry("2308.06744", 2, title="T", primary_category="cs.CL",
+                       categories=["cs.CL", "cs.AI"], published="2023-08-13")
+    store.save_arxiv_batch(["2308.06744", "0000.00001"], {"2308.06744": entry}, NOW)
+    assert store.arxiv_answered(["2308.06744", "0000.00001", "1234.5678"]) == {
+        "2308.06744", "0000.00001"}
+    loaded = store.load_arxiv(["2308.06744", "0000.00001"])
+    assert list(loaded) == ["2308.06744"]
+    assert loaded["2308.06744"].categories == ["cs.CL", "cs.AI"]
+
+
+def test_foreign_sqlite_file_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE photos(id INTEGER)")
+    conn.execute("INSERT INTO photos VALUES (1)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(CacheError, match="not a scholar cache"):
+        Store.open(path)
+    assert path.read_bytes() == before
+
+
+def test_garbage_file_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    path.write_bytes(b"this is not a database at all" * 100)
+    before = path.read_bytes()
+    with pytest.raises(CacheError, match="unreadable") as info:
+        Store.open(path)
+    assert info.value.hint
+    assert path.read_bytes() == before
+
+
+def test_info_and_clear(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "c.db")
+    store.save_author_papers(Author("1", "Ada"), "1", [paper(1), paper(2)], NOW)
+    info = store.info()
+    assert (info.authors, info.papers, info.fetched_authors) == (1, 2, 1)
+    assert info.oldest_fetch == info.newest_fetch == NOW
+    assert info.size_bytes > 0
+    store.clear()
+    info = store.info()
+    assert (info.authors, info.papers, info.fetched_authors) == (0, 0, 0)
+    assert info.schema_version == len(migrations.MIGRATIONS)
