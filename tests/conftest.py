@@ -7,7 +7,6 @@ project's own test double.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,5 +50,5 @@ def fixtures_dir() -> Path:
 
 
 @pytest.fixture
-def runner() -> Iterator[CliRunner]:
-    yield CliRunner()
+def runner() -> CliRunner:
+    return CliRunner()

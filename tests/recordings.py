@@ -22,7 +22,7 @@ class Recorded:
 def cassette(path: Path) -> Iterator[Recorded]:
     """Interactions of a vcrpy cassette in the httpx-legacy or the standard layout."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - safe loader
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     for item in data.get("interactions", []):
         request, response = item["request"], item["response"]
         if "content" in response:

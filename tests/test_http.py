@@ -6,6 +6,7 @@ are injected, so these tests neither wait nor patch ``time``.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from pathlib import Path
 
@@ -91,8 +92,9 @@ TOO_MANY = (429, b'{"message": "Too Many Requests.", "code": "429"}', {})
 
 def test_rides_out_four_failures_with_growing_backoff() -> None:
     clock = FakeClock()
-    http, script = client([TOO_MANY, (502, b"{}", {}), (503, b"{}", {}),
-                           requests.ConnectionError("reset"), OK], clock)
+    http, script = client(
+        [TOO_MANY, (502, b"{}", {}), (503, b"{}", {}), requests.ConnectionError("reset"), OK], clock
+    )
     assert http.request("GET", "http://s2/x", as_json) == {"ok": True}
     assert len(script.sent) == 5
     # equal jitter with rng=0.5: 3/4 of base * 2**(n-1)
@@ -221,7 +223,7 @@ def test_limiter_holds_concurrent_threads_apart(tmp_path: Path) -> None:
     for t in threads:
         t.join()
     slots.sort()
-    gaps = [b - a for a, b in zip(slots, slots[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(slots)]
     assert len(slots) == 20
     # Each slot is the previous one plus the interval (clock reads may differ by microseconds).
     assert min(gaps) >= 0.5 - 0.01

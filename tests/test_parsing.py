@@ -9,8 +9,8 @@ from urllib.parse import urlparse
 
 import pytest
 import requests
-from recordings import arxiv_bodies, s2_recordings
 
+from recordings import arxiv_bodies, s2_recordings
 from scholarcli.merge import find_code_url
 from scholarcli.sources.arxiv import normalise_id, parse_feed
 from scholarcli.sources.http import error_message
@@ -23,13 +23,18 @@ def _route(uri: str) -> str:
     if parts[0] == "author":
         if parts[1] in {"search", "batch"}:
             return "author_" + parts[1]
-        return "author_papers" if len(parts) > 2 and parts[2] == "papers" else (
-            "author" if len(parts) == 2 else "other")
+        return (
+            "author_papers"
+            if len(parts) > 2 and parts[2] == "papers"
+            else ("author" if len(parts) == 2 else "other")
+        )
     if parts[0] == "paper":
         if parts[1] in {"batch", "search"} and len(parts) == 2:
             return "paper_" + parts[1]
-        if len(parts) == 2 or (len(parts) > 2 and parts[-1] not in
-                               {"citations", "references", "authors", "match", "bulk"}):
+        if len(parts) == 2 or (
+            len(parts) > 2
+            and parts[-1] not in {"citations", "references", "authors", "match", "bulk"}
+        ):
             return "paper"
     return "other"
 
@@ -108,11 +113,15 @@ def test_author_json_fields(fixtures_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        (b'{"error":"Unrecognized or unsupported fields: [unknown]"}\n',
-         "Unrecognized or unsupported fields: [unknown]"),
+        (
+            b'{"error":"Unrecognized or unsupported fields: [unknown]"}\n',
+            "Unrecognized or unsupported fields: [unknown]",
+        ),
         (b'{"message": "Forbidden"}', "Forbidden"),
-        (b'{"message": "Too Many Requests. Please wait", "code": "429"}',
-         "Too Many Requests. Please wait"),
+        (
+            b'{"message": "Too Many Requests. Please wait", "code": "429"}',
+            "Too Many Requests. Please wait",
+        ),
         (b"<html>Bad gateway</html>", "<html>Bad gateway</html>"),
     ],
 )

@@ -18,7 +18,10 @@ NOW = "2026-11-27T09:00:00+00:00"
 
 def paper(n: int, **kw: object) -> Paper:
     fields: dict[str, object] = {
-        "paper_id": f"p{n}", "title": f"Paper {n}", "year": 2020 + n % 5, "citations": n,
+        "paper_id": f"p{n}",
+        "title": f"Paper {n}",
+        "year": 2020 + n % 5,
+        "citations": n,
         "authors": [AuthorRef("1", "Ada Lovelace"), AuthorRef(None, "Anon")],
     }
     fields.update(kw)
@@ -63,11 +66,19 @@ def test_a_failed_unit_of_work_leaves_the_old_state(tmp_path: Path) -> None:
 
 def test_arxiv_answers_include_the_ids_it_did_not_know(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "c.db")
-    entry = ArxivEntry("2308.06744", 2, title="T", primary_category="cs.CL",
-                       categories=["cs.CL", "cs.AI"], published="2023-08-13")
+    entry = ArxivEntry(
+        "2308.06744",
+        2,
+        title="T",
+        primary_category="cs.CL",
+        categories=["cs.CL", "cs.AI"],
+        published="2023-08-13",
+    )
     store.save_arxiv_batch(["2308.06744", "0000.00001"], {"2308.06744": entry}, NOW)
     assert store.arxiv_answered(["2308.06744", "0000.00001", "1234.5678"]) == {
-        "2308.06744", "0000.00001"}
+        "2308.06744",
+        "0000.00001",
+    }
     loaded = store.load_arxiv(["2308.06744", "0000.00001"])
     assert list(loaded) == ["2308.06744"]
     assert loaded["2308.06744"].categories == ["cs.CL", "cs.AI"]

@@ -65,7 +65,9 @@ class Store:
             os.close(fd)
         try:
             conn = sqlite3.connect(
-                path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
                 check_same_thread=False,
             )
         except sqlite3.Error as exc:
@@ -96,9 +98,9 @@ class Store:
     @staticmethod
     def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
         app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
-        tables = conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-        ).fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[
+            0
+        ]
         if app_id != migrations.APPLICATION_ID and (app_id != 0 or tables):
             raise CacheError(
                 f"{path} is an SQLite file but not a scholar cache; it was left untouched",
@@ -152,9 +154,15 @@ class Store:
                        THEN authors.recent_titles ELSE excluded.recent_titles END,
                    raw=excluded.raw, fetched_at=excluded.fetched_at""",
             (
-                author.author_id, author.name, _dumps(author.affiliations), author.paper_count,
-                author.citation_count, author.h_index, _dumps(author.recent_titles),
-                _dumps(author.raw), now,
+                author.author_id,
+                author.name,
+                _dumps(author.affiliations),
+                author.paper_count,
+                author.citation_count,
+                author.h_index,
+                _dumps(author.recent_titles),
+                _dumps(author.raw),
+                now,
             ),
         )
 
@@ -174,17 +182,27 @@ class Store:
                 chunk,
             ):
                 result[row[0]] = Author(
-                    author_id=row[0], name=row[1], affiliations=json.loads(row[2]),
-                    paper_count=row[3], citation_count=row[4], h_index=row[5],
-                    recent_titles=json.loads(row[6]), url=json.loads(row[7]).get("url"),
+                    author_id=row[0],
+                    name=row[1],
+                    affiliations=json.loads(row[2]),
+                    paper_count=row[3],
+                    citation_count=row[4],
+                    h_index=row[5],
+                    recent_titles=json.loads(row[6]),
+                    url=json.loads(row[7]).get("url"),
                     raw=json.loads(row[7]),
                 )
         return result
 
     # -- author paper lists ----------------------------------------------------------
     def save_author_papers(
-        self, author: Author | None, author_id: str, papers: Sequence[Paper], now: str,
-        *, truncated: bool = False,
+        self,
+        author: Author | None,
+        author_id: str,
+        papers: Sequence[Paper],
+        now: str,
+        *,
+        truncated: bool = False,
     ) -> None:
         """Replace an author's paper list with a complete fetch, atomically."""
         with self.transaction() as tx:
@@ -209,10 +227,20 @@ class Store:
                    arxiv_id, doi, citations, influential_citations, authors, abstract, url,
                    raw, fetched_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             (
-                paper.paper_id, paper.title, paper.year, paper.publication_date, paper.venue,
-                paper.arxiv_id, paper.doi, paper.citations, paper.influential_citations,
-                _dumps([[a.author_id, a.name] for a in paper.authors]), paper.abstract,
-                paper.url, _dumps(paper.raw), now,
+                paper.paper_id,
+                paper.title,
+                paper.year,
+                paper.publication_date,
+                paper.venue,
+                paper.arxiv_id,
+                paper.doi,
+                paper.citations,
+                paper.influential_citations,
+                _dumps([[a.author_id, a.name] for a in paper.authors]),
+                paper.abstract,
+                paper.url,
+                _dumps(paper.raw),
+                now,
             ),
         )
 
@@ -233,9 +261,17 @@ class Store:
         )
         return [
             Paper(
-                paper_id=r[0], title=r[1], year=r[2], publication_date=r[3], venue=r[4],
-                arxiv_id=r[5], doi=r[6], citations=r[7], influential_citations=r[8],
-                authors=[AuthorRef(a, n) for a, n in json.loads(r[9])], abstract=r[10],
+                paper_id=r[0],
+                title=r[1],
+                year=r[2],
+                publication_date=r[3],
+                venue=r[4],
+                arxiv_id=r[5],
+                doi=r[6],
+                citations=r[7],
+                influential_citations=r[8],
+                authors=[AuthorRef(a, n) for a, n in json.loads(r[9])],
+                abstract=r[10],
                 url=r[11],
             )
             for r in rows
@@ -249,7 +285,8 @@ class Store:
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
             known.update(
-                r[0] for r in self.conn.execute(
+                r[0]
+                for r in self.conn.execute(
                     f"SELECT arxiv_id FROM arxiv_entries WHERE arxiv_id IN ({marks})",  # noqa: S608
                     chunk,
                 )
@@ -275,9 +312,20 @@ class Store:
                            comment, journal_ref, doi, raw, fetched_at)
                        VALUES (?,1,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                     (
-                        e.arxiv_id, e.version, e.title, e.abstract, _dumps(e.authors),
-                        e.published, e.updated, e.primary_category, _dumps(e.categories),
-                        e.comment, e.journal_ref, e.doi, e.raw, now,
+                        e.arxiv_id,
+                        e.version,
+                        e.title,
+                        e.abstract,
+                        _dumps(e.authors),
+                        e.published,
+                        e.updated,
+                        e.primary_category,
+                        _dumps(e.categories),
+                        e.comment,
+                        e.journal_ref,
+                        e.doi,
+                        e.raw,
+                        now,
                     ),
                 )
 
@@ -293,10 +341,18 @@ class Store:
                 chunk,
             ):
                 result[r[0]] = ArxivEntry(
-                    arxiv_id=r[0], version=r[1], title=r[2] or "", abstract=r[3] or "",
-                    authors=json.loads(r[4] or "[]"), published=r[5], updated=r[6],
-                    primary_category=r[7], categories=json.loads(r[8] or "[]"), comment=r[9],
-                    journal_ref=r[10], doi=r[11],
+                    arxiv_id=r[0],
+                    version=r[1],
+                    title=r[2] or "",
+                    abstract=r[3] or "",
+                    authors=json.loads(r[4] or "[]"),
+                    published=r[5],
+                    updated=r[6],
+                    primary_category=r[7],
+                    categories=json.loads(r[8] or "[]"),
+                    comment=r[9],
+                    journal_ref=r[10],
+                    doi=r[11],
                 )
         return result
 
@@ -328,7 +384,8 @@ class Store:
     def clear(self) -> None:
         """Delete every cached record (the schema stays)."""
         tables = [
-            r[0] for r in self.conn.execute(
+            r[0]
+            for r in self.conn.execute(
                 "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
             )
         ]

@@ -46,7 +46,7 @@ MAX_BACKOFF = 60.0
 MAX_RESERVATION_AHEAD = 3600.0
 
 
-class RetryableResponse(Exception):  # noqa: N818 - a signal, not an error for users
+class RetryableResponse(Exception):
     """Raised by a response parser when the body is garbled or incomplete.
 
     ``HttpClient`` treats it like a 5xx: the request is retried.
@@ -78,9 +78,7 @@ class RateLimiter:
         self._state = state_dir / f"{name}.next" if state_dir else None
         self._lock = FileLock(str(state_dir / f"{name}.lock")) if state_dir else None
         self._inflight = (
-            FileLock(str(state_dir / f"{name}.inflight.lock"))
-            if state_dir and exclusive
-            else None
+            FileLock(str(state_dir / f"{name}.inflight.lock")) if state_dir and exclusive else None
         )
         self._next_local = 0.0
 
@@ -133,7 +131,7 @@ class RetryPolicy:
 
     def backoff(self, attempt: int, rng: Callable[[], float]) -> float:
         """Exponential backoff with "equal jitter": half fixed, half random."""
-        ceiling = min(self.max_backoff, self.backoff_base * (2 ** (attempt - 1)))
+        ceiling = min(self.max_backoff, self.backoff_base * 2.0 ** (attempt - 1))
         return ceiling / 2 + rng() * ceiling / 2
 
 
@@ -245,7 +243,12 @@ class HttpClient:
                 self.stats.by_status[status] = self.stats.by_status.get(status, 0) + 1
                 log.debug(
                     "%s %s %s -> %s in %.2fs (attempt %d)",
-                    self.source, method, shown_url, status, self.clock() - t0, attempt,
+                    self.source,
+                    method,
+                    shown_url,
+                    status,
+                    self.clock() - t0,
+                    attempt,
                 )
                 if response.ok or (accept is not None and accept(response)):
                     try:

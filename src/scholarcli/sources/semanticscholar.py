@@ -13,6 +13,7 @@ It must not cache, merge or decide anything: that is ``sync``'s job.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -67,7 +68,7 @@ def parse_author(obj: dict[str, Any]) -> Author:
     papers = obj.get("papers") or []
     dated = sorted(
         (p for p in papers if isinstance(p, dict) and p.get("title")),
-        key=lambda p: (p.get("publicationDate") or str(p.get("year") or "")),
+        key=lambda p: p.get("publicationDate") or str(p.get("year") or ""),
         reverse=True,
     )
     return Author(
@@ -169,8 +170,9 @@ class SemanticScholar:
         query = search_query(name)
         if not query:
             return []
-        fields = AUTHOR_FIELDS + (",papers.title,papers.year,papers.publicationDate"
-                                  if with_papers else "")
+        fields = AUTHOR_FIELDS + (
+            ",papers.title,papers.year,papers.publicationDate" if with_papers else ""
+        )
         body = self.http.request(
             "GET",
             self._url("author", "search"),
@@ -239,7 +241,7 @@ class SemanticScholar:
             body = self.http.request(
                 "POST",
                 self._url("author", "batch"),
-                lambda r: _batch(r, len(chunk)),
+                functools.partial(_batch, expected=len(chunk)),
                 params={"fields": fields},
                 json_body={"ids": list(chunk)},
             )
@@ -253,7 +255,7 @@ class SemanticScholar:
             body = self.http.request(
                 "POST",
                 self._url("paper", "batch"),
-                lambda r: _batch(r, len(chunk)),
+                functools.partial(_batch, expected=len(chunk)),
                 params={"fields": fields},
                 json_body={"ids": list(chunk)},
             )

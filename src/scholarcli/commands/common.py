@@ -1,0 +1,212 @@
+"""What every command shares: option aliases, the error boundary, the run context.
+
+Commands stay thin: parse options with these aliases, call one ``sync`` function
+inside ``command_boundary``, render the result. The boundary is the only place
+that turns exceptions into the one-line ``error:``/``hint:`` output and exit
+statuses of DESIGN.md; tracebacks appear only with ``--debug``/``SCHOLAR_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import re
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+
+from scholarcli import render
+from scholarcli.errors import ExitStatus, ScholarError, UsageError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table, csv, json, jsonl or markdown (default: table on a terminal, csv in a pipe).",
+        show_default=False,
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Date that fixes the current year for metrics (YYYY-MM-DD; default today).",
+        show_default=False,
+    ),
+]
+MaxAgeOption = Annotated[
+    str,
+    typer.Option("--max-age", help="Use cached data younger than this (e.g. 7d, 12h, 30m)."),
+]
+RefreshOption = Annotated[bool, typer.Option("--refresh", help="Fetch again even if cached.")]
+OfflineOption = Annotated[
+    bool, typer.Option("--offline", help="Never use the network; answer from the cache only.")
+]
+IdOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--id",
+        help="Semantic Scholar author id; repeat to merge several profiles.",
+        show_default=False,
+    ),
+]
+
+
+@dataclass
+class RunState:
+    debug: bool = False
+
+
+STATE = RunState()
+
+
+def command_boundary(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run a command, mapping every failure to one stderr line and an exit status."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        env = render.OutputEnv.detect()
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except ScholarError as exc:
+            if STATE.debug:
+                traceback.print_exc(file=sys.stderr)
+            _error(env, exc.message, exc.hint)
+            raise typer.Exit(int(exc.exit_status)) from None
+        except KeyboardInterrupt:
+            _error(env, "interrupted", None)
+            raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
+        except BrokenPipeError:
+            # The reader went away (``| head``): not our failure, and nothing to say.
+            with contextlib.suppress(Exception):
+                sys.stdout = open(  # noqa: SIM115 - swallow the final flush
+                    "/dev/null", "w", encoding="utf-8"
+                )
+            raise typer.Exit(0) from None
+        except Exception as exc:  # the one place that catches everything
+            if STATE.debug:
+                traceback.print_exc(file=sys.stderr)
+            _error(
+                env,
+                f"unexpected {type(exc).__name__}: {exc}",
+                None if STATE.debug else "run again with --debug for the traceback",
+            )
+            raise typer.Exit(int(ExitStatus.ERROR)) from None
+
+    return wrapper
+
+
+def _error(env: render.OutputEnv, message: str, hint: str | None) -> None:
+    line = " ".join(message.split())
+    print(f"error: {line}", file=sys.stderr)
+    if hint:
+        print(f"hint: {' '.join(hint.split())}", file=sys.stderr)
+
+
+def setup_logging(debug: bool) -> None:
+    """Request logging to the current stderr with ``--debug``; silence otherwise."""
+    STATE.debug = debug
+    logger = logging.getLogger("scholarcli")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    logger.propagate = False
+    if debug:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("debug: %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+    else:
+        logger.setLevel(logging.WARNING)
+
+
+class StderrReporter:
+    """``sync.Reporter`` that writes warnings, notes and progress to stderr."""
+
+    def __init__(self, env: render.OutputEnv, *, quiet: bool = False) -> None:
+        self.env = env
+        self.quiet = quiet
+
+    def warn(self, message: str) -> None:
+        render.warn(self.env, message)
+
+    def note(self, message: str) -> None:
+        if not self.quiet:
+            render.stderr_console(self.env).print(f"note: {message}", markup=False, highlight=False)
+
+    @contextlib.contextmanager
+    def progress(self, description: str, total: int | None) -> Iterator[Callable[[int], None]]:
+        if self.quiet:
+            yield lambda n: None
+            return
+        with render.progress(self.env, description, total) as advance:
+            yield advance
+
+
+def load_settings() -> Any:
+    from scholarcli.config import load_settings as load
+
+    return load(debug=STATE.debug)
+
+
+@contextlib.contextmanager
+def open_context(*, offline: bool = False, quiet: bool = False) -> Iterator[Any]:
+    """Settings + cache + reporter for one run; closed (and clients too) at the end."""
+    from scholarcli.sync import Context
+
+    env = render.OutputEnv.detect()
+    ctx = Context.open(load_settings(), StderrReporter(env, quiet=quiet), offline=offline)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+def output_format(requested: str | None) -> tuple[str, render.OutputEnv]:
+    env = render.OutputEnv.detect()
+    try:
+        return render.resolve_format(requested, env), env
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def parse_as_of(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"--as-of must be a date like 2025-12-31, not {value!r}") from None
+
+
+_AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks", "": "days"}
+
+
+def parse_max_age(value: str) -> timedelta:
+    match = _AGE.match(value)
+    if not match:
+        raise UsageError(f"--max-age must look like 7d, 12h, 30m or 0, not {value!r}")
+    amount = float(match.group(1))
+    unit = _UNITS[match.group(2).lower()]
+    try:
+        return timedelta(**{unit: amount})
+    except OverflowError:
+        raise UsageError(f"--max-age {value!r} is too large") from None
+
+
+def check_exclusive(**flags: bool) -> None:
+    on = [name for name, value in flags.items() if value]
+    if len(on) > 1:
+        raise UsageError(f"{' and '.join('--' + n for n in on)} cannot be used together")

@@ -1,0 +1,497 @@
+"""Output layer: print profiles and records as table, csv, json, jsonl or markdown.
+
+Terminal awareness lives in one injectable :class:`OutputEnv` (the httpie pattern):
+``OutputEnv.detect()`` is the only place that asks whether a stream is a terminal or
+reads ``NO_COLOR``/``COLUMNS``; every other function takes an env, so tests pass one in.
+Data goes to the ``out`` stream the caller hands in (stdout); warnings and progress go
+to stderr only, so pipes carry data alone.
+
+The table view mirrors reference/seed-profile.txt with metrics we can define; it never
+imitates that site's "Novelty %" or "AI Score". The per-paper score is cites_per_year.
+
+This module must not touch the network, sqlite or typer, and must not compute metrics:
+it formats numbers it is given. It is the only module that imports rich.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from scholarcli.models import PAPER_FIELDS, Profile, ProfilePaper
+
+FORMATS = ("table", "csv", "json", "jsonl", "markdown")
+
+# OWASP "CSV injection": spreadsheets run cells that start with these as formulas.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Fixed English month names: strftime("%b") follows the user's locale.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# (metrics key, label, label goes first, decimals for floats) for the profile header.
+_HEADER_METRICS: tuple[tuple[str, str, bool, int], ...] = (
+    ("h_index", "h-index", True, 0),
+    ("paper_count", "papers", False, 0),
+    ("citation_count", "citations", False, 0),
+    ("g_index", "g-index", True, 0),
+    ("i10_index", "i10-index", True, 0),
+    ("m_quotient", "m-quotient", True, 2),
+    ("cites_per_year", "cites/year", False, 1),
+    ("cites_per_paper", "cites/paper", False, 1),
+)
+
+
+@dataclass(frozen=True)
+class OutputEnv:
+    """Everything output needs to know about the terminal, decided once.
+
+    ``color`` means colour is allowed at all (no ``NO_COLOR``, not ``TERM=dumb``, and at
+    least one stream is a terminal); each console still colours only its own stream when
+    that stream is a terminal.
+    """
+
+    stdout_isatty: bool
+    stderr_isatty: bool
+    width: int | None = None
+    color: bool = True
+
+    @classmethod
+    def detect(cls, environ: Mapping[str, str] | None = None) -> OutputEnv:
+        environ = os.environ if environ is None else environ
+        stdout_isatty = _isatty(sys.stdout)
+        stderr_isatty = _isatty(sys.stderr)
+        # no-color.org: any non-empty value disables colour.
+        allowed = not environ.get("NO_COLOR") and environ.get("TERM") != "dumb"
+        columns = environ.get("COLUMNS", "").strip()
+        width = int(columns) if columns.isdigit() and int(columns) > 0 else None
+        return cls(
+            stdout_isatty=stdout_isatty,
+            stderr_isatty=stderr_isatty,
+            width=width,
+            color=allowed and (stdout_isatty or stderr_isatty),
+        )
+
+
+def _isatty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty()) if callable(isatty) else False
+    except ValueError:  # closed stream
+        return False
+
+
+def resolve_format(requested: str | None, env: OutputEnv) -> str:
+    """The format to print: the requested one, else table on a terminal and csv in a pipe."""
+    if requested is None:
+        return "table" if env.stdout_isatty else "csv"
+    fmt = requested.strip().lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {requested!r}; choose one of: {', '.join(FORMATS)}")
+    return fmt
+
+
+def neutralise_cell(value: str) -> str:
+    """Prefix ``'`` to a CSV cell a spreadsheet would otherwise run as a formula."""
+    return "'" + value if value.startswith(_FORMULA_PREFIXES) else value
+
+
+def short_category(code: str | None) -> str:
+    """``cs.CL`` -> ``CL``; categories without a dot (``hep-th``) stay whole."""
+    if not code:
+        return ""
+    return code.rsplit(".", 1)[-1] if "." in code else code
+
+
+def format_date(date: str | None, year: int | None = None) -> str:
+    """``2023-08-13`` -> ``Aug 13, 2023``; ``2023-08`` -> ``Aug 2023``; else the year."""
+    if not date:
+        return str(year) if year else ""
+    parts = date.split("-")
+    if len(parts) < 2 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
+        return date
+    month = _MONTHS[int(parts[1]) - 1]
+    return f"{month} {int(parts[2])}, {parts[0]}" if len(parts) > 2 else f"{month} {parts[0]}"
+
+
+def authors_short(authors: Sequence[str], limit: int = 3) -> str:
+    """First ``limit`` authors, then `` et al.`` when there are more."""
+    shown = ", ".join(authors[:limit])
+    return f"{shown} et al." if len(authors) > limit else shown
+
+
+def _number(value: Any, decimals: int) -> str:
+    """A header figure: thousands separated, floats to ``decimals`` places."""
+    if isinstance(value, float):
+        return f"{value:,.{decimals}f}" if math.isfinite(value) else ""
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
+def _cell(value: Any) -> str:
+    """A value as shown in a table or markdown cell: floats to 2 places, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(_cell(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.2f}" if math.isfinite(value) else ""
+    return str(value)  # ints plainly: a year is 2023, not 2,023
+
+
+def _metric_items(profile: Profile) -> list[str]:
+    items = []
+    for key, label, label_first, decimals in _HEADER_METRICS:
+        value = profile.metrics.get(key)
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            continue
+        shown = _number(value, decimals)
+        items.append(f"{label} {shown}" if label_first else f"{shown} {label}")
+    return items
+
+
+def _footer(profile: Profile) -> str:
+    parts = ["; ".join(profile.affiliations)] if profile.affiliations else []
+    return " · ".join([*parts, f"as of {profile.as_of}"])
+
+
+def _score_note(profile: Profile) -> str:
+    # DESIGN.md: paper age = as-of year - year + 1; the per-paper score is cites_per_year.
+    return f"Score = citations per year: citations / ({profile.as_of[:4]} - year + 1)"
+
+
+def _count_line(profile: Profile) -> str:
+    return f"{len(profile.papers)} Paper{'' if len(profile.papers) == 1 else 's'}"
+
+
+def _score(paper: ProfilePaper) -> str:
+    return "" if paper.cites_per_year is None else f"{paper.cites_per_year:.1f}"
+
+
+def _json_safe(value: Any) -> Any:
+    """NaN and infinity are not JSON; print them as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, Mapping):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    return value
+
+
+def _write_json(payload: Any, out: TextIO) -> None:
+    json.dump(_json_safe(payload), out, indent=2, ensure_ascii=False, default=str)
+    out.write("\n")
+
+
+def _write_jsonl(rows: Sequence[Mapping[str, Any]], out: TextIO) -> None:
+    for row in rows:
+        out.write(json.dumps(_json_safe(row), ensure_ascii=False, default=str) + "\n")
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)  # numbers are data, never formulas: -2 stays -2
+    if isinstance(value, list | tuple):
+        value = "; ".join("" if item is None else str(item) for item in value)
+    elif isinstance(value, dict):
+        value = json.dumps(value, ensure_ascii=False, default=str)
+    return neutralise_cell(str(value))
+
+
+def _write_csv(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    # csv quotes only characters of its lineterminator, so a bare CR would go out unquoted
+    # and split the row for readers; such rows are written fully quoted instead.
+    quoting_writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow([neutralise_cell(name) for name in fields])
+    for row in rows:
+        cells = [_csv_cell(row.get(name)) for name in fields]
+        (quoting_writer if any("\r" in cell for cell in cells) else writer).writerow(cells)
+
+
+def _md(text: str) -> str:
+    """Escape a markdown table cell: pipes would end the cell, newlines the row."""
+    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
+
+
+def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:
+    rule = ["---:" if index in right else "---" for index in range(len(header))]
+    lines = [header, rule, *rows]
+    return "".join("| " + " | ".join(line) + " |\n" for line in lines)
+
+
+def _make_console(file: TextIO, env: OutputEnv, terminal: bool | None = None) -> Console:
+    """A console on ``file``; by default styled only when it is stdout on a terminal."""
+    if terminal is None:
+        terminal = env.stdout_isatty and env.color
+    # markup off: a title such as "[RE] ..." is data, not a style tag.
+    return Console(
+        file=file,
+        width=env.width,
+        force_terminal=terminal,
+        no_color=not env.color,
+        highlight=False,
+        soft_wrap=False,
+        markup=False,
+        emoji=False,
+        legacy_windows=False,
+    )
+
+
+def stderr_console(env: OutputEnv, file: TextIO | None = None) -> Console:
+    """A console for warnings and notes on stderr; plain unless colour is allowed there."""
+    return _make_console(sys.stderr if file is None else file, env, env.stderr_isatty and env.color)
+
+
+def warn(env: OutputEnv, message: str, file: TextIO | None = None) -> None:
+    """Print ``warning: message`` as one line on stderr."""
+    line = Text.assemble(("warning:", "bold yellow"), " ", message)
+    stderr_console(env, file).print(line, soft_wrap=True)
+
+
+@contextmanager
+def progress(
+    env: OutputEnv, description: str, total: int | None
+) -> Iterator[Callable[[int], None]]:
+    """A transient progress bar on stderr when it is a terminal, else a no-op.
+
+    Yields ``advance(n)``. stdout is not redirected, so data printed meanwhile stays in
+    the pipe; stderr writes (warnings) appear above the bar.
+    """
+    if not env.stderr_isatty:
+        yield lambda steps: None
+        return
+    columns = [TextColumn("{task.description}"), BarColumn()]
+    if total is not None:
+        columns.append(MofNCompleteColumn())
+    columns.append(TimeElapsedColumn())
+    console = _make_console(sys.stderr, env, terminal=True)  # a bar needs cursor control
+    with Progress(*columns, console=console, transient=True, redirect_stdout=False) as bar:
+        task = bar.add_task(description, total=total)
+
+        def advance(steps: int = 1) -> None:
+            bar.advance(task, steps)
+
+        yield advance
+
+
+# A rule under the header, no frame; the box's blank divider plus right padding puts two
+# spaces between columns, leaving the Paper column as wide as possible at 80 columns.
+_TABLE_STYLE: dict[str, Any] = {
+    "box": box.SIMPLE_HEAD,
+    "show_edge": False,
+    "pad_edge": False,
+    "padding": (0, 1, 0, 0),
+}
+
+
+def _pack(items: Sequence[str], width: int, gap: str = "   ") -> list[str]:
+    """Greedy lines of whole items: rich would wrap "h-index 5" between label and value."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + len(gap) + len(item) <= width:
+            lines[-1] += gap + item
+        else:
+            lines.append(item)
+    return lines
+
+
+def _header_panel(profile: Profile, width: int) -> Panel:
+    lines: list[RenderableType] = [Text(profile.name, style="bold")]
+    if profile.primary_category:
+        category = Text(short_category(profile.primary_category), style="bold cyan")
+        lines.append(category.append(f"  {profile.primary_category_name or ''}".rstrip()))
+    lines.extend(Text(line) for line in _pack(_metric_items(profile), width - 4))
+    lines.append(Text(_footer(profile), style="dim"))
+    return Panel(Group(*lines), box=box.ROUNDED, padding=(0, 1), expand=False)
+
+
+def _paper_cell(paper: ProfilePaper, abstracts: bool) -> Group:
+    parts: list[RenderableType] = [Text(paper.title or "(untitled)", style="bold")]
+    if paper.authors:
+        parts.append(Text(authors_short(paper.authors)))
+    if abstracts and paper.abstract:
+        parts.append(Text(" ".join(paper.abstract.split()), style="dim"))
+    return Group(*parts)
+
+
+def _code_cell(paper: ProfilePaper, color: bool) -> Text:
+    if not paper.code_url:
+        return Text("")
+    if not color:
+        return Text("Code")
+    return Text("Code", style=Style(color="blue", underline=True, link=paper.code_url))
+
+
+def _papers_table(profile: Profile, env: OutputEnv, abstracts: bool) -> Table:
+    table = Table(
+        **_TABLE_STYLE,
+        leading=1,  # a blank line between papers, as in the reference
+        header_style="bold dim",
+        caption=_score_note(profile),
+        caption_style="dim",
+        caption_justify="left",
+    )
+    table.add_column("Score", justify="right", no_wrap=True, min_width=5)
+    table.add_column("Cat", no_wrap=True)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("", no_wrap=True)  # the Code link; a header would repeat the word
+    table.add_column("Paper", overflow="fold")  # fold only a word wider than the column
+    for paper in profile.papers:
+        table.add_row(
+            Text(_score(paper), style="bold green"),
+            Text(short_category(paper.category), style="cyan"),
+            Text(format_date(paper.date, paper.year)),
+            _code_cell(paper, env.color),
+            _paper_cell(paper, abstracts),
+        )
+    return table
+
+
+def render_profile(
+    profile: Profile, fmt: str, out: TextIO, env: OutputEnv, *, abstracts: bool = False
+) -> None:
+    """Print an author profile; csv and jsonl carry the papers only (DESIGN.md Output)."""
+    fmt = resolve_format(fmt, env)
+    records = [paper.as_record() for paper in profile.papers]
+    if fmt == "json":
+        _write_json({"author": profile.author_record(), "papers": records}, out)
+    elif fmt == "jsonl":
+        _write_jsonl(records, out)
+    elif fmt == "csv":
+        _write_csv(records, PAPER_FIELDS, out)
+    elif fmt == "markdown":
+        out.write(_profile_markdown(profile, abstracts))
+    else:
+        console = _make_console(out, env)
+        console.print(_header_panel(profile, console.width))
+        console.print()
+        console.print(Text(_count_line(profile), style="bold"))
+        if profile.papers:
+            console.print()
+            console.print(_papers_table(profile, env, abstracts))
+
+
+def _profile_markdown(profile: Profile, abstracts: bool) -> str:
+    summary = _metric_items(profile)
+    if profile.primary_category:
+        code = short_category(profile.primary_category)
+        summary.insert(0, f"**{code}** {profile.primary_category_name or ''}".strip())
+    text = f"# {_md(profile.name)}\n\n"
+    if summary:
+        text += _md(" · ".join(summary)) + "\n\n"
+    text += f"{_md(_footer(profile))}\n\n{_count_line(profile)}\n\n"
+    rows = []
+    for paper in profile.papers:
+        code = f"[Code](<{paper.code_url}>)" if paper.code_url else ""
+        date = format_date(paper.date, paper.year)
+        cells = [_score(paper), short_category(paper.category), date, code, paper.title]
+        rows.append([_md(cell) for cell in [*cells, authors_short(paper.authors)]])
+    header = ["Score", "Cat", "Date", "Code", "Title", "Authors"]
+    text += _md_table(header, rows, right={0}) + "\n" + _score_note(profile) + "\n"
+    if abstracts:
+        text += "\n## Abstracts\n"
+        for paper in profile.papers:
+            if paper.abstract:
+                text += f"\n### {_md(paper.title)}\n\n{' '.join(paper.abstract.split())}\n"
+    return text
+
+
+def render_records(
+    records: Sequence[Mapping[str, Any]],
+    fields: Sequence[str],
+    fmt: str,
+    out: TextIO,
+    env: OutputEnv,
+    *,
+    title: str | None = None,
+    json_root: str | None = None,
+) -> None:
+    """Print any list of records with the given columns, in the given format.
+
+    json is a list (or ``{json_root: [...]}``); csv/jsonl one row/line per record; table
+    a rich table (floats to 2 decimals, None empty); markdown a pipe table. Keys outside
+    ``fields`` are left out; missing ones are null.
+    """
+    fmt = resolve_format(fmt, env)
+    rows = [{name: record.get(name) for name in fields} for record in records]
+    if fmt == "json":
+        _write_json(rows if json_root is None else {json_root: rows}, out)
+    elif fmt == "jsonl":
+        _write_jsonl(rows, out)
+    elif fmt == "csv":
+        _write_csv(rows, fields, out)
+    else:
+        numeric = {
+            index
+            for index, name in enumerate(fields)
+            if any(row[name] is not None for row in rows)
+            and all(
+                isinstance(row[name], int | float) and not isinstance(row[name], bool)
+                for row in rows
+                if row[name] is not None
+            )
+        }
+        if fmt == "markdown":
+            heading = f"# {_md(title)}\n\n" if title else ""
+            cells = [[_md(_cell(row[name])) for name in fields] for row in rows]
+            out.write(heading + _md_table([_md(name) for name in fields], cells, numeric))
+        else:
+            table = Table(**_TABLE_STYLE, title=title, title_style="bold", title_justify="left")
+            for index, name in enumerate(fields):
+                table.add_column(Text(name), justify="right" if index in numeric else "left")
+            for row in rows:
+                table.add_row(*(Text(_cell(row[name])) for name in fields))
+            _make_console(out, env).print(table)
+
+
+_SPARKS = "▁▂▃▄▅▆▇█"
+_EIGHTHS = " ▏▎▍▌▋▊▉█"
+
+
+def sparkline(values: Sequence[float]) -> str:
+    """One block character per value, scaled from min(0, lowest) to the highest."""
+    finite = [value for value in values if math.isfinite(value)]
+    if not finite:
+        return ""
+    low, high = min(0.0, *finite), max(finite)
+    span = high - low or 1.0
+    top = len(_SPARKS) - 1
+    return "".join(
+        _SPARKS[round((value - low) / span * top)] if math.isfinite(value) else " "
+        for value in values
+    )
+
+
+def bar_chart(items: Sequence[tuple[str, float]], width: int = 40) -> str:
+    """Horizontal bars (eighth-block precision) for non-negative values, one per line."""
+    if not items:
+        return ""
+    label_width = max(len(label) for label, _ in items)
+    high = max(max(value for _, value in items), 0.0) or 1.0
+    lines = []
+    for label, value in items:
+        eighths = round(max(value, 0.0) / high * width * 8)
+        bar = "█" * (eighths // 8) + (_EIGHTHS[eighths % 8] if eighths % 8 else "")
+        lines.append(f"{label:<{label_width}}  {bar:<{width}}  {_number(value, 1)}")
+    return "\n".join(lines)

@@ -1,0 +1,360 @@
+"""Orchestration: resolve a person, fetch what is stale, merge, enrich, compute.
+
+This is the only module that decides *when* to ask a source: a profile fetched
+within its max age is answered from the cache with zero requests; ``refresh``
+forces a fetch; ``offline`` never touches the network; when a source fails and an
+older cached copy exists, that copy is used and a warning says so. Every fetched
+unit (a search, one author's complete paper list, one arXiv batch) is committed in
+its own transaction, so an interrupted run never leaves half a list that looks
+complete.
+
+It must not parse options or print: it reports through a ``Reporter``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from scholarcli import merge
+from scholarcli.cache.store import Store
+from scholarcli.categories import category_name
+from scholarcli.config import Settings
+from scholarcli.errors import NotFoundError, SourceError, UsageError
+from scholarcli.models import Author, Paper, Profile
+
+if TYPE_CHECKING:
+    from scholarcli.sources.arxiv import Arxiv
+    from scholarcli.sources.http import HttpClient
+    from scholarcli.sources.semanticscholar import SemanticScholar
+
+DEFAULT_MAX_AGE = timedelta(days=7)
+
+
+class Reporter(Protocol):
+    def warn(self, message: str) -> None: ...
+    def note(self, message: str) -> None: ...
+    def progress(
+        self, description: str, total: int | None
+    ) -> AbstractContextManager[Callable[[int], None]]: ...
+
+
+class QuietReporter:
+    """A reporter that drops everything (library use, tests)."""
+
+    def warn(self, message: str) -> None:
+        pass
+
+    def note(self, message: str) -> None:
+        pass
+
+    @contextlib.contextmanager
+    def progress(self, description: str, total: int | None) -> Iterator[Callable[[int], None]]:
+        yield lambda n: None
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@dataclass
+class Context:
+    """What one command run shares: settings, the open cache, lazily built clients."""
+
+    settings: Settings
+    store: Store
+    reporter: Reporter = field(default_factory=QuietReporter)
+    offline: bool = False
+    clock: Callable[[], datetime] = utcnow
+    _clients: dict[str, HttpClient] = field(default_factory=dict)
+    _s2: SemanticScholar | None = None
+    _arxiv: Arxiv | None = None
+
+    @classmethod
+    def open(
+        cls, settings: Settings, reporter: Reporter | None = None, *, offline: bool = False
+    ) -> Context:
+        return cls(
+            settings, Store.open(settings.db_path), reporter or QuietReporter(), offline=offline
+        )
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+        self.store.close()
+
+    def now(self) -> str:
+        return self.clock().isoformat()
+
+    def _http(
+        self, name: str, interval: float, exclusive: bool, headers: dict[str, str]
+    ) -> HttpClient:
+        from scholarcli.cache.store import ensure_private_dir
+        from scholarcli.sources.http import HttpClient, RateLimiter, RetryPolicy
+
+        if self.offline:
+            raise SourceError(f"{name}: not asked, --offline is set", source=name)
+        ensure_private_dir(self.settings.locks_dir)
+        limiter = RateLimiter(
+            interval, self.settings.locks_dir, name.split()[0].lower(), exclusive=exclusive
+        )
+        policy = RetryPolicy(
+            max_attempts=self.settings.max_attempts,
+            backoff_base=self.settings.backoff_base,
+            max_retry_time=self.settings.max_retry_time,
+        )
+        client = HttpClient(
+            name, timeout=self.settings.timeout, limiter=limiter, policy=policy, headers=headers
+        )
+        self._clients[name] = client
+        return client
+
+    @property
+    def s2(self) -> SemanticScholar:
+        if self._s2 is None:
+            from scholarcli.sources.semanticscholar import SemanticScholar
+
+            headers = {"x-api-key": self.settings.api_key} if self.settings.api_key else {}
+            http = self._http("Semantic Scholar", self.settings.s2_interval, False, headers)
+            self._s2 = SemanticScholar(http, self.settings.s2_url)
+        return self._s2
+
+    @property
+    def arxiv(self) -> Arxiv:
+        if self._arxiv is None:
+            from scholarcli.sources.arxiv import Arxiv
+
+            # arXiv's terms: one connection at a time, so the slot is held in flight.
+            http = self._http("arXiv", self.settings.arxiv_interval, True, {})
+            self._arxiv = Arxiv(http, self.settings.arxiv_url)
+        return self._arxiv
+
+    def requests_made(self) -> dict[str, int]:
+        return {name: client.stats.requests for name, client in self._clients.items()}
+
+    def is_fresh(self, fetched_at: str | None, max_age: timedelta) -> bool:
+        if fetched_at is None:
+            return False
+        try:
+            when = datetime.fromisoformat(fetched_at)
+        except ValueError:
+            return False
+        return self.clock() - when < max_age
+
+
+@dataclass
+class Freshness:
+    max_age: timedelta = DEFAULT_MAX_AGE
+    refresh: bool = False
+
+    def usable(self, ctx: Context, fetched_at: str | None) -> bool:
+        """May a cached record fetched at ``fetched_at`` answer without a request?"""
+        if fetched_at is None:
+            return False
+        if ctx.offline:
+            return True
+        return not self.refresh and ctx.is_fresh(fetched_at, self.max_age)
+
+
+@dataclass
+class Resolution:
+    authors: list[Author]  # the chosen profiles, in the order given
+    other_candidates: int = 0
+
+
+def _search_key(name: str) -> str:
+    from scholarcli.merge import fold_name
+
+    return fold_name(name)
+
+
+def candidates_for(ctx: Context, name: str, fresh: Freshness) -> list[Author]:
+    """Authors S2 finds for ``name``, from the cache when usable, ranked."""
+    key = _search_key(name)
+    if not key:
+        raise UsageError(
+            "the name is empty after removing punctuation",
+            hint='give a person\'s name, e.g. scholar author "Du-Seong Chang"',
+        )
+    cached = ctx.store.cached_search(key)
+    if cached is not None and fresh.usable(ctx, cached[1]):
+        return merge.rank_candidates(name, cached[0])
+    try:
+        found = ctx.s2.search_authors(name)
+    except SourceError as exc:
+        if cached is None:
+            raise
+        ctx.reporter.warn(f"{exc.message}; using the search cached at {cached[1]}")
+        return merge.rank_candidates(name, cached[0])
+    ctx.store.save_search(key, found, ctx.now())
+    return merge.rank_candidates(name, found)
+
+
+def resolve(ctx: Context, name: str | None, ids: list[str], fresh: Freshness) -> Resolution:
+    if ids:
+        return Resolution(_authors_by_id(ctx, ids, fresh))
+    if not name or not name.strip():
+        raise UsageError("give a name or at least one --id")
+    ranked = candidates_for(ctx, name, fresh)
+    if not ranked:
+        where = " in the cache (--offline)" if ctx.offline else ""
+        raise NotFoundError(
+            f"no Semantic Scholar author matches {name!r}{where}",
+            hint="check the spelling or try fewer name parts; scholar find NAME lists matches",
+        )
+    return Resolution([ranked[0]], other_candidates=len(ranked) - 1)
+
+
+def _authors_by_id(ctx: Context, ids: list[str], fresh: Freshness) -> list[Author]:
+    for author_id in ids:
+        if not author_id.isdigit() or len(author_id) > 20:
+            raise UsageError(
+                f"--id {author_id!r} is not a Semantic Scholar author id",
+                hint="author ids are numbers; scholar find NAME shows them",
+            )
+    cached = ctx.store.load_authors(ids)
+    missing = [
+        i
+        for i in ids
+        if i not in cached or not fresh.usable(ctx, (ctx.store.author_fetch(i) or (None,))[0])
+    ]
+    if missing and not ctx.offline:
+        try:
+            answered = ctx.s2.authors_batch(missing)
+        except SourceError as exc:
+            if any(i not in cached for i in missing):
+                raise
+            ctx.reporter.warn(f"{exc.message}; using cached author records")
+        else:
+            unknown = [i for i, a in zip(missing, answered, strict=True) if a is None]
+            if unknown:
+                raise NotFoundError(
+                    f"no Semantic Scholar author with id {', '.join(unknown)}",
+                    hint="scholar find NAME lists ids",
+                )
+            found = [a for a in answered if a is not None]
+            ctx.store.save_authors(found, ctx.now())
+            cached.update({a.author_id: a for a in found})
+    absent = [i for i in ids if i not in cached]
+    if absent:
+        raise SourceError(
+            f"author {', '.join(absent)} is not in the cache and --offline is set", source="cache"
+        )
+    return [cached[i] for i in ids]
+
+
+def author_papers(ctx: Context, author: Author, fresh: Freshness) -> list[Paper]:
+    """The author's complete paper list, fetched only when the cached one is stale."""
+    fetch = ctx.store.author_fetch(author.author_id)
+    if fetch is not None and fresh.usable(ctx, fetch[0]):
+        return ctx.store.load_author_papers(author.author_id)
+    if ctx.offline:
+        raise SourceError(
+            f"the papers of {author.name} ({author.author_id}) are not cached and --offline is set",
+            source="cache",
+            hint="run once without --offline",
+        )
+    try:
+        with ctx.reporter.progress(f"Papers of {author.name}", author.paper_count) as advance:
+            pages = ctx.s2.author_papers(author.author_id, on_page=advance)
+    except SourceError as exc:
+        if fetch is None:
+            raise
+        ctx.reporter.warn(f"{exc.message}; showing data cached at {fetch[0]}")
+        return ctx.store.load_author_papers(author.author_id)
+    if pages.truncated:
+        ctx.reporter.warn(
+            f"Semantic Scholar lists at most 10,000 papers per author; {author.name} has more"
+        )
+    ctx.store.save_author_papers(
+        author, author.author_id, pages.papers, ctx.now(), truncated=pages.truncated
+    )
+    return pages.papers
+
+
+def enrich_arxiv(ctx: Context, papers: list[Paper]) -> bool:
+    """Ask arXiv about ids it has not answered before; False if arXiv failed."""
+    from scholarcli.sources.arxiv import normalise_id
+
+    wanted = []
+    for paper in papers:
+        ident = normalise_id(paper.arxiv_id) if paper.arxiv_id else None
+        if ident is not None:
+            paper.arxiv_id = ident[0]
+            wanted.append(ident[0])
+    todo = sorted(set(wanted) - ctx.store.arxiv_answered(wanted))
+    if not todo or ctx.offline:
+        return True
+    try:
+        with ctx.reporter.progress("arXiv metadata", len(todo)) as advance:
+            for requested, found in ctx.arxiv.fetch_batches(todo):
+                ctx.store.save_arxiv_batch(requested, found, ctx.now())
+                advance(len(requested))
+    except SourceError as exc:
+        ctx.reporter.warn(f"{exc.message}; arXiv categories and dates may be missing")
+        return False
+    return True
+
+
+@dataclass
+class ProfileResult:
+    profile: Profile
+    complete: bool = True
+
+
+def build_profile(
+    ctx: Context,
+    name: str | None,
+    ids: list[str],
+    *,
+    as_of: date,
+    fresh: Freshness,
+) -> ProfileResult:
+    resolution = resolve(ctx, name, ids, fresh)
+    if resolution.other_candidates and name:
+        ctx.reporter.note(
+            f"{resolution.other_candidates} other Semantic Scholar profile(s) match {name!r}; "
+            f"showing {resolution.authors[0].name} ({resolution.authors[0].author_id}). "
+            f'List them with: scholar find "{name}"; pin one or merge several with --id'
+        )
+    lists = [author_papers(ctx, author, fresh) for author in resolution.authors]
+    papers = merge.merge_author_lists(lists)
+    complete = enrich_arxiv(ctx, papers)
+    arxiv = ctx.store.load_arxiv(p.arxiv_id for p in papers if p.arxiv_id)
+    chosen_ids = [a.author_id for a in resolution.authors]
+    display = resolution.authors[0]
+    rows = merge.profile_papers(papers, arxiv, chosen_ids, display.name, as_of)
+    primary = merge.primary_category(rows)
+    fetched = [f[0] for f in (ctx.store.author_fetch(i) for i in chosen_ids) if f]
+    affiliations = list(dict.fromkeys(x for a in resolution.authors for x in a.affiliations))
+    profile = Profile(
+        name=display.name,
+        ids=chosen_ids,
+        affiliations=affiliations,
+        as_of=as_of.isoformat(),
+        primary_category=primary,
+        primary_category_name=category_name(primary),
+        metrics=merge.profile_metrics(rows, as_of),
+        papers=rows,
+        fetched_at=min(fetched) if fetched else None,
+        candidates=resolution.other_candidates,
+    )
+    return ProfileResult(profile, complete)
+
+
+def find(ctx: Context, name: str, limit: int) -> list[Author]:
+    """Candidates for ``name`` with two recent titles each (always asks S2)."""
+    if not _search_key(name):
+        raise UsageError("the name is empty after removing punctuation")
+    authors = ctx.s2.search_authors(name, limit=limit, with_papers=True)
+    if not authors:
+        raise NotFoundError(
+            f"no Semantic Scholar author matches {name!r}",
+            hint="check the spelling or try fewer name parts",
+        )
+    ctx.store.save_authors(authors, ctx.now())
+    return merge.rank_candidates(name, authors)

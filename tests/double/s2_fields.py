@@ -1,0 +1,284 @@
+"""S2 `fields=` parsing and the JSON objects the Graph API returns for them.
+
+Key order follows the real responses (FIX Author.json, test_get_author_papers.ae6c154,
+test_get_papers_not_found_warning): the API emits fields in its own canonical order,
+whatever order the request lists them in. Only requested fields appear, plus the
+always-present `paperId` / `authorId`. Fields the real API has but the double does not
+model (citations, references, embedding, tldr, textAvailability) are rejected like
+unknown ones, so a client that starts depending on them fails loudly in tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .responses import ApiError, s2_error
+from .store import Paper, Store, stable_hex
+
+PAPER_FIELDS = (
+    "paperId",
+    "externalIds",
+    "corpusId",
+    "publicationVenue",
+    "url",
+    "title",
+    "abstract",
+    "venue",
+    "year",
+    "referenceCount",
+    "citationCount",
+    "influentialCitationCount",
+    "isOpenAccess",
+    "openAccessPdf",
+    "fieldsOfStudy",
+    "s2FieldsOfStudy",
+    "publicationTypes",
+    "publicationDate",
+    "journal",
+    "citationStyles",
+    "authors",
+)
+AUTHOR_FIELDS = (
+    "authorId",
+    "externalIds",
+    "url",
+    "name",
+    "affiliations",
+    "homepage",
+    "paperCount",
+    "citationCount",
+    "hIndex",
+    "papers",
+)
+CITATION_EDGE_FIELDS = ("contexts", "isInfluential", "intents", "contextsWithIntent")
+
+
+@dataclass(frozen=True)
+class PaperSelection:
+    """Which paper fields to emit; `author_fields` is None when `authors` is not wanted."""
+
+    fields: frozenset[str]
+    author_fields: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class AuthorSelection:
+    """Which author fields to emit; `papers` is None when `papers` is not wanted."""
+
+    fields: frozenset[str]
+    papers: PaperSelection | None
+
+
+@dataclass(frozen=True)
+class CitationSelection:
+    """Edge fields (contexts, isInfluential, ...) plus the `citingPaper` selection."""
+
+    edge_fields: frozenset[str]
+    paper: PaperSelection
+
+
+def _requested(raw: str | None) -> list[str]:
+    return [f.strip() for f in (raw or "").split(",") if f.strip()]
+
+
+def _unrecognized(bad: list[str]) -> ApiError:
+    return ApiError(s2_error(400, f"Unrecognized or unsupported fields: [{', '.join(bad)}]"))
+
+
+def _split_paper_fields(names: list[str], bad: list[str], prefix: str = "") -> PaperSelection:
+    top: set[str] = set()
+    author_sub: set[str] = set()
+    wants_authors = False
+    for name in names:
+        head, dot, sub = name.partition(".")
+        if not dot and name in PAPER_FIELDS:
+            top.add(name)
+            wants_authors = wants_authors or name == "authors"
+        elif dot and head == "authors" and sub in AUTHOR_FIELDS and sub != "papers":
+            wants_authors = True
+            author_sub.add(sub)
+        else:
+            bad.append(prefix + name)
+    if not top and not wants_authors:
+        top = {"title"}
+    if not wants_authors:
+        return PaperSelection(frozenset(top), None)
+    top.add("authors")
+    return PaperSelection(frozenset(top), frozenset(author_sub or {"name"}))
+
+
+def paper_selection(raw: str | None) -> PaperSelection:
+    """Parse `fields` for paper endpoints; default `paperId,title`."""
+    bad: list[str] = []
+    selection = _split_paper_fields(_requested(raw), bad)
+    if bad:
+        raise _unrecognized(bad)
+    return selection
+
+
+def author_selection(raw: str | None) -> AuthorSelection:
+    """Parse `fields` for author endpoints; default `authorId,name`, papers via `papers.x`."""
+    bad: list[str] = []
+    top: set[str] = set()
+    paper_names: list[str] = []
+    wants_papers = False
+    for name in _requested(raw):
+        head, dot, sub = name.partition(".")
+        if not dot and name in AUTHOR_FIELDS:
+            top.add(name)
+            wants_papers = wants_papers or name == "papers"
+        elif dot and head == "papers":
+            wants_papers = True
+            paper_names.append(sub)
+        else:
+            bad.append(name)
+    papers = _split_paper_fields(paper_names, bad, "papers.") if wants_papers else None
+    if bad:
+        raise _unrecognized(bad)
+    if not top and papers is None:
+        top = {"name"}
+    if papers is not None:
+        top.add("papers")
+    return AuthorSelection(frozenset(top), papers)
+
+
+def citation_selection(raw: str | None) -> CitationSelection:
+    """Parse `fields` for /citations: edge fields plus unprefixed citingPaper fields."""
+    names = _requested(raw)
+    edge = frozenset(n for n in names if n in CITATION_EDGE_FIELDS)
+    bad: list[str] = []
+    paper = _split_paper_fields([n for n in names if n not in edge], bad)
+    if bad:
+        raise _unrecognized(bad)
+    return CitationSelection(edge, paper)
+
+
+# ----------------------------------------------------------------- serialisers
+def _external_ids(paper: Paper) -> dict[str, Any]:
+    ids: dict[str, Any] = {}
+    if paper.arxiv_id:
+        ids["ArXiv"] = paper.arxiv_id
+    if paper.doi:
+        ids["DOI"] = paper.doi
+    ids["CorpusId"] = paper.corpus_id
+    return ids
+
+
+def _publication_venue(paper: Paper) -> dict[str, Any] | None:
+    if not paper.venue:
+        return None
+    if paper.venue == "arXiv.org":
+        return {
+            "id": "1901e811-ee72-4b20-8f7e-de08cd395a10",
+            "name": "arXiv.org",
+            "alternate_names": ["ArXiv"],
+            "issn": "2331-8422",
+            "url": "https://arxiv.org",
+        }
+    uid = stable_hex("venue", paper.venue)
+    return {
+        "id": f"{uid[:8]}-{uid[8:12]}-{uid[12:16]}-{uid[16:20]}-{uid[20:32]}",
+        "name": paper.venue,
+        "type": "conference",
+        "alternate_names": [],
+    }
+
+
+def _journal(paper: Paper) -> dict[str, Any] | None:
+    if paper.arxiv_id and paper.venue in ("", "arXiv.org"):
+        return {"name": "ArXiv", "volume": f"abs/{paper.arxiv_id}"}
+    return {"name": paper.venue} if paper.venue else None
+
+
+def _bibtex(paper: Paper) -> dict[str, str]:
+    first_author = paper.authors[0][1].split()[-1] if paper.authors else "Anonymous"
+    initials = "".join(w[:1].upper() for w in paper.title.split()[:3])
+    key = f"{first_author}{paper.year or ''}{initials}"
+    lines = [f"@Article{{{key},", f" author = {{{' and '.join(n for _, n in paper.authors)}}},"]
+    if paper.venue:
+        lines.append(f" journal = {{{paper.venue}}},")
+    lines.append(f" title = {{{paper.title}}},")
+    if paper.year is not None:
+        lines.append(f" year = {{{paper.year}}}")
+    return {"bibtex": "\n".join(lines) + "\n}\n"}
+
+
+def _open_access_pdf(paper: Paper) -> dict[str, Any] | None:
+    if not paper.arxiv_id:
+        return None
+    return {
+        "url": f"https://arxiv.org/pdf/{paper.arxiv_id}",
+        "status": "GREEN",
+        "license": None,
+        "disclaimer": "Notice: Paper or abstract available at "
+        f"https://arxiv.org/abs/{paper.arxiv_id}, which is subject to the license by "
+        "the author or copyright owner provided with this content.",
+    }
+
+
+def author_stub_json(
+    store: Store, author_id: str | None, name: str, fields: frozenset[str]
+) -> dict[str, Any]:
+    """An entry of a paper's `authors`: the stored author when known, else its byline."""
+    author = store.authors.get(author_id) if author_id is not None else None
+    getters: dict[str, Any] = {
+        "externalIds": lambda: dict(author.external_ids) if author else {},
+        "url": lambda: f"https://www.semanticscholar.org/author/{author_id}" if author_id else None,
+        "name": lambda: name,
+        "affiliations": lambda: list(author.affiliations) if author else [],
+        "homepage": lambda: author.homepage if author else None,
+        "paperCount": lambda: store.author_metrics(author_id)[0],
+        "citationCount": lambda: store.author_metrics(author_id)[1],
+        "hIndex": lambda: store.author_metrics(author_id)[2],
+    }
+    out: dict[str, Any] = {"authorId": author_id}
+    for key in AUTHOR_FIELDS[1:]:
+        if key in fields and key in getters:
+            out[key] = getters[key]()
+    return out
+
+
+def paper_json(store: Store, paper: Paper, selection: PaperSelection) -> dict[str, Any]:
+    """The paper object with exactly the selected fields, in the API's key order."""
+    getters: dict[str, Any] = {
+        "externalIds": lambda: _external_ids(paper),
+        "corpusId": lambda: paper.corpus_id,
+        "publicationVenue": lambda: _publication_venue(paper),
+        "url": lambda: f"https://www.semanticscholar.org/paper/{paper.paper_id}",
+        "title": lambda: paper.title,
+        "abstract": lambda: paper.abstract,
+        "venue": lambda: paper.venue,
+        "year": lambda: paper.year,
+        "referenceCount": lambda: 10 + int(stable_hex("refs", paper.paper_id)[:4], 16) % 50,
+        "citationCount": lambda: paper.citation_count,
+        "influentialCitationCount": lambda: paper.influential_citation_count,
+        "isOpenAccess": lambda: paper.arxiv_id is not None,
+        "openAccessPdf": lambda: _open_access_pdf(paper),
+        "fieldsOfStudy": lambda: ["Computer Science"] if paper.arxiv_id else None,
+        "s2FieldsOfStudy": lambda: [{"category": "Computer Science", "source": "s2-fos-model"}],
+        "publicationTypes": lambda: ["JournalArticle"] if paper.venue else None,
+        "publicationDate": lambda: paper.publication_date,
+        "journal": lambda: _journal(paper),
+        "citationStyles": lambda: _bibtex(paper),
+        "authors": lambda: [
+            author_stub_json(store, aid, name, selection.author_fields or frozenset())
+            for aid, name in paper.authors
+        ],
+    }
+    out: dict[str, Any] = {"paperId": paper.paper_id}
+    for key in PAPER_FIELDS[1:]:
+        if key in selection.fields:
+            out[key] = getters[key]()
+    return out
+
+
+def author_json(store: Store, author_id: str, selection: AuthorSelection) -> dict[str, Any]:
+    """The author object with exactly the selected fields, in the API's key order."""
+    author = store.authors[author_id]
+    out = author_stub_json(store, author_id, author.name, selection.fields)
+    if selection.papers is not None:
+        out["papers"] = [
+            paper_json(store, paper, selection.papers) for paper in store.author_papers(author_id)
+        ]
+    return out
