@@ -80,6 +80,56 @@ MIGRATIONS: list[str] = [
         fetched_at TEXT NOT NULL
     );
     """,
+# 2: the watch list, refresh runs and dated snapshots (history no source keeps).
+    """
+    CREATE TABLE tracked (
+        person_key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        label TEXT,
+        author_ids TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        last_refresh TEXT,
+        last_status TEXT
+    );
+    CREATE TABLE person_snapshots (
+        person_key TEXT NOT NULL,
+        taken_at TEXT NOT NULL,
+        papers INTEGER NOT NULL,
+        citations INTEGER NOT NULL,
+        h_index INTEGER NOT NULL,
+        metrics TEXT NOT NULL,
+        PRIMARY KEY (person_key, taken_at)
+    );
+    -- A paper's count is stored when it first appears and whenever it changes.
+    CREATE TABLE paper_snapshots (
+        paper_id TEXT NOT NULL,
+        taken_at TEXT NOT NULL,
+        citations INTEGER NOT NULL,
+        PRIMARY KEY (paper_id, taken_at)
+    );
+    CREATE TABLE refresh_runs (
+        run_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL,
+        summary TEXT NOT NULL DEFAULT '{}'
+    );
+    """,
+    # 3: citations received per year, counted from the years of citing papers.
+    """
+    CREATE TABLE citation_years (
+        paper_id TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (paper_id, year)
+    );
+    CREATE TABLE citation_fetches (
+        paper_id TEXT PRIMARY KEY,
+        fetched_at TEXT NOT NULL,
+        citations INTEGER NOT NULL,
+        truncated INTEGER NOT NULL DEFAULT 0
+    );
+    """,
 ]
 
 
