@@ -156,7 +156,8 @@ def profile_metrics(rows: Sequence[ProfilePaper], as_of: date) -> dict[str, obje
         "paper_count": values.pop("papers"),
         "citation_count": values.pop("citations"),
     }
-    header.update(values)
+    # Four decimals are more than any published metric table shows; no float noise.
+    header.update({k: round(v, 4) if isinstance(v, float) else v for k, v in values.items()})
     return header
 
 

@@ -80,7 +80,7 @@ MIGRATIONS: list[str] = [
         fetched_at TEXT NOT NULL
     );
     """,
-# 2: the watch list, refresh runs and dated snapshots (history no source keeps).
+    # 2: the watch list, refresh runs and dated snapshots (history no source keeps).
     """
     CREATE TABLE tracked (
         person_key TEXT PRIMARY KEY,
