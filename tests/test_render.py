@@ -472,10 +472,10 @@ def test_records_table() -> None:
     assert "1.25" in text
     assert "None" not in text
     assert "hidden" not in text
-    assert "cs.CL, cs.DC" in text
+    assert "cs.CL; cs.DC" in text
     assert not ANSI.search(text)
     row = next(line for line in text.splitlines() if "Du-Seong Chang" in line)
-    assert row.split() == ["Du-Seong", "Chang", "5", "1.25", "cs.CL,", "cs.DC"]
+    assert row.split() == ["Du-Seong", "Chang", "5", "1.25", "cs.CL;", "cs.DC"]
 
 
 def test_records_markdown() -> None:
@@ -517,3 +517,17 @@ def test_sparkline_and_bar_chart() -> None:
     chart = bar_chart([("2023", 10.0), ("2024", 5.0)], width=10).splitlines()
     assert chart[0] == "2023  ██████████  10.0"
     assert chart[1] == "2024  █████       5.0"
+
+
+def test_single_record_table_is_a_field_value_list() -> None:
+    out = io.StringIO()
+    render_records(
+        [{"path": "/x/cache.sqlite3", "schema_version": 3}],
+        ["path", "schema_version"],
+        "table",
+        out,
+        OutputEnv(stdout_isatty=False, stderr_isatty=False, width=80, color=False),
+    )
+    lines = [line.split() for line in out.getvalue().splitlines() if line.strip()]
+    assert ["path", "/x/cache.sqlite3"] in lines
+    assert ["schema_version", "3"] in lines

@@ -144,7 +144,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return ", ".join(_cell(item) for item in value)
+        return "; ".join(_cell(item) for item in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, default=str)
     if isinstance(value, bool):
@@ -457,12 +457,29 @@ def render_records(
             cells = [[_md(_cell(row[name])) for name in fields] for row in rows]
             out.write(heading + _md_table([_md(name) for name in fields], cells, numeric))
         else:
-            table = Table(**_TABLE_STYLE, title=title, title_style="bold", title_justify="left")
-            for index, name in enumerate(fields):
-                table.add_column(Text(name), justify="right" if index in numeric else "left")
-            for row in rows:
-                table.add_row(*(Text(_cell(row[name])) for name in fields))
-            _make_console(out, env).print(table)
+            _make_console(out, env).print(_records_table(rows, fields, numeric, title))
+
+
+def _records_table(
+    rows: Sequence[Mapping[str, Any]], fields: Sequence[str], numeric: set[int], title: str | None
+) -> Table:
+    """Columns for many records; a field/value list for a single one (easier to read)."""
+    table = Table(**_TABLE_STYLE, title=title, title_style="bold", title_justify="left")
+    if len(rows) == 1:
+        table.add_column(Text("field"), no_wrap=True)
+        table.add_column(Text("value"), overflow="fold")
+        for name in fields:
+            table.add_row(Text(name), Text(_cell(rows[0][name])))
+        return table
+    for index, name in enumerate(fields):
+        if index in numeric:
+            # Numbers and their headers are never wrapped or cut.
+            table.add_column(Text(name), justify="right", no_wrap=True, min_width=len(name))
+        else:
+            table.add_column(Text(name), min_width=min(len(name), 12), ratio=1)
+    for row in rows:
+        table.add_row(*(Text(_cell(row[name])) for name in fields))
+    return table
 
 
 _SPARKS = "▁▂▃▄▅▆▇█"
