@@ -208,3 +208,16 @@ def test_trailing_punctuation_in_fei_fei_li_page(fixtures_dir: Path) -> None:
     page = _feed(fixtures_dir, "Li-Fei-Fei_page-2.xml")
     links = {find_code_url(e.comment, e.abstract) for e in page.entries} - {None}
     assert "https://github.com/StanfordVL/sonicverse" in links
+
+
+def test_recorded_pages_with_next_hold_exactly_the_items_up_to_next(fixtures_dir: Path) -> None:
+    """The client retries a page that breaks this rule; real pages must all keep it."""
+    pages = 0
+    for rec in s2_recordings(fixtures_dir):
+        if rec.status != 200 or b'"next"' not in rec.body:
+            continue
+        body = json.loads(rec.body)
+        if isinstance(body, dict) and body.get("next") is not None:
+            assert body["next"] == body.get("offset", 0) + len(body["data"]), rec.file
+            pages += 1
+    assert pages >= 20

@@ -260,7 +260,9 @@ def author_papers(ctx: Context, author: Author, fresh: Freshness) -> list[Paper]
         )
     try:
         with ctx.reporter.progress(f"Papers of {author.name}", author.paper_count) as advance:
-            pages = ctx.s2.author_papers(author.author_id, on_page=advance)
+            pages = ctx.s2.author_papers(
+                author.author_id, on_page=advance, expected=author.paper_count
+            )
     except SourceError as exc:
         if fetch is None:
             raise

@@ -16,13 +16,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 import requests
 
-from scholarcli.errors import NotFoundError, SourceError
+from scholarcli.errors import NotFoundError
 from scholarcli.models import Author, AuthorRef, Paper
 from scholarcli.sources.http import HttpClient, RetryableResponse
 
@@ -128,13 +128,27 @@ def parse_paper(obj: dict[str, Any]) -> Paper:
     )
 
 
-def _page(response: requests.Response) -> dict[str, Any]:
+def _page(response: requests.Response, expect_items: bool = False) -> dict[str, Any]:
     body = _json(response)
     if response.status_code == 400:
         # Past the reachable end of a list: a normal end of results, not an error.
         return {"data": [], "_past_end": True}
     if not isinstance(body, dict) or not isinstance(body.get("data", []), list):
         raise RetryableResponse("unexpected page shape")
+    nxt = body.get("next")
+    if nxt is not None:
+        # A page that promises more must hold exactly the items up to `next`; an empty
+        # or short page here would silently drop papers (the API has answered empty
+        # pages under load), so it is asked again rather than trusted.
+        offset, data = body.get("offset", 0), body.get("data") or []
+        if not isinstance(nxt, int) or not isinstance(offset, int) or nxt != offset + len(data):
+            raise RetryableResponse(f"page at offset {offset} does not reach next={nxt}")
+        if not data:
+            raise RetryableResponse(f"empty page at offset {offset} although more exist")
+    elif expect_items and not body.get("data") and body.get("offset", 0) == 0:
+        # The profile counts papers but the list came back empty: an "unexpectedly
+        # empty page" (as arXiv users know them), asked again rather than stored.
+        raise RetryableResponse("empty paper list for an author with papers")
     return body
 
 
@@ -202,12 +216,17 @@ class SemanticScholar:
         return found
 
     def author_papers(
-        self, author_id: str, on_page: Callable[[int], None] | None = None
+        self,
+        author_id: str,
+        on_page: Callable[[int], None] | None = None,
+        *,
+        expected: int | None = None,
     ) -> PaperPages:
         """Every paper of an author, pages of ``limit=1000`` following ``next``.
 
         ``truncated`` is set when S2's 10,000-item cap ended the walk early;
-        ``on_page`` is told how many papers each page brought (for progress).
+        ``on_page`` is told how many papers each page brought (for progress);
+        ``expected`` is the profile's paperCount, so an empty first page is retried.
         """
         papers: list[Paper] = []
         offset = 0
@@ -215,7 +234,7 @@ class SemanticScholar:
             body = self.http.request(
                 "GET",
                 self._url("author", author_id, "papers"),
-                _page,
+                functools.partial(_page, expect_items=offset == 0 and bool(expected)),
                 params={"fields": PAPER_FIELDS, "limit": PAGE_LIMIT, "offset": offset},
                 accept=_past_end,
             )
@@ -228,10 +247,6 @@ class SemanticScholar:
             nxt = body.get("next")
             if nxt is None:
                 return PaperPages(papers, truncated=False)
-            if not isinstance(nxt, int) or nxt <= offset:
-                raise SourceError(
-                    "Semantic Scholar: paging did not advance", source="Semantic Scholar"
-                )
             offset = nxt
 
     def authors_batch(self, ids: Sequence[str], fields: str = AUTHOR_FIELDS) -> list[Author | None]:
@@ -262,6 +277,50 @@ class SemanticScholar:
             result.extend(parse_paper(p) if p else None for p in body)
         return result
 
+    def citation_years(
+        self, paper_id: str, on_page: Callable[[int], None] | None = None
+    ) -> CitationYearCounts:
+        """How many papers citing ``paper_id`` appeared in each year.
+
+        Pages through ``/paper/{id}/citations?fields=year`` with ``limit=1000``
+        following ``next``: one request per 1,000 citing papers. Only the first 9,999
+        are reachable (offset + limit must stay below 10,000, s2-folks #27), so the last
+        page asks for exactly what remains below the cap; when more are listed, or S2
+        answers 400 "Requested data ... not available", ``truncated`` is set. Citing
+        papers without a year are counted in ``undated``.
+        """
+        counts = CitationYearCounts()
+        offset = 0
+        while True:
+            limit = min(PAGE_LIMIT, CITATIONS_REACHABLE - offset)
+            if limit <= 0:
+                counts.truncated = True
+                return counts
+            body = self.http.request(
+                "GET",
+                self._url("paper", paper_id, "citations"),
+                _page,
+                params={"fields": "year", "limit": limit, "offset": offset},
+                accept=_past_end,
+            )
+            if body.get("_past_end"):
+                counts.truncated = True
+                return counts
+            page = body.get("data") or []
+            for edge in page:
+                citing = edge.get("citingPaper") if isinstance(edge, dict) else None
+                year = _int(citing.get("year")) if isinstance(citing, dict) else None
+                if year is None:
+                    counts.undated += 1
+                else:
+                    counts.by_year[year] = counts.by_year.get(year, 0) + 1
+            if on_page is not None:
+                on_page(len(page))
+            nxt = body.get("next")
+            if nxt is None:
+                return counts
+            offset = nxt
+
 
 def _batch(response: requests.Response, expected: int) -> list[Any]:
     body = _json(response)
@@ -273,3 +332,21 @@ def _batch(response: requests.Response, expected: int) -> list[Any]:
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+# /paper/{id}/citations serves items while offset + limit < 10,000 (s2-folks #27).
+CITATIONS_REACHABLE = 9_999
+
+
+@dataclass
+class CitationYearCounts:
+    """Citing papers of one paper counted by their year (see ``citation_years``)."""
+
+    by_year: dict[int, int] = field(default_factory=dict)
+    undated: int = 0
+    truncated: bool = False
+
+
+# What a refresh's count check asks of /author/batch (scholarcli.refresh): enough to see
+# whether an id gained papers or citations, and to keep its cached author row current.
+AUTHOR_COUNT_FIELDS = "name,paperCount,citationCount,hIndex"
