@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import logging
+import os
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -53,6 +54,13 @@ class RetryableResponse(Exception):
     """
 
 
+def _write_private(path: Path, text: str) -> None:
+    """Write a small state file readable by the user only (0600 from creation)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(text)
+
+
 class RateLimiter:
     """Keeps request *starts* at least ``interval`` seconds apart, across processes.
 
@@ -76,9 +84,11 @@ class RateLimiter:
         self.clock = clock
         self.sleep = sleep
         self._state = state_dir / f"{name}.next" if state_dir else None
-        self._lock = FileLock(str(state_dir / f"{name}.lock")) if state_dir else None
+        self._lock = FileLock(str(state_dir / f"{name}.lock"), mode=0o600) if state_dir else None
         self._inflight = (
-            FileLock(str(state_dir / f"{name}.inflight.lock")) if state_dir and exclusive else None
+            FileLock(str(state_dir / f"{name}.inflight.lock"), mode=0o600)
+            if state_dir and exclusive
+            else None
         )
         self._next_local = 0.0
 
@@ -97,7 +107,7 @@ class RateLimiter:
             if stored > now + MAX_RESERVATION_AHEAD:
                 stored = 0.0
             slot = max(now, stored)
-            self._state.write_text(repr(slot + self.interval), encoding="ascii")
+            _write_private(self._state, repr(slot + self.interval))
         return slot - now
 
     @contextlib.contextmanager
