@@ -264,7 +264,11 @@ def test_json_round_trips_with_contract_keys() -> None:
     text = render(profile, "json")
     assert text.endswith("}\n")
     assert "서강대학교" in text  # ensure_ascii=False
-    assert text.startswith('{\n  "author"')  # indent 2
+    assert text.startswith('{"author"')  # compact in a pipe
+    assert text.count("\n") == 1
+    at_terminal = render(profile, "json", OutputEnv(stdout_isatty=True, stderr_isatty=True))
+    assert at_terminal.startswith('{\n  "author"')  # indented for a person
+    assert json.loads(at_terminal) == json.loads(text)
     data = json.loads(text)
     assert list(data) == ["author", "papers"]
     assert data["author"] == profile.author_record()
