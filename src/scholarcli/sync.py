@@ -25,6 +25,7 @@ from scholarcli.cache.store import Store
 from scholarcli.categories import category_name
 from scholarcli.config import Settings
 from scholarcli.errors import NotFoundError, SourceError, UsageError
+from scholarcli.ids import normalise_id
 from scholarcli.models import Author, Paper, Profile
 
 if TYPE_CHECKING:
@@ -280,8 +281,6 @@ def author_papers(ctx: Context, author: Author, fresh: Freshness) -> list[Paper]
 
 def enrich_arxiv(ctx: Context, papers: list[Paper]) -> bool:
     """Ask arXiv about ids it has not answered before; False if arXiv failed."""
-    from scholarcli.sources.arxiv import normalise_id
-
     wanted = []
     for paper in papers:
         ident = normalise_id(paper.arxiv_id) if paper.arxiv_id else None

@@ -24,6 +24,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
 from scholarcli.errors import SourceError
+from scholarcli.ids import normalise_id
 from scholarcli.models import ArxivEntry
 from scholarcli.sources.http import HttpClient, RetryableResponse
 
@@ -33,32 +34,6 @@ NS = {
     "arxiv": "http://arxiv.org/schemas/atom",
     "opensearch": "http://a9.com/-/spec/opensearch/1.1/",
 }
-_NEW_ID = re.compile(r"^(\d{4}\.\d{4,5})(?:v(\d+))?$")
-_OLD_ID = re.compile(r"^([a-z\-]+(?:\.[A-Za-z\-]+)?)/(\d{7})(?:v(\d+))?$", re.IGNORECASE)
-_PREFIXES = re.compile(
-    r"^(?:https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/|arxiv:)", re.IGNORECASE
-)
-
-
-def normalise_id(raw: str) -> tuple[str, int | None] | None:
-    """Canonical ``(id, version)`` of an arXiv identifier, or None if malformed.
-
-    Accepts ``2308.06744``, ``2308.06744v2``, ``arXiv:…``, abs/pdf URLs and old-style
-    ids (``hep-th/9901001``, ``math.CA/0611800v2``); the subject class of an old id is
-    dropped and its archive lower-cased, as arXiv's own normaliser does.
-    """
-    text = _PREFIXES.sub("", raw.strip())
-    text = re.sub(r"\.pdf$", "", text)
-    match = _NEW_ID.match(text)
-    if match:
-        version = int(match.group(2)) if match.group(2) else None
-        return match.group(1), version
-    match = _OLD_ID.match(text)
-    if match:
-        archive = match.group(1).split(".")[0].lower()
-        version = int(match.group(3)) if match.group(3) else None
-        return f"{archive}/{match.group(2)}", version
-    return None
 
 
 def _text(node: Element | None) -> str:
