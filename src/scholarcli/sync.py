@@ -167,20 +167,25 @@ class Resolution:
     other_candidates: int = 0
 
 
+MAX_NAME_LENGTH = 200
+
+
 def _search_key(name: str) -> str:
-    from scholarcli.merge import fold_name
-
-    return fold_name(name)
-
-
-def candidates_for(ctx: Context, name: str, fresh: Freshness) -> list[Author]:
-    """Authors S2 finds for ``name``, from the cache when usable, ranked."""
-    key = _search_key(name)
+    """The folded name that keys searches; refuses names no person has."""
+    key = merge.fold_name(name)
     if not key:
         raise UsageError(
             "the name is empty after removing punctuation",
             hint='give a person\'s name, e.g. scholar author "Du-Seong Chang"',
         )
+    if len(name) > MAX_NAME_LENGTH:
+        raise UsageError(f"the name is longer than {MAX_NAME_LENGTH} characters")
+    return key
+
+
+def candidates_for(ctx: Context, name: str, fresh: Freshness) -> list[Author]:
+    """Authors S2 finds for ``name``, from the cache when usable, ranked."""
+    key = _search_key(name)
     cached = ctx.store.cached_search(key)
     if cached is not None and fresh.usable(ctx, cached[1]):
         return merge.rank_candidates(name, cached[0])
@@ -349,8 +354,7 @@ def build_profile(
 
 def find(ctx: Context, name: str, limit: int) -> list[Author]:
     """Candidates for ``name`` with two recent titles each (always asks S2)."""
-    if not _search_key(name):
-        raise UsageError("the name is empty after removing punctuation")
+    _search_key(name)
     authors = ctx.s2.search_authors(name, limit=limit, with_papers=True)
     if not authors:
         raise NotFoundError(
