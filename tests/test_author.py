@@ -384,3 +384,16 @@ def test_cache_commands(runner: CliRunner, seeded, scholar_home) -> None:  # typ
     assert run(runner, "cache", "clear", "--yes").exit_code == 0
     info = json.loads(run(runner, "cache", "info", "-f", "json").stdout)[0]
     assert (info["authors"], info["papers"]) == (0, 0)
+
+
+@pytest.mark.parametrize("bad", ["١٢٣", "12 3", "-1", "0x10", "1" * 21])
+def test_only_ascii_numeric_ids_are_sent(runner: CliRunner, seeded, bad: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(runner, "author", "--id", bad)
+    assert result.exit_code == 2
+    assert seeded.count() == 0
+
+
+def test_repeated_id_counts_once(runner: CliRunner, seeded) -> None:  # type: ignore[no-untyped-def]
+    result = run(runner, "author", "--id", seed.AUTHOR_ID, "--id", seed.AUTHOR_ID, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["author"]["ids"] == [seed.AUTHOR_ID]

@@ -14,6 +14,7 @@ It must not parse options or print: it reports through a ``Reporter``.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -215,9 +216,14 @@ def resolve(ctx: Context, name: str | None, ids: list[str], fresh: Freshness) ->
     return Resolution([ranked[0]], other_candidates=len(ranked) - 1)
 
 
+_AUTHOR_ID = re.compile(r"[0-9]{1,20}")
+
+
 def _authors_by_id(ctx: Context, ids: list[str], fresh: Freshness) -> list[Author]:
+    ids = list(dict.fromkeys(i.strip() for i in ids))
     for author_id in ids:
-        if not author_id.isdigit() or len(author_id) > 20:
+        # ASCII digits only: str.isdigit() would let "١٢٣" through into a URL.
+        if not _AUTHOR_ID.fullmatch(author_id):
             raise UsageError(
                 f"--id {author_id!r} is not a Semantic Scholar author id",
                 hint="author ids are numbers; scholar find NAME shows them",
