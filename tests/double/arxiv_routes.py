@@ -240,12 +240,14 @@ def query(call: Call) -> Response:
     with call.store.lock:
         if requested:
             found: list[tuple[ArxivEntry, int]] = []
+            seen: set[tuple[str, int]] = set()  # a set: id lists can be long
             for base, version in requested:
                 entry = call.store.arxiv.get(base)
                 wanted = version or (entry.version if entry else 0)
                 if entry is None or not 1 <= wanted <= entry.version:
                     continue  # well-formed but unknown: silently dropped (§1.5)
-                if (entry, wanted) not in found and (tree is None or matches(tree, entry)):
+                if (base, wanted) not in seen and (tree is None or matches(tree, entry)):
+                    seen.add((base, wanted))
                     found.append((entry, wanted))
             page = found[start : start + max_results]
             page = _shuffled(page, f"{call.seed}:{','.join(raw_ids)}:{start}")
