@@ -118,3 +118,16 @@ def test_info_and_clear(tmp_path: Path) -> None:
     info = store.info()
     assert (info.authors, info.papers, info.fetched_authors) == (0, 0, 0)
     assert info.schema_version == len(migrations.MIGRATIONS)
+
+
+def test_migration_scripts_split_like_sqlite_does() -> None:
+    script = """
+    -- a comment; with a semicolon
+    CREATE TABLE a (x TEXT DEFAULT 'semi;colon');
+    CREATE TABLE b (y INTEGER);
+    """
+    statements = migrations.split_statements(script)
+    assert len(statements) == 2
+    assert "semi;colon" in statements[0]
+    with pytest.raises(ValueError, match="incomplete"):
+        migrations.split_statements("CREATE TABLE c (z INTEGER)")

@@ -114,6 +114,14 @@ MIGRATIONS: list[str] = [
         status TEXT NOT NULL,
         summary TEXT NOT NULL DEFAULT '{}'
     );
+    -- S2's counts for an id when a refresh last made its cached papers current. The next
+    -- refresh compares with these, not with authors rows, which searches also rewrite.
+    CREATE TABLE refresh_counts (
+        author_id TEXT PRIMARY KEY,
+        paper_count INTEGER,
+        citation_count INTEGER,
+        seen_at TEXT NOT NULL
+    );
     """,
     # 3: citations received per year, counted from the years of citing papers.
     """
@@ -123,21 +131,43 @@ MIGRATIONS: list[str] = [
         count INTEGER NOT NULL,
         PRIMARY KEY (paper_id, year)
     );
+    -- citations is the paper's count when fetched (a changed count means fetch again),
+    -- undated counts citing papers without a year, truncated marks S2's 9,999 cap.
     CREATE TABLE citation_fetches (
         paper_id TEXT PRIMARY KEY,
         fetched_at TEXT NOT NULL,
         citations INTEGER NOT NULL,
+        undated INTEGER NOT NULL DEFAULT 0,
         truncated INTEGER NOT NULL DEFAULT 0
     );
     """,
 ]
 
 
+def split_statements(script: str) -> list[str]:
+    """Complete SQL statements of a script, as SQLite itself delimits them.
+
+    ``executescript`` would commit on its own; splitting here keeps each migration in
+    one transaction, and ``complete_statement`` is not fooled by a ``;`` in a comment
+    or a string literal.
+    """
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement in a migration: {pending.strip()[:60]}")
+    return statements
+
+
 def apply(conn: sqlite3.Connection) -> int:
     """Bring the schema up to date; return the resulting version."""
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        statements = [s.strip() for s in script.split(";") if s.strip()]
+        statements = split_statements(script)
         conn.execute("BEGIN IMMEDIATE")
         try:
             # Re-check under the write lock: another process may have migrated meanwhile.
