@@ -2,16 +2,57 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from scholarcli import __version__
 from scholarcli.commands import author as author_commands
 from scholarcli.commands import cache as cache_commands
+from scholarcli.commands import coauthors as coauthor_commands
+from scholarcli.commands import metrics as metric_commands
 from scholarcli.commands.common import setup_logging
 
+
+class ScholarGroup(TyperGroup):
+    """Typer's group with usage errors as one ``error:`` line, per DESIGN.md.
+
+    Typer prints its own boxed usage errors; this reports them like every other
+    error (``error: ...`` and ``hint: ...``, exit 2) without touching its help output.
+    """
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except Exception as exc:
+            # typer's own exceptions live in a private module; they all carry these two.
+            if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+                raise
+            ctx = getattr(exc, "ctx", None)
+            where = ctx.command_path if ctx is not None else "scholar"
+            message = " ".join(str(exc.format_message()).split())
+            if message:  # empty when typer has just printed help (no arguments given)
+                tip = " (put -- before a name that starts with -)" if "option" in message else ""
+                print(f"error: {message}", file=sys.stderr)
+                print(f"hint: see '{where} --help'{tip}", file=sys.stderr)
+            sys.exit(int(exc.exit_code))
+        sys.exit(result if isinstance(result, int) else 0)
+
+
 app = typer.Typer(
+    cls=ScholarGroup,
     name="scholar",
     help="Author profiles and bibliometrics from Semantic Scholar and arXiv, cached locally.",
     no_args_is_help=True,
@@ -49,6 +90,10 @@ def main_options(
 
 app.command()(author_commands.author)
 app.command()(author_commands.find)
+app.command()(metric_commands.metrics)
+app.command()(metric_commands.compare)
+app.command()(metric_commands.timeline)
+app.command()(coauthor_commands.coauthors)
 app.add_typer(cache_commands.app, name="cache")
 
 

@@ -23,6 +23,7 @@ from scholarcli.commands.common import (
     parse_as_of,
     parse_max_age,
 )
+from scholarcli.commands.metrics import CitationsByYearOption
 from scholarcli.errors import ExitStatus, UsageError
 
 
@@ -63,9 +64,15 @@ def author(
     limit: Annotated[
         int | None, typer.Option("--limit", help="Show at most N papers.", show_default=False)
     ] = None,
+    citations_by_year: CitationsByYearOption = False,
 ) -> None:
-    """Profile of a person: metrics and every paper, from Semantic Scholar and arXiv."""
-    from scholarcli.sync import Freshness, build_profile
+    """Profile of a person: metrics and every paper, from Semantic Scholar and arXiv.
+
+    With --citations-by-year the profile also shows papers and citations per year (a bar
+    chart; a per_year list in json) and fills h5_index and i10_5y.
+    """
+    from scholarcli.analysis import author_profile
+    from scholarcli.sync import Freshness
 
     check_exclusive(refresh=refresh, offline=offline)
     if limit is not None and limit < 1:
@@ -74,11 +81,20 @@ def author(
     fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
     when = parse_as_of(as_of)
     with open_context(offline=offline) as ctx:
-        result = build_profile(ctx, name, list(ids or []), as_of=when, fresh=fresh)
-    profile = result.profile
+        view = author_profile(
+            ctx,
+            name,
+            list(ids or []),
+            as_of=when,
+            fresh=fresh,
+            citations_by_year=citations_by_year,
+        )
+    profile = view.profile
     profile.papers = sort_papers(profile.papers, sort)[:limit]
-    render.render_profile(profile, fmt_name, sys.stdout, env, abstracts=abstracts)
-    if not result.complete:
+    render.render_profile(
+        profile, fmt_name, sys.stdout, env, abstracts=abstracts, per_year=view.per_year
+    )
+    if not view.complete:
         raise typer.Exit(int(ExitStatus.PARTIAL))
 
 

@@ -1,0 +1,66 @@
+"""``scholar coauthors NAME``: collaborators ranked by joint papers."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from scholarcli import render
+from scholarcli.commands.common import (
+    FormatOption,
+    IdOption,
+    MaxAgeOption,
+    OfflineOption,
+    RefreshOption,
+    check_exclusive,
+    command_boundary,
+    open_context,
+    output_format,
+    parse_max_age,
+)
+from scholarcli.errors import UsageError
+
+
+@command_boundary
+def coauthors(
+    name: Annotated[
+        str | None,
+        typer.Argument(help="The person's name, as for scholar author.", show_default=False),
+    ] = None,
+    ids: IdOption = None,
+    fmt: FormatOption = None,
+    max_age: MaxAgeOption = "7d",
+    refresh: RefreshOption = False,
+    offline: OfflineOption = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="Show at most N coauthors.", show_default=False)
+    ] = None,
+) -> None:
+    """Collaborators ranked by joint papers, with joint years and joint citations.
+
+    Counted from the person's cached paper lists: first and last year of a joint paper,
+    citations of the joint papers. A coauthor is their Semantic Scholar author id, or
+    their name when a paper lists none; the person is left out by id and by name.
+    """
+    from scholarcli.analysis import COAUTHOR_FIELDS
+    from scholarcli.analysis import coauthors as find_coauthors
+    from scholarcli.sync import Freshness
+
+    check_exclusive(refresh=refresh, offline=offline)
+    if limit is not None and limit < 1:
+        raise UsageError("--limit must be at least 1")
+    fmt_name, env = output_format(fmt)
+    fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
+    with open_context(offline=offline) as ctx:
+        found = find_coauthors(ctx, name, list(ids or []), fresh=fresh)
+    render.render_records(
+        found.coauthors[:limit],
+        COAUTHOR_FIELDS,
+        fmt_name,
+        sys.stdout,
+        env,
+        title=f"Coauthors of {found.name}",
+        json_root="coauthors",
+    )
