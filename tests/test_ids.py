@@ -30,8 +30,18 @@ def test_accepted_forms(raw: str, expected: tuple[str, int | None]) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["", "abc", "0112019", "2308.067", "2308.067444444", "hep-th/99", "../etc/passwd",
-            "2308.06744&max_results=1", "2308.06744,2308.06745"],
+    "raw",
+    [
+        "",
+        "abc",
+        "0112019",
+        "2308.067",
+        "2308.067444444",
+        "hep-th/99",
+        "../etc/passwd",
+        "2308.06744&max_results=1",
+        "2308.06744,2308.06745",
+    ],
 )
 def test_malformed_ids_are_refused(raw: str) -> None:
     assert normalise_id(raw) is None

@@ -1,0 +1,159 @@
+"""Benchmark: requests and whole-process time of ``scholar refresh`` for a large watch list.
+
+Against the loopback API double (tests/double), with both request intervals set to 0,
+so the times measure scholar itself (start-up, SQLite, metrics), not politeness: with
+the real defaults every S2 request adds at least 1 s and every arXiv request 3 s.
+
+People are synthetic (``populate_synthetic``, 5-20 papers each) and are put on the
+watch list through the tracking API (``refresh_helpers.track_directly``), not with
+1,000 ``scholar track`` searches. A first ``scholar refresh`` fills the cache; then:
+
+* no change: the minimum is ceil(ids / 1000) ``/author/batch`` requests, no arXiv;
+* 10 people gained citations: the list path would cost that + 10 x ceil(papers / 1000);
+  refresh sends their known papers through one ``/paper/batch`` instead;
+* 10 people with a new paper: the minimum is the count check + 10 lists + one arXiv
+  batch for the 10 new arXiv ids.
+
+Run:  python benchmarks/bench_refresh.py [--people 1000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+import refresh_helpers  # noqa: E402
+from double import ApiDouble, server  # noqa: E402
+
+# The double writes headers and body separately; with Nagle's algorithm on, loopback's
+# delayed ACK then adds ~40 ms to every request, which would swamp what is measured.
+server._Handler.disable_nagle_algorithm = True
+
+
+def refresh_process(env: dict[str, str]) -> float:
+    """Run ``python -m scholarcli refresh --quiet``; return its wall time in seconds."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "scholarcli", "refresh", "--quiet"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"refresh failed ({done.returncode}): {done.stderr}")
+    return elapsed
+
+
+def measure(
+    double: ApiDouble, env: dict[str, str], repeat: int, change: Callable[[int], None]
+) -> tuple[int, int, float]:
+    """(S2 requests, arXiv requests, median wall time) of ``repeat`` refreshes."""
+    times, s2, arxiv = [], set(), set()
+    for round_number in range(repeat):
+        change(round_number)
+        double.reset_log()
+        times.append(refresh_process(env))
+        s2.add(double.count("s2"))
+        arxiv.add(double.count("arxiv"))
+    if len(s2) != 1 or len(arxiv) != 1:
+        raise SystemExit(f"request counts varied between rounds: {s2} {arxiv}")
+    return s2.pop(), arxiv.pop(), statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--people", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="bench-refresh-") as home, ApiDouble() as double:
+        for name in [n for n in os.environ if n.startswith("SCHOLAR_")]:
+            del os.environ[name]
+        os.environ.pop("SEMANTIC_SCHOLAR_API_KEY", None)
+        os.environ.update(
+            # A request that escaped the configured URLs would hit a dead proxy, not the net.
+            HTTP_PROXY="http://127.0.0.1:9",
+            HTTPS_PROXY="http://127.0.0.1:9",
+            NO_PROXY="127.0.0.1,localhost",
+            SCHOLAR_HOME=home,
+            SCHOLAR_S2_URL=double.s2_url,
+            SCHOLAR_ARXIV_URL=double.arxiv_url,
+            SCHOLAR_S2_INTERVAL="0",
+            SCHOLAR_ARXIV_INTERVAL="0",
+            NO_COLOR="1",
+        )
+        env = dict(os.environ)
+        ids = refresh_helpers.add_people(double, args.people, papers=lambda i: 5 + i % 16)
+        refresh_helpers.track_directly(ids)
+        papers = {i: double.store.author_papers(i) for i in ids}
+        total_papers = sum(len(p) for p in papers.values())
+        arxiv_total = len({p.arxiv_id for ps in papers.values() for p in ps if p.arxiv_id})
+        changed = ids[:: max(1, len(ids) // 10)][:10]
+
+        first_s2, first_arxiv, first_time = measure(double, env, 1, lambda _: None)
+        still = measure(double, env, args.repeat, lambda _: None)
+
+        def gain_citations(round_number: int) -> None:
+            for author_id in changed:
+                paper = papers[author_id][0]
+                double.set_citations(paper.paper_id, paper.citation_count + 100 + round_number)
+
+        cited = measure(double, env, args.repeat, gain_citations)
+
+        def new_paper(round_number: int) -> None:
+            for index, author_id in enumerate(changed):
+                arxiv_id = f"2612.{round_number:01d}{index:04d}"
+                double.add_paper(
+                    f"new-{round_number}-{author_id}".ljust(40, "0"),
+                    title=f"New paper {round_number}",
+                    year=2026,
+                    authors=[(author_id, "Someone")],
+                    citation_count=1,
+                    arxiv_id=arxiv_id,
+                )
+                double.add_arxiv(
+                    arxiv_id,
+                    title="New",
+                    abstract="New.",
+                    authors=["Someone"],
+                    published="2026-12-01",
+                    primary_category="cs.CL",
+                )
+
+        grown = measure(double, env, args.repeat, new_paper)
+
+    checks = math.ceil(len(ids) / 1000)
+    known = sum(len(papers[i]) for i in changed)
+    lists = sum(max(1, math.ceil(len(papers[i]) / 1000)) for i in changed)
+    print(f"{len(ids)} tracked people, {total_papers} papers; intervals 0; median of {args.repeat}")
+    print()
+    rows = [
+        ("first refresh (cold cache)", first_s2, checks + len(ids), first_arxiv,
+         math.ceil(arxiv_total / 100), first_time),
+        ("no change", still[0], checks, still[1], 0, still[2]),
+        ("10 people gained citations", cited[0],
+         f"{checks + lists} with lists, {checks + math.ceil(known / 500)} with /paper/batch",
+         cited[1], 0, cited[2]),
+        ("10 people with a new paper", grown[0], checks + lists, grown[1], 1, grown[2]),
+    ]  # fmt: skip
+    print("| scenario | S2 requests | S2 minimum | arXiv requests | arXiv minimum | wall (s) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, s2, s2_min, arxiv, arxiv_min, seconds in rows:
+        print(f"| {name} | {s2} | {s2_min} | {arxiv} | {arxiv_min} | {seconds:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,350 @@
+"""``scholar track|untrack|tracked|refresh|history``: the watch list and its history.
+
+Thin: parse options, call one ``scholarcli.refresh`` function, render. The refresh
+command also maps the run's outcome onto DESIGN.md's exit statuses: 0 (done, or another
+refresh holds the lock), 5 (some people failed; one line each on stderr), 4 (everyone
+failed because a source was unreachable).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from scholarcli import render
+from scholarcli.commands.common import (
+    AsOfOption,
+    FormatOption,
+    IdOption,
+    MaxAgeOption,
+    command_boundary,
+    open_context,
+    output_format,
+    parse_as_of,
+    parse_max_age,
+)
+from scholarcli.errors import PartialError, SourceError, UsageError
+
+if TYPE_CHECKING:
+    from scholarcli.refresh import RunSummary
+    from scholarcli.sync import Reporter
+
+TRACKED_FIELDS = (
+    "key",
+    "name",
+    "label",
+    "ids",
+    "last_refresh",
+    "status",
+    "papers",
+    "citations",
+    "h_index",
+    "added_at",
+)
+RESULT_FIELDS = (
+    "key",
+    "name",
+    "status",
+    "fetched",
+    "papers",
+    "citations",
+    "citations_change",
+    "h_index",
+    "reason",
+)
+DRY_RUN_FIELDS = ("key", "name", "ids", "action", "reason", "list_requests")
+HISTORY_TABLE_FIELDS = (
+    "papers",
+    "citations",
+    "h_index",
+    "g_index",
+    "i10_index",
+    "m_quotient",
+)  # fits 80 columns; csv and json carry every metric
+CHART_POINTS = 60
+
+NamesArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Tracked people (key, name or label); default: everyone.", show_default=False
+    ),
+]
+
+
+@command_boundary
+def track(
+    name: Annotated[
+        str | None,
+        typer.Argument(help='The person\'s name, e.g. "Du-Seong Chang".', show_default=False),
+    ] = None,
+    ids: IdOption = None,
+    label: Annotated[
+        str | None,
+        typer.Option(
+            "--label",
+            help="Key to track them under instead of the name (tells namesakes apart).",
+            show_default=False,
+        ),
+    ] = None,
+    max_age: MaxAgeOption = "7d",
+) -> None:
+    """Add a person to the watch list, pinning their Semantic Scholar ids now."""
+    from scholarcli import refresh as watch
+    from scholarcli.sync import Freshness
+
+    fresh = Freshness(max_age=parse_max_age(max_age))
+    with open_context() as ctx:
+        result = watch.track(ctx, name, list(ids or []), label, fresh)
+        person, previous = result.person, result.previous
+        ids_text = ", ".join(person.author_ids)
+        if result.other_candidates:
+            ctx.reporter.note(
+                f"{result.other_candidates} other Semantic Scholar profile(s) match {name!r}; "
+                f'pinned {ids_text}. List them with: scholar find "{name}"'
+            )
+        if previous is None:
+            ctx.reporter.note(
+                f"tracking {person.display} as {person.key!r} (S2 id {ids_text}); "
+                "the next scholar refresh fetches their papers"
+            )
+        elif previous.key != person.key:
+            ctx.reporter.note(f"{previous.key!r} is now {person.key!r}, history included")
+        elif previous.author_ids != person.author_ids:
+            ctx.reporter.note(
+                f"updated {person.key!r}: S2 ids {', '.join(previous.author_ids)} -> {ids_text}"
+            )
+        else:
+            ctx.reporter.note(f"{person.display} is already tracked as {person.key!r}")
+
+
+@command_boundary
+def untrack(
+    names: Annotated[list[str], typer.Argument(help="Tracked people (key, name or label).")],
+) -> None:
+    """Take people off the watch list (their history stays in the cache)."""
+    from scholarcli import refresh as watch
+
+    with open_context(offline=True) as ctx:
+        for person in watch.untrack(ctx, names):
+            ctx.reporter.note(
+                f"untracked {person.display}; their history stays: scholar history {person.key!r}"
+            )
+
+
+@command_boundary
+def tracked(fmt: FormatOption = None) -> None:
+    """List the watch list with each person's latest papers, citations and h-index."""
+    from scholarcli import refresh as watch
+
+    fmt_name, env = output_format(fmt)
+    with open_context(offline=True) as ctx:
+        records = watch.tracked(ctx)
+        if not records:
+            ctx.reporter.note('nobody is tracked yet; add someone with scholar track "NAME"')
+    render.render_records(
+        records, TRACKED_FIELDS, fmt_name, sys.stdout, env, title="Tracked", json_root="tracked"
+    )
+
+
+@command_boundary
+def refresh(
+    names: NamesArgument = None,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Fetch every paper list again, changed or not.")
+    ] = False,
+    max_age: MaxAgeOption = "7d",
+    wait: Annotated[
+        bool, typer.Option("--wait", help="If another refresh is running, wait for it.")
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="Print nothing unless something failed (for cron)."),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be fetched; fetch and write nothing.")
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="With --dry-run: ask S2 for current counts (1 request per 1,000 ids)."
+        ),
+    ] = False,
+    fmt: FormatOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Bring tracked people up to date cheaply and store a dated snapshot of each."""
+    from scholarcli import refresh as watch
+    from scholarcli.sync import QuietReporter
+
+    if check and not dry_run:
+        raise UsageError("--check only goes with --dry-run")
+    fmt_name, env = output_format(fmt)
+    opts = watch.Options(
+        as_of=parse_as_of(as_of), max_age=parse_max_age(max_age), force=everything, wait=wait
+    )
+    with open_context(quiet=quiet) as ctx:
+        if quiet:
+            ctx.reporter = QuietReporter()  # warnings go into the summary instead
+        if dry_run:
+            plan = watch.dry_run(ctx, names or [], opts, check=check)
+            render.render_records(plan.rows, DRY_RUN_FIELDS, fmt_name, sys.stdout, env)
+            ctx.reporter.note(_dry_run_note(plan.requests, check))
+            return
+        summary = watch.run(ctx, names or [], opts)
+        _print_summary(summary, fmt_name, env, ctx.reporter, quiet)
+        log = ctx.settings.logs_dir / watch.LOG_NAME
+    _exit_for(summary, env, quiet, log)
+
+
+def _dry_run_note(requests: dict[str, int], check: bool) -> str:
+    lists = requests["paper_lists"] + requests["paper_batch"]
+    cost = f"{requests['count_check']} count-check request(s) and {lists} for paper lists"
+    if check:
+        return f"dry run: asked S2 for counts, wrote nothing; a refresh would make {cost}"
+    return (
+        f"dry run: made no request, wrote nothing; a refresh would make {cost} already due, "
+        "plus lists of people whose counts changed (--check asks S2 which)"
+    )
+
+
+def _print_summary(
+    summary: RunSummary, fmt: str, env: render.OutputEnv, reporter: Reporter, quiet: bool
+) -> None:
+    if quiet:
+        return
+    if summary.status == "skipped":
+        pid = f" (pid {summary.lock_holder})" if summary.lock_holder else ""
+        reporter.note(f"another scholar refresh is running{pid}; not starting a second one")
+    if fmt == "json":
+        json.dump(summary.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    elif summary.status != "skipped":
+        rows = [dict(vars(result)) for result in summary.people]
+        render.render_records(rows, RESULT_FIELDS, fmt, sys.stdout, env, title="Refresh")
+    if summary.status == "skipped":
+        return
+    counts = {status: 0 for status in ("refreshed", "unchanged", "failed")}
+    for result in summary.people:
+        counts[result.status] += 1
+    if not summary.people:
+        reporter.note('nobody is tracked yet; add someone with scholar track "NAME"')
+    reporter.note(
+        ", ".join(f"{n} {status}" for status, n in counts.items())
+        + f"; {summary.requests['semantic_scholar']} Semantic Scholar and "
+        f"{summary.requests['arxiv']} arXiv requests in {summary.duration_seconds:.1f}s",
+    )
+
+
+def _exit_for(summary: RunSummary, env: render.OutputEnv, quiet: bool, log: Path) -> None:
+    """Per-person lines on stderr and the exit status, when the run did not go well."""
+    if summary.status in ("ok", "skipped"):
+        return
+    if quiet:  # nothing was shown while running: say now what went wrong
+        for message in summary.warnings:
+            render.warn(env, message)
+    failed = summary.failed()
+    for result in failed:
+        render.warn(env, f"{result.key}: {result.reason}")
+    hint = f"the next scholar refresh retries; each run is logged in {log}"
+    if summary.status == "unavailable":
+        raise SourceError(
+            f"no tracked person could be refreshed: {failed[0].reason}", source="", hint=hint
+        )
+    if failed:
+        raise PartialError(
+            f"{len(failed)} of {len(summary.people)} tracked people could not be refreshed",
+            hint=hint,
+        )
+    raise PartialError(
+        "arXiv could not be reached; categories and dates of new papers are missing",
+        hint="the next scholar refresh asks arXiv again",
+    )
+
+
+@command_boundary
+def history(
+    name: Annotated[
+        str | None,
+        typer.Argument(help="A tracked person (key, name or label).", show_default=False),
+    ] = None,
+    paper: Annotated[
+        str | None,
+        typer.Option(
+            "--paper", help="Show one paper's citation history instead.", show_default=False
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+) -> None:
+    """A person's snapshots over time: papers, citations, h-index and other metrics."""
+    from scholarcli import refresh as watch
+
+    if (name is None) == (paper is None):
+        raise UsageError("give a tracked person's name or --paper PAPER_ID")
+    fmt_name, env = output_format(fmt)
+    fields: Sequence[str]
+    with open_context(offline=True) as ctx:
+        if paper is not None:
+            series = watch.paper_history(ctx, paper)
+            records = [{"taken_at": when, "citations": count} for when, count in series]
+            title, fields = (
+                f"Citations of paper {paper}",
+                _history_fields(records, fmt_name, ("citations",)),
+            )
+        else:
+            assert name is not None
+            who, snapshots = watch.history(ctx, name)
+            if not snapshots:
+                ctx.reporter.note(f"no snapshots of {who} yet; scholar refresh takes one")
+            records = [
+                _history_record(s.taken_at, s.papers, s.citations, s.metrics) for s in snapshots
+            ]
+            title = f"History of {who}"
+            fields = _history_fields(records, fmt_name, HISTORY_TABLE_FIELDS)
+    render.render_records(
+        records, fields, fmt_name, sys.stdout, env, title=title, json_root="history"
+    )
+    if fmt_name == "table" and records:
+        print(_charts(records))
+
+
+def _history_record(
+    taken_at: str, papers: int, citations: int, metrics: dict[str, Any]
+) -> dict[str, Any]:
+    others = {k: v for k, v in metrics.items() if k not in ("paper_count", "citation_count")}
+    return {"taken_at": taken_at, "papers": papers, "citations": citations, **others}
+
+
+def _history_fields(
+    records: Sequence[dict[str, Any]], fmt: str, table_fields: Sequence[str]
+) -> Sequence[str]:
+    """Tables get a short UTC time and the main columns; data formats get every field."""
+    if fmt in ("table", "markdown"):
+        for record in records:
+            record["when"] = record["taken_at"][:16].replace("T", " ")
+        return ["when", *table_fields]
+    fields = dict.fromkeys(["taken_at", *table_fields])
+    for record in records:
+        fields.update(dict.fromkeys(record))
+    return list(fields)
+
+
+def _charts(records: Sequence[dict[str, Any]]) -> str:
+    """Sparklines of citations (and h-index for a person) over the last points."""
+    recent = records[-CHART_POINTS:]
+    lines = []
+    for key, label in (("citations", "citations"), ("h_index", "h-index")):
+        values = [r[key] for r in recent if isinstance(r.get(key), int)]
+        if len(values) != len(recent):
+            continue
+        # Drawn from the lowest point up: counts that only grow would all look full.
+        spark = render.sparkline([value - min(values) for value in values])
+        lines.append(
+            f"{label:<10} {spark}  {values[0]:,} -> {values[-1]:,}"
+            f" ({values[-1] - values[0]:+,}) since {recent[0]['taken_at'][:10]}"
+        )
+    return "\n".join(lines)
