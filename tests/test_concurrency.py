@@ -68,3 +68,25 @@ def assert_rate_held(times: list[float], interval: float) -> None:
         assert in_window <= allowed, (i, in_window, allowed)
     mean_gap = (times[-1] - times[0]) / (len(times) - 1)
     assert mean_gap >= interval * 0.95
+
+
+@pytest.mark.slow
+def test_author_during_a_refresh(double_env, scholar_home: Path) -> None:  # type: ignore[no-untyped-def]
+    from refresh_helpers import add_people, track_directly
+
+    ids = add_people(double_env, 15, papers=lambda i: 40)
+    track_directly(ids)
+    double_env.populate_synthetic("6100001", "Dora Interactive", 900, arxiv_fraction=0.5)
+    env = dict(os.environ, SCHOLAR_S2_INTERVAL=str(INTERVAL), SCHOLAR_ARXIV_INTERVAL=str(INTERVAL))
+    refresh = _start(["refresh", "-f", "json"], env)
+    interactive = [
+        _start(["author", "Dora Interactive", "-f", "json"], env),
+        _start(["author", "Person 0003", "-f", "csv"], env),
+    ]
+    for run in [*interactive, refresh]:
+        out, err = run.communicate(timeout=180)
+        assert run.returncode == 0, err
+        assert "locked" not in err
+        assert out
+    for source in ("s2", "arxiv"):
+        assert_rate_held(starts(double_env, source), INTERVAL)
