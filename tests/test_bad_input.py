@@ -176,3 +176,69 @@ def test_corrupt_or_foreign_cache_file(
     assert_clean_failure(result, {1})
     assert "hint: " in result.stderr
     assert db_path.read_bytes() == before  # refused, never rewritten
+
+
+CSV_ISH = st.lists(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "citations",
+                    "year",
+                    "authors",
+                    "Cites",
+                    "Year",
+                    "",
+                    "NaN",
+                    "-3",
+                    "1e9",
+                    "2020",
+                    "0",
+                    "12",
+                    '"',
+                    "=1+1",
+                    "\x00",
+                    "ß",
+                    "x" * 300,
+                ]
+            ),
+            st.text(max_size=8),
+        ),
+        max_size=5,
+    ).map(lambda cells: ",".join(cells)),
+    max_size=6,
+).map(lambda rows: "\n".join(rows))
+INPUTS = st.one_of(
+    st.binary(max_size=300),
+    CSV_ISH.map(str.encode),
+    CSV_ISH.map(lambda text: ("citations,year\n" + text).encode()),
+    st.sampled_from([b"\xff\xfe", b"{", b"[1, 2]", b'{"papers": 3}', b"\xef\xbb\xbf", b"null"]),
+    st.just(("citations,year\n" + "1,2020\n" * 2000).encode("utf-16")),
+)
+
+
+@FUZZ
+@given(data=INPUTS)
+def test_fuzzed_input_files(runner: CliRunner, cached, data: bytes) -> None:  # type: ignore[no-untyped-def]
+    """Any bytes on stdin: metrics or a one-line error naming what is wrong, exit 2."""
+    result = runner.invoke(app, ["metrics", "--input", "-", "-f", "json"], input=data)
+    assert_clean_failure(result, {0, 2})
+    if result.exit_code == 0:
+        rows = json.loads(result.stdout)
+        assert rows
+    still_intact(runner, cached)
+
+
+def test_input_file_errors(runner: CliRunner, cached, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    missing = runner.invoke(app, ["metrics", "--input", str(tmp_path / "nope.csv")])
+    assert_clean_failure(missing, {2})
+    folder = runner.invoke(app, ["metrics", "--input", str(tmp_path)])
+    assert_clean_failure(folder, {2})
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("citations,year,authors\n3,2020,Jos\xe9\n".encode("latin-1"))
+    wrong = runner.invoke(app, ["metrics", "--input", str(latin1)])
+    assert_clean_failure(wrong, {0, 2})
+    huge = tmp_path / "huge.csv"
+    huge.write_text("citations,year,authors\n3,2020," + "A" * 5_000_000 + "\n")
+    big = runner.invoke(app, ["metrics", "--input", str(huge), "-f", "json"])
+    assert_clean_failure(big, {0, 2})
