@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scholarcli import refresh, sync
+from scholarcli import refresh, sync, watchlist
 from scholarcli.cache import tracking
 from scholarcli.config import load_settings
 
@@ -46,7 +46,7 @@ def track_directly(ids: Sequence[str]) -> None:
             tracking.save_person(
                 ctx.store,
                 tracking.TrackedPerson(
-                    key=refresh.person_key(name),
+                    key=watchlist.person_key(name),
                     name=name,
                     label=None,
                     author_ids=[author_id],

@@ -1,16 +1,8 @@
-"""The watch list: keep tracked people current cheaply, and keep their history.
+"""``scholar refresh``: keep tracked people current cheaply, and keep their history.
 
-``track`` resolves a person with the rules of ``scholar author`` (``sync.resolve``) and
-pins their S2 ids; ``refresh`` brings tracked people up to date and stores a dated
-snapshot of each; ``history`` reads the series back. History is the point: no source
-keeps it (S2 has no past counts), so snapshots are never refetchable.
-
-**Person key.** A person is stored under the folded (``merge.fold_name``) ``--label``
-when one is given, else the folded name (with only ``--id``: S2's name of the first
-id). Tracking a key that is already tracked updates its ids, name and label; tracking
-exactly the same S2 ids under a new label moves that person, history included, to the
-new key. Two namesakes therefore need a label each. ``untrack``, ``refresh NAME`` and
-``history NAME`` accept the key, the name or the label, folded the same way.
+A refresh brings the people of the watch list (``watchlist``) up to date and stores a
+dated snapshot of each. History is the point: no source keeps it (S2 has no past
+counts), so snapshots are never refetchable.
 
 **What a refresh fetches** (issue #3 item 2):
 
@@ -79,7 +71,7 @@ from scholarcli.cache import tracking
 from scholarcli.cache.store import ensure_private_dir
 from scholarcli.cache.tracking import PersonSnapshot, TrackedPerson
 from scholarcli.config import Settings
-from scholarcli.errors import NotFoundError, SourceError, UsageError
+from scholarcli.errors import SourceError
 from scholarcli.ids import normalise_id
 from scholarcli.models import Author, Paper
 from scholarcli.sources.semanticscholar import (
@@ -89,133 +81,11 @@ from scholarcli.sources.semanticscholar import (
     PAPER_BATCH,
     PAPER_COUNT_FIELDS,
 )
+from scholarcli.watchlist import find_people
 
 MAX_CONSECUTIVE_FAILURES = 3
 LOCK_NAME = "refresh.lock"
 LOG_NAME = "refresh.log"
-
-
-# -- the watch list ------------------------------------------------------------------
-def person_key(text: str) -> str:
-    return merge.fold_name(text)
-
-
-def find_person(people: Sequence[TrackedPerson], query: str) -> TrackedPerson:
-    """The tracked person ``query`` names: by key first, then by name or label."""
-    wanted = person_key(query)
-    if not wanted:
-        raise UsageError("the name is empty after removing punctuation")
-    matches = [p for p in people if p.key == wanted] or [
-        p for p in people if wanted in (person_key(p.name), person_key(p.label or ""))
-    ]
-    if not matches:
-        raise NotFoundError(
-            f"{query!r} is not tracked",
-            hint='scholar tracked lists the watch list; add someone with scholar track "NAME"',
-        )
-    if len(matches) > 1:
-        raise UsageError(
-            f"{query!r} matches {len(matches)} tracked people: "
-            + ", ".join(repr(p.key) for p in matches),
-            hint="name one by the key shown by scholar tracked",
-        )
-    return matches[0]
-
-
-def find_people(ctx: sync.Context, names: Sequence[str]) -> list[TrackedPerson]:
-    people = tracking.list_people(ctx.store)
-    found = {p.key: p for p in (find_person(people, name) for name in names)}
-    return sorted(found.values(), key=lambda p: p.key)
-
-
-@dataclass
-class TrackResult:
-    person: TrackedPerson
-    previous: TrackedPerson | None
-    other_candidates: int = 0
-
-
-def track(
-    ctx: sync.Context, name: str | None, ids: list[str], label: str | None, fresh: sync.Freshness
-) -> TrackResult:
-    """Resolve and pin a person's S2 ids under their key (rule in the module docstring)."""
-    label = label.strip() if label and label.strip() else None
-    if label is not None and not person_key(label):
-        raise UsageError("the label is empty after removing punctuation")
-    resolution = sync.resolve(ctx, name, ids, fresh)
-    author_ids = [a.author_id for a in resolution.authors]
-    shown = name.strip() if name and name.strip() else resolution.authors[0].name
-    key = person_key(label or shown)
-    previous = tracking.get_person(ctx.store, key)
-    if previous is None:
-        same_ids = [
-            p for p in tracking.list_people(ctx.store) if set(p.author_ids) == set(author_ids)
-        ]
-        previous = same_ids[0] if same_ids else None
-        if previous is not None and label is None:
-            key, label = previous.key, previous.label  # the same person, already tracked
-    person = TrackedPerson(
-        key=key,
-        name=shown,
-        label=label if label is not None else (previous.label if previous else None),
-        author_ids=author_ids,
-        added_at=previous.added_at if previous else ctx.now(),
-    )
-    tracking.save_person(ctx.store, person, old_key=previous.key if previous else None)
-    return TrackResult(person, previous, resolution.other_candidates)
-
-
-def untrack(ctx: sync.Context, names: Sequence[str]) -> list[TrackedPerson]:
-    """Take people off the watch list; their snapshots stay."""
-    people = find_people(ctx, names)
-    for person in people:
-        tracking.delete_person(ctx.store, person.key)
-    return people
-
-
-def tracked(ctx: sync.Context) -> list[dict[str, Any]]:
-    """The watch list with each person's latest snapshot numbers."""
-    latest = tracking.latest_snapshots(ctx.store)
-    records = []
-    for person in tracking.list_people(ctx.store):
-        snap = latest.get(person.key)
-        records.append(
-            {
-                "key": person.key,
-                "name": person.name,
-                "label": person.label,
-                "ids": person.author_ids,
-                "last_refresh": person.last_refresh,
-                "status": person.last_status,
-                "papers": snap.papers if snap else None,
-                "citations": snap.citations if snap else None,
-                "h_index": snap.h_index if snap else None,
-                "added_at": person.added_at,
-            }
-        )
-    return records
-
-
-def history(ctx: sync.Context, name: str) -> tuple[str, list[PersonSnapshot]]:
-    """(who, snapshots oldest first); untracked people are found by key if they have any."""
-    try:
-        person = find_person(tracking.list_people(ctx.store), name)
-    except NotFoundError:
-        key = person_key(name)
-        if not key or not tracking.has_history(ctx.store, key):
-            raise
-        return name, tracking.person_history(ctx.store, key)
-    return person.display, tracking.person_history(ctx.store, person.key)
-
-
-def paper_history(ctx: sync.Context, paper_id: str) -> list[tuple[str, int]]:
-    series = tracking.paper_history(ctx.store, paper_id.strip())
-    if not series:
-        raise NotFoundError(
-            f"no snapshots of paper {paper_id!r}",
-            hint="papers of tracked people get one when a refresh first sees them",
-        )
-    return series
 
 
 # -- run summary, lock and log --------------------------------------------------------
@@ -518,23 +388,6 @@ class _RunState:
     last_failure: str = ""
 
 
-def _fetch_list(ctx: sync.Context, author: Author) -> None:
-    """Fetch and commit one id's whole list.
-
-    Not ``sync.author_papers``: that falls back to the cached list when S2 fails, right
-    for showing a profile, wrong for a refresh that must report the failure.
-    """
-    with ctx.reporter.progress(f"Papers of {author.name}", author.paper_count) as advance:
-        pages = ctx.s2.author_papers(author.author_id, on_page=advance, expected=author.paper_count)
-    if pages.truncated:
-        ctx.reporter.warn(
-            f"Semantic Scholar lists at most 10,000 papers per author; {author.name} has more"
-        )
-    ctx.store.save_author_papers(
-        author, author.author_id, pages.papers, ctx.now(), truncated=pages.truncated
-    )
-
-
 def _fetch_lists(ctx: sync.Context, plan: _Plan, state: _RunState) -> None:
     if plan.failure or not plan.lists:
         return
@@ -548,7 +401,9 @@ def _fetch_lists(ctx: sync.Context, plan: _Plan, state: _RunState) -> None:
             continue
         author = plan.current[author_id]
         try:
-            _fetch_list(ctx, author)
+            # Not sync.author_papers: its fallback to the cached list is right for showing
+            # a profile, wrong for a refresh that must report the failure.
+            sync.fetch_author_papers(ctx, author)
         except SourceError as exc:
             plan.fail(exc.message, source=True)
             state.failures_in_a_row += 1

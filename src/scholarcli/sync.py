@@ -260,7 +260,10 @@ def _authors_by_id(ctx: Context, ids: list[str], fresh: Freshness) -> list[Autho
 
 
 def author_papers(ctx: Context, author: Author, fresh: Freshness) -> list[Paper]:
-    """The author's complete paper list, fetched only when the cached one is stale."""
+    """The author's complete paper list, fetched only when the cached one is stale.
+
+    When S2 fails and an older list is cached, that list answers, with a warning.
+    """
     fetch = ctx.store.author_fetch(author.author_id)
     if fetch is not None and fresh.usable(ctx, fetch[0]):
         return ctx.store.load_author_papers(author.author_id)
@@ -271,15 +274,18 @@ def author_papers(ctx: Context, author: Author, fresh: Freshness) -> list[Paper]
             hint="run once without --offline",
         )
     try:
-        with ctx.reporter.progress(f"Papers of {author.name}", author.paper_count) as advance:
-            pages = ctx.s2.author_papers(
-                author.author_id, on_page=advance, expected=author.paper_count
-            )
+        return fetch_author_papers(ctx, author)
     except SourceError as exc:
         if fetch is None:
             raise
         ctx.reporter.warn(f"{exc.message}; showing data cached at {fetch[0]}")
         return ctx.store.load_author_papers(author.author_id)
+
+
+def fetch_author_papers(ctx: Context, author: Author) -> list[Paper]:
+    """Fetch one id's whole list from S2 and commit it as one unit of work."""
+    with ctx.reporter.progress(f"Papers of {author.name}", author.paper_count) as advance:
+        pages = ctx.s2.author_papers(author.author_id, on_page=advance, expected=author.paper_count)
     if pages.truncated:
         ctx.reporter.warn(
             f"Semantic Scholar lists at most 10,000 papers per author; {author.name} has more"

@@ -1,6 +1,6 @@
 """``scholar track|untrack|tracked|refresh|history``: the watch list and its history.
 
-Thin: parse options, call one ``scholarcli.refresh`` function, render. The refresh
+Thin: parse options, call one ``watchlist`` or ``refresh`` function, render. The refresh
 command also maps the run's outcome onto DESIGN.md's exit statuses: 0 (done, or another
 refresh holds the lock), 5 (some people failed; one line each on stderr), 4 (everyone
 failed because a source was unreachable).
@@ -94,7 +94,7 @@ def track(
     max_age: MaxAgeOption = "7d",
 ) -> None:
     """Add a person to the watch list, pinning their Semantic Scholar ids now."""
-    from scholarcli import refresh as watch
+    from scholarcli import watchlist as watch
     from scholarcli.sync import Freshness
 
     fresh = Freshness(max_age=parse_max_age(max_age))
@@ -127,7 +127,7 @@ def untrack(
     names: Annotated[list[str], typer.Argument(help="Tracked people (key, name or label).")],
 ) -> None:
     """Take people off the watch list (their history stays in the cache)."""
-    from scholarcli import refresh as watch
+    from scholarcli import watchlist as watch
 
     with open_context(offline=True) as ctx:
         for person in watch.untrack(ctx, names):
@@ -139,7 +139,7 @@ def untrack(
 @command_boundary
 def tracked(fmt: FormatOption = None) -> None:
     """List the watch list with each person's latest papers, citations and h-index."""
-    from scholarcli import refresh as watch
+    from scholarcli import watchlist as watch
 
     fmt_name, env = output_format(fmt)
     with open_context(offline=True) as ctx:
@@ -281,7 +281,7 @@ def history(
     fmt: FormatOption = None,
 ) -> None:
     """A person's snapshots over time: papers, citations, h-index and other metrics."""
-    from scholarcli import refresh as watch
+    from scholarcli import watchlist as watch
 
     if (name is None) == (paper is None):
         raise UsageError("give a tracked person's name or --paper PAPER_ID")

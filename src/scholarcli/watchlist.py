@@ -1,0 +1,147 @@
+"""The watch list: who is tracked, under which key, and their history.
+
+``track`` resolves a person with the rules of ``scholar author`` (``sync.resolve``) and
+pins their S2 ids; ``history`` reads back the snapshots that ``refresh`` stores.
+
+**Person key.** A person is stored under the folded (``merge.fold_name``) ``--label``
+when one is given, else the folded name (with only ``--id``: S2's name of the first
+id). Tracking a key that is already tracked updates its ids, name and label; tracking
+exactly the same S2 ids under a new label moves that person, history included, to the
+new key. Two namesakes therefore need a label each. ``untrack``, ``refresh NAME`` and
+``history NAME`` accept the key, the name or the label, folded the same way.
+
+It must not fetch papers, parse options, print, or import typer or rich.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from scholarcli import merge, sync
+from scholarcli.cache import tracking
+from scholarcli.cache.tracking import PersonSnapshot, TrackedPerson
+from scholarcli.errors import NotFoundError, UsageError
+
+
+def person_key(text: str) -> str:
+    return merge.fold_name(text)
+
+
+def find_person(people: Sequence[TrackedPerson], query: str) -> TrackedPerson:
+    """The tracked person ``query`` names: by key first, then by name or label."""
+    wanted = person_key(query)
+    if not wanted:
+        raise UsageError("the name is empty after removing punctuation")
+    matches = [p for p in people if p.key == wanted] or [
+        p for p in people if wanted in (person_key(p.name), person_key(p.label or ""))
+    ]
+    if not matches:
+        raise NotFoundError(
+            f"{query!r} is not tracked",
+            hint='scholar tracked lists the watch list; add someone with scholar track "NAME"',
+        )
+    if len(matches) > 1:
+        raise UsageError(
+            f"{query!r} matches {len(matches)} tracked people: "
+            + ", ".join(repr(p.key) for p in matches),
+            hint="name one by the key shown by scholar tracked",
+        )
+    return matches[0]
+
+
+def find_people(ctx: sync.Context, names: Sequence[str]) -> list[TrackedPerson]:
+    people = tracking.list_people(ctx.store)
+    found = {p.key: p for p in (find_person(people, name) for name in names)}
+    return sorted(found.values(), key=lambda p: p.key)
+
+
+@dataclass
+class TrackResult:
+    person: TrackedPerson
+    previous: TrackedPerson | None
+    other_candidates: int = 0
+
+
+def track(
+    ctx: sync.Context, name: str | None, ids: list[str], label: str | None, fresh: sync.Freshness
+) -> TrackResult:
+    """Resolve and pin a person's S2 ids under their key (rule in the module docstring)."""
+    label = label.strip() if label and label.strip() else None
+    if label is not None and not person_key(label):
+        raise UsageError("the label is empty after removing punctuation")
+    resolution = sync.resolve(ctx, name, ids, fresh)
+    author_ids = [a.author_id for a in resolution.authors]
+    shown = name.strip() if name and name.strip() else resolution.authors[0].name
+    key = person_key(label or shown)
+    previous = tracking.get_person(ctx.store, key)
+    if previous is None:
+        same_ids = [
+            p for p in tracking.list_people(ctx.store) if set(p.author_ids) == set(author_ids)
+        ]
+        previous = same_ids[0] if same_ids else None
+        if previous is not None and label is None:
+            key, label = previous.key, previous.label  # the same person, already tracked
+    person = TrackedPerson(
+        key=key,
+        name=shown,
+        label=label if label is not None else (previous.label if previous else None),
+        author_ids=author_ids,
+        added_at=previous.added_at if previous else ctx.now(),
+    )
+    tracking.save_person(ctx.store, person, old_key=previous.key if previous else None)
+    return TrackResult(person, previous, resolution.other_candidates)
+
+
+def untrack(ctx: sync.Context, names: Sequence[str]) -> list[TrackedPerson]:
+    """Take people off the watch list; their snapshots stay."""
+    people = find_people(ctx, names)
+    for person in people:
+        tracking.delete_person(ctx.store, person.key)
+    return people
+
+
+def tracked(ctx: sync.Context) -> list[dict[str, Any]]:
+    """The watch list with each person's latest snapshot numbers."""
+    latest = tracking.latest_snapshots(ctx.store)
+    records = []
+    for person in tracking.list_people(ctx.store):
+        snap = latest.get(person.key)
+        records.append(
+            {
+                "key": person.key,
+                "name": person.name,
+                "label": person.label,
+                "ids": person.author_ids,
+                "last_refresh": person.last_refresh,
+                "status": person.last_status,
+                "papers": snap.papers if snap else None,
+                "citations": snap.citations if snap else None,
+                "h_index": snap.h_index if snap else None,
+                "added_at": person.added_at,
+            }
+        )
+    return records
+
+
+def history(ctx: sync.Context, name: str) -> tuple[str, list[PersonSnapshot]]:
+    """(who, snapshots oldest first); untracked people are found by key if they have any."""
+    try:
+        person = find_person(tracking.list_people(ctx.store), name)
+    except NotFoundError:
+        key = person_key(name)
+        if not key or not tracking.has_history(ctx.store, key):
+            raise
+        return name, tracking.person_history(ctx.store, key)
+    return person.display, tracking.person_history(ctx.store, person.key)
+
+
+def paper_history(ctx: sync.Context, paper_id: str) -> list[tuple[str, int]]:
+    series = tracking.paper_history(ctx.store, paper_id.strip())
+    if not series:
+        raise NotFoundError(
+            f"no snapshots of paper {paper_id!r}",
+            hint="papers of tracked people get one when a refresh first sees them",
+        )
+    return series
