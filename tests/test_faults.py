@@ -158,3 +158,31 @@ def test_403_is_final(runner: CliRunner, seeded) -> None:  # type: ignore[no-unt
     assert code == 4
     assert seeded.count("s2") == 1
     assert "hint:" in stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["author", "refresh"])
+def test_a_dead_source_stops_within_two_minutes_at_default_backoff(
+    runner: CliRunner,
+    double_env,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,  # type: ignore[no-untyped-def]
+) -> None:
+    """Issue #5's bound, with the real backoff (2 s doubling) and SCHOLAR_TIMEOUT=2."""
+    from refresh_helpers import add_people, track_directly
+
+    seed.load(double_env)
+    track_directly(add_people(double_env, 4))
+    monkeypatch.setenv("SCHOLAR_TIMEOUT", "2")
+    monkeypatch.delenv("SCHOLAR_BACKOFF_BASE")
+    # Answers slower than the timeout, the worst fault for the clock: for a refresh
+    # only the paper lists, so that every person's list fails in turn.
+    route = "*" if command == "author" else "s2.author_papers"
+    double_env.inject(route, "slow", times=10_000, delay=5.0)
+    args = ["author", seed.NAME] if command == "author" else ["refresh", "--all"]
+    started = time.monotonic()
+    result = runner.invoke(app, args)
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 4, result.stderr
+    assert elapsed < 120, elapsed
+    assert "Traceback" not in result.stderr

@@ -227,3 +227,30 @@ def test_limiter_holds_concurrent_threads_apart(tmp_path: Path) -> None:
     assert len(slots) == 20
     # Each slot is the previous one plus the interval (clock reads may differ by microseconds).
     assert min(gaps) >= 0.5 - 0.01
+
+
+def test_a_failure_streak_is_bounded_across_requests() -> None:
+    """When a source stays down, later requests of the run fail fast, not after minutes."""
+    clock = FakeClock()
+    # Waits of 12, 24, 48 s (equal jitter, rng 0.5): the first request waits 12 + 24.
+    http, script = client([TOO_MANY] * 20, clock, backoff_base=16, max_retry_time=40)
+    with pytest.raises(SourceError):
+        http.request("GET", "http://s2/a", as_json)
+    first = len(script.sent)
+    spent = sum(clock.sleeps)
+    assert (first, spent) == (3, 36.0)
+    with pytest.raises(SourceError):
+        http.request("GET", "http://s2/b", as_json)
+    assert len(script.sent) - first == 1  # the streak's budget was already spent
+    assert sum(clock.sleeps) == spent
+
+
+def test_a_success_ends_the_streak() -> None:
+    clock = FakeClock()
+    http, script = client(
+        [TOO_MANY] * 2 + [OK] + [TOO_MANY] * 2 + [OK], clock, backoff_base=16, max_retry_time=40
+    )
+    assert http.request("GET", "http://s2/a", as_json) == {"ok": True}
+    # Without the reset, 36 s already spent would leave no room for the second's waits.
+    assert http.request("GET", "http://s2/b", as_json) == {"ok": True}
+    assert len(script.sent) == 6

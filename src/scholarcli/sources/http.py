@@ -136,7 +136,7 @@ class RateLimiter:
 class RetryPolicy:
     max_attempts: int = 6
     backoff_base: float = 2.0
-    max_retry_time: float = 120.0
+    max_retry_time: float = 90.0
     max_backoff: float = MAX_BACKOFF
 
     def backoff(self, attempt: int, rng: Callable[[], float]) -> float:
@@ -204,6 +204,8 @@ class HttpClient:
         self.clock = clock
         self.rng = rng
         self.stats = RequestStats()
+        # Start of the current run of failures, across requests; None after a success.
+        self._failing_since: float | None = None
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers.update(headers or {})
@@ -262,7 +264,9 @@ class HttpClient:
                 )
                 if response.ok or (accept is not None and accept(response)):
                     try:
-                        return parse(response)
+                        result = parse(response)
+                        self._failing_since = None
+                        return result
                     except RetryableResponse as exc:
                         problem = f"unreadable response ({exc})"
                 elif status in RETRY_STATUSES:
@@ -279,7 +283,12 @@ class HttpClient:
             except requests.RequestException as exc:
                 problem = f"request failed ({type(exc).__name__})"
 
-            elapsed = self.clock() - started
+            # The bound covers the whole streak, not just this request: when a source
+            # is down, later requests of the same run fail fast instead of each
+            # retrying for minutes, so a command's total time stays bounded.
+            if self._failing_since is None:
+                self._failing_since = started
+            elapsed = self.clock() - self._failing_since
             delay = wait if wait is not None else self.policy.backoff(attempt, self.rng)
             if attempt >= self.policy.max_attempts or elapsed + delay > self.policy.max_retry_time:
                 raise self._final(problem, shown_url, status, attempt)
