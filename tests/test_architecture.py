@@ -1,0 +1,78 @@
+"""The layering of DESIGN.md, checked on the source: who may import what.
+
+Only cli/commands import typer; only render imports rich; only sources/ import
+requests; only cache/ imports sqlite3; pandas only inside functions (so that
+``scholar --help`` stays fast); metrics and merge do no I/O.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "scholarcli"
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+def imports(path: Path, *, top_level_only: bool = False) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    found: set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def relative(path: Path) -> str:
+    return path.relative_to(PACKAGE).as_posix()
+
+
+RULES = {
+    "typer": lambda name: name == "cli.py" or name.startswith("commands/"),
+    "click": lambda name: False,
+    "rich": lambda name: name == "render.py",
+    "requests": lambda name: name.startswith("sources/"),
+    "sqlite3": lambda name: name.startswith("cache/"),
+}
+
+
+@pytest.mark.parametrize("library", sorted(RULES))
+def test_only_the_allowed_layer_imports(library: str) -> None:
+    offenders = [
+        relative(p) for p in MODULES if library in imports(p) and not RULES[library](relative(p))
+    ]
+    assert offenders == []
+
+
+def test_pandas_is_imported_only_inside_functions() -> None:
+    offenders = [
+        relative(p) for p in MODULES if {"pandas", "numpy"} & imports(p, top_level_only=True)
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    "module", ["metrics.py", "merge.py", "ids.py", "categories.py", "models.py"]
+)
+def test_pure_modules_do_no_io(module: str) -> None:
+    assert not {"requests", "sqlite3", "os", "socket", "subprocess", "urllib", "http"} & imports(
+        PACKAGE / module
+    )
+
+
+def test_help_imports_neither_pandas_nor_requests() -> None:
+    code = (
+        "import sys\n"
+        "from scholarcli.cli import app\n"
+        "assert 'pandas' not in sys.modules, 'pandas'\n"
+        "assert 'requests' not in sys.modules, 'requests'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
