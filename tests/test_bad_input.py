@@ -242,3 +242,25 @@ def test_input_file_errors(runner: CliRunner, cached, tmp_path: Path) -> None:  
     huge.write_text("citations,year,authors\n3,2020," + "A" * 5_000_000 + "\n")
     big = runner.invoke(app, ["metrics", "--input", str(huge), "-f", "json"])
     assert_clean_failure(big, {0, 2})
+
+
+def test_damage_found_mid_run_is_one_clear_line(
+    runner: CliRunner,
+    cached,
+    scholar_home: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    """A page of the papers table overwritten: opening works, reading it fails."""
+    db_path = scholar_home / "cache.sqlite3"
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'papers'").fetchone()[
+            0
+        ]
+    conn.close()
+    data = bytearray(db_path.read_bytes())
+    data[(root - 1) * page_size : root * page_size] = b"\xde\xad" * (page_size // 2)
+    db_path.write_bytes(bytes(data))
+    result = runner.invoke(app, ["author", seed.NAME, "-f", "json", "--offline"])
+    assert_clean_failure(result, {1})
+    assert "damaged" in result.stderr and "hint: " in result.stderr

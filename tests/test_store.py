@@ -131,3 +131,12 @@ def test_migration_scripts_split_like_sqlite_does() -> None:
     assert "semi;colon" in statements[0]
     with pytest.raises(ValueError, match="incomplete"):
         migrations.split_statements("CREATE TABLE c (z INTEGER)")
+
+
+def test_damage_found_mid_run_becomes_a_cache_error() -> None:
+    from scholarcli.cache.store import corruption
+
+    damaged = corruption(sqlite3.DatabaseError("database disk image is malformed"))
+    assert damaged is not None and "damaged" in damaged.message and damaged.hint
+    assert corruption(sqlite3.OperationalError("database is locked")) is None
+    assert corruption(ValueError("x")) is None

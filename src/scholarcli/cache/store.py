@@ -31,6 +31,21 @@ def ensure_private_dir(path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
 
 
+def corruption(exc: BaseException) -> CacheError | None:
+    """The user-facing error for a damaged cache file met mid-run, else None.
+
+    SQLite reports damage ("database disk image is malformed", "file is not a
+    database") as a plain ``DatabaseError``; its subclasses (locked, constraint
+    failures) are other problems and stay unexpected.
+    """
+    if type(exc) is not sqlite3.DatabaseError:
+        return None
+    return CacheError(
+        f"the cache is damaged ({exc}); nothing more was written to it",
+        hint="move the file away (scholar cache path shows it) and run again",
+    )
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 

@@ -98,6 +98,12 @@ def command_boundary(fn: Callable[P, R]) -> Callable[P, R]:
         except Exception as exc:  # the one place that catches everything
             if STATE.debug:
                 traceback.print_exc(file=sys.stderr)
+            from scholarcli.cache.store import corruption
+
+            damaged = corruption(exc)
+            if damaged is not None:  # found mid-run, past the checks made on opening
+                _error(env, damaged.message, damaged.hint)
+                raise typer.Exit(int(damaged.exit_status)) from None
             _error(
                 env,
                 f"unexpected {type(exc).__name__}: {exc}",
