@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from double.recordings import read_cassette
 
 
 @dataclass
@@ -21,18 +21,9 @@ class Recorded:
 
 def cassette(path: Path) -> Iterator[Recorded]:
     """Interactions of a vcrpy cassette in the httpx-legacy or the standard layout."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-    for item in data.get("interactions", []):
-        request, response = item["request"], item["response"]
-        if "content" in response:
-            body = response["content"]
-            status = response["status_code"]
-        else:
-            body = response["body"]["string"]
-            status = response["status"]["code"]
-        raw = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
-        yield Recorded(path.name, request["method"], request["uri"], int(status), raw)
+    for item in read_cassette(path):
+        raw = item.body.encode("utf-8") if item.body is not None else b""
+        yield Recorded(path.name, item.method, item.uri, item.status, raw)
 
 
 def s2_recordings(root: Path) -> Iterator[Recorded]:
