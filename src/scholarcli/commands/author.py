@@ -15,6 +15,7 @@ from scholarcli.commands.common import (
     IdOption,
     MaxAgeOption,
     OfflineOption,
+    PersonArgument,
     RefreshOption,
     check_exclusive,
     command_boundary,
@@ -47,10 +48,7 @@ FIND_FIELDS = (
 
 @command_boundary
 def author(
-    name: Annotated[
-        str | None,
-        typer.Argument(help='The person\'s name, e.g. "Du-Seong Chang".', show_default=False),
-    ] = None,
+    name: PersonArgument = None,
     ids: IdOption = None,
     fmt: FormatOption = None,
     as_of: AsOfOption = None,

@@ -13,6 +13,7 @@ from scholarcli.commands.common import (
     IdOption,
     MaxAgeOption,
     OfflineOption,
+    PersonArgument,
     RefreshOption,
     check_exclusive,
     command_boundary,
@@ -25,10 +26,7 @@ from scholarcli.errors import UsageError
 
 @command_boundary
 def coauthors(
-    name: Annotated[
-        str | None,
-        typer.Argument(help="The person's name, as for scholar author.", show_default=False),
-    ] = None,
+    name: PersonArgument = None,
     ids: IdOption = None,
     fmt: FormatOption = None,
     max_age: MaxAgeOption = "7d",

@@ -52,6 +52,10 @@ RefreshOption = Annotated[bool, typer.Option("--refresh", help="Fetch again even
 OfflineOption = Annotated[
     bool, typer.Option("--offline", help="Never use the network; answer from the cache only.")
 ]
+PersonArgument = Annotated[
+    str | None,
+    typer.Argument(help='The person\'s name, e.g. "Du-Seong Chang".', show_default=False),
+]
 IdOption = Annotated[
     list[str] | None,
     typer.Option(

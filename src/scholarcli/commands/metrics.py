@@ -15,6 +15,7 @@ from scholarcli.commands.common import (
     IdOption,
     MaxAgeOption,
     OfflineOption,
+    PersonArgument,
     RefreshOption,
     StderrReporter,
     check_exclusive,
@@ -180,10 +181,7 @@ def compare(
 
 @command_boundary
 def timeline(
-    name: Annotated[
-        str | None,
-        typer.Argument(help="The person's name, as for scholar author.", show_default=False),
-    ] = None,
+    name: PersonArgument = None,
     ids: IdOption = None,
     fmt: FormatOption = None,
     as_of: AsOfOption = None,

@@ -22,6 +22,7 @@ from scholarcli.commands.common import (
     FormatOption,
     IdOption,
     MaxAgeOption,
+    PersonArgument,
     command_boundary,
     open_context,
     output_format,
@@ -78,10 +79,7 @@ NamesArgument = Annotated[
 
 @command_boundary
 def track(
-    name: Annotated[
-        str | None,
-        typer.Argument(help='The person\'s name, e.g. "Du-Seong Chang".', show_default=False),
-    ] = None,
+    name: PersonArgument = None,
     ids: IdOption = None,
     label: Annotated[
         str | None,
