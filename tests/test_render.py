@@ -17,7 +17,6 @@ from scholarcli.render import (
     FORMATS,
     OutputEnv,
     authors_short,
-    bar_chart,
     format_date,
     neutralise_cell,
     progress,
@@ -503,6 +502,8 @@ def test_small_formatters() -> None:
     assert short_category("cs.CL") == "CL"
     assert short_category("hep-th") == "hep-th"
     assert short_category(None) == ""
+    assert short_category("math.IT") == "IT"  # an alias of cs.IT
+    assert short_category("cmp-lg") == "CL"  # a legacy archive, now cs.CL
     assert format_date("2023-08-13") == "Aug 13, 2023"
     assert format_date("2024-03-05") == "Mar 5, 2024"
     assert format_date("2024-03") == "Mar 2024"
@@ -514,13 +515,10 @@ def test_small_formatters() -> None:
     assert authors_short(["A", "B", "C", "D"]) == "A, B, C et al."
 
 
-def test_sparkline_and_bar_chart() -> None:
+def test_sparkline() -> None:
     assert sparkline([0, 1, 7]) == "▁▂█"
     assert sparkline([3, 3]) == "██"
     assert sparkline([]) == ""
-    chart = bar_chart([("2023", 10.0), ("2024", 5.0)], width=10).splitlines()
-    assert chart[0] == "2023  ██████████  10.0"
-    assert chart[1] == "2024  █████       5.0"
 
 
 def test_single_record_table_is_a_field_value_list() -> None:

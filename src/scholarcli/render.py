@@ -33,6 +33,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from scholarcli.categories import short_code
 from scholarcli.models import PAPER_FIELDS, Profile, ProfilePaper
 
 FORMATS = ("table", "csv", "json", "jsonl", "markdown")
@@ -110,10 +111,8 @@ def neutralise_cell(value: str) -> str:
 
 
 def short_category(code: str | None) -> str:
-    """``cs.CL`` -> ``CL``; categories without a dot (``hep-th``) stay whole."""
-    if not code:
-        return ""
-    return code.rsplit(".", 1)[-1] if "." in code else code
+    """``cs.CL`` -> ``CL``; categories without a dot (``hep-th``) stay whole (empty for None)."""
+    return short_code(code) or ""
 
 
 def format_date(date: str | None, year: int | None = None) -> str:
@@ -528,19 +527,6 @@ def sparkline(values: Sequence[float]) -> str:
         _SPARKS[round((value - low) / span * top)] if math.isfinite(value) else " "
         for value in values
     )
-
-
-def bar_chart(items: Sequence[tuple[str, float]], width: int = 40) -> str:
-    """Horizontal bars (eighth-block precision) for non-negative values, one per line."""
-    if not items:
-        return ""
-    label_width = max(len(label) for label, _ in items)
-    high = max(max(value for _, value in items), 0.0) or 1.0
-    lines = []
-    for label, value in items:
-        bar = _bar(value, high, width)
-        lines.append(f"{label:<{label_width}}  {bar:<{width}}  {_number(value, 1)}")
-    return "\n".join(lines)
 
 
 def _bar(value: float, high: float, width: int) -> str:
