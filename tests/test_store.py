@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,36 @@ def test_new_cache_is_migrated_private_and_marked(tmp_path: Path) -> None:
     store.close()
     # Opening again applies nothing new and keeps data.
     Store.open(path).close()
+
+
+def test_many_openers_of_a_new_cache_at_once_all_succeed(tmp_path: Path) -> None:
+    # Several cron jobs starting on a fresh SCHOLAR_HOME: one creates the schema while
+    # the others look at the file. None may take the half-made file for a foreign
+    # SQLite file, nor fail on the switch to WAL. (Before the fix, about one opener
+    # in ten failed one way or the other.)
+    openers, rounds = 8, 40
+    failures: list[str] = []
+    for round_ in range(rounds):
+        path = tmp_path / f"r{round_}" / "cache.sqlite3"
+        barrier = threading.Barrier(openers)
+
+        def open_once(path: Path = path, barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()
+            try:
+                Store.open(path).close()
+            except CacheError as exc:
+                failures.append(str(exc))
+
+        threads = [threading.Thread(target=open_once) for _ in range(openers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        store = Store.open(path)
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(migrations.MIGRATIONS)
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        store.close()
+    assert failures == []
 
 
 def test_author_papers_roundtrip_in_order(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,7 +91,7 @@ class Store:
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             cls._check_identity(conn, path)
-            conn.execute("PRAGMA journal_mode = WAL")
+            cls._use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             migrations.apply(conn)
@@ -111,11 +112,39 @@ class Store:
         return cls(conn, path)
 
     @staticmethod
+    def _use_wal(conn: sqlite3.Connection) -> None:
+        """Put the file in WAL mode, which it keeps from then on.
+
+        The switch needs every other connection gone, and SQLite answers "database
+        is locked" at once, without its busy handler, when several processes open a
+        new cache together; so it is retried within the busy timeout.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                    # A file system without WAL support answers with the old mode;
+                    # the cache then works in that mode, only less concurrently.
+                    conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+
+    @staticmethod
     def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
-        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
-        tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[
-            0
-        ]
+        # Both reads in one read transaction: another process creating the cache at
+        # this moment commits its tables and its application_id together, and two
+        # separate reads could see the tables without the id and call it foreign.
+        conn.execute("BEGIN")
+        try:
+            app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+            tables = conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            ).fetchone()[0]
+        finally:
+            conn.execute("COMMIT")
         if app_id != migrations.APPLICATION_ID and (app_id != 0 or tables):
             raise CacheError(
                 f"{path} is an SQLite file but not a scholar cache; it was left untouched",
