@@ -10,12 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 pytest_plugins = ["double.pytest_plugin"]
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
 CLOSED_PORT_URL = "http://127.0.0.1:9"
+
+# Property tests check results, not speed (performance lives in benchmarks/): without
+# a deadline, a busy CI machine cannot turn a slow example into a "Flaky" failure.
+settings.register_profile("scholar", deadline=None)
+settings.load_profile("scholar")
 
 
 @pytest.fixture(autouse=True)
