@@ -13,6 +13,8 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
+import seed
+
 pytest_plugins = ["double.pytest_plugin"]
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
@@ -58,3 +60,10 @@ def fixtures_dir() -> Path:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def seeded(double_env):  # type: ignore[no-untyped-def]
+    """The double loaded with the seed profile (``seed.py``)."""
+    seed.load(double_env)
+    return double_env

@@ -20,12 +20,6 @@ def run(runner: CliRunner, *args: str, env: dict[str, str] | None = None):  # ty
     return runner.invoke(app, list(args), env=env)
 
 
-@pytest.fixture
-def seeded(double_env):  # type: ignore[no-untyped-def]
-    seed.load(double_env)
-    return double_env
-
-
 def test_seed_profile_as_json(runner: CliRunner, seeded) -> None:  # type: ignore[no-untyped-def]
     result = run(runner, "author", "Du-Seong Chang", "-f", "json", "--as-of", AS_OF)
     assert result.exit_code == 0, result.stderr

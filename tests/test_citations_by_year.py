@@ -225,29 +225,26 @@ def test_timeline_command_prints_rows(runner: CliRunner, person) -> None:  # typ
 # --- the S2 walk ---------------------------------------------------------------------------
 
 
-def s2_client():  # type: ignore[no-untyped-def]
-    return Context.open(load_settings())
+def citation_years(paper_id: str):  # type: ignore[no-untyped-def]
+    """The S2 client's walk over one paper's citing papers, with its own context."""
+    ctx = Context.open(load_settings())
+    try:
+        return ctx.s2.citation_years(paper_id)
+    finally:
+        ctx.close()
 
 
 @pytest.mark.parametrize("cites", [1, 999, 1000, 1001, 2500])
 def test_one_request_per_thousand_citations(double_env, cites: int) -> None:  # type: ignore[no-untyped-def]
     double_env.add_paper("c" * 40, title="Cited", year=2020, authors=[], citation_count=cites)
-    ctx = s2_client()
-    try:
-        counts = ctx.s2.citation_years("c" * 40)
-    finally:
-        ctx.close()
+    counts = citation_years("c" * 40)
     assert sum(counts.by_year.values()) == cites and not counts.truncated
     assert len(citation_requests(double_env)) == math.ceil(cites / 1000)
 
 
 def test_walk_stops_below_the_9999_cap_and_reports_truncation(double_env) -> None:  # type: ignore[no-untyped-def]
     double_env.add_paper("c" * 40, title="Cited", year=2020, authors=[], citation_count=12_345)
-    ctx = s2_client()
-    try:
-        counts = ctx.s2.citation_years("c" * 40)
-    finally:
-        ctx.close()
+    counts = citation_years("c" * 40)
     assert counts.truncated and sum(counts.by_year.values()) == 9_999
     requests = citation_requests(double_env)
     assert len(requests) == 10
@@ -261,11 +258,7 @@ def test_400_past_the_cap_ends_the_walk_as_truncated(
     # Were our idea of the cap wrong, S2's 400 "Requested data ... not available" ends it.
     monkeypatch.setattr(semanticscholar, "CITATIONS_REACHABLE", 20_000)
     double_env.add_paper("c" * 40, title="Cited", year=2020, authors=[], citation_count=12_345)
-    ctx = s2_client()
-    try:
-        counts = ctx.s2.citation_years("c" * 40)
-    finally:
-        ctx.close()
+    counts = citation_years("c" * 40)
     assert counts.truncated and sum(counts.by_year.values()) == 9_000
     assert [r.status for r in citation_requests(double_env)][-1] == 400
 
@@ -273,11 +266,7 @@ def test_400_past_the_cap_ends_the_walk_as_truncated(
 def test_citing_papers_without_year_are_counted_apart(double_env) -> None:  # type: ignore[no-untyped-def]
     # The double gives citing papers of an undated paper no year.
     double_env.add_paper("c" * 40, title="Cited", year=None, authors=[], citation_count=7)
-    ctx = s2_client()
-    try:
-        counts = ctx.s2.citation_years("c" * 40)
-    finally:
-        ctx.close()
+    counts = citation_years("c" * 40)
     assert (counts.by_year, counts.undated) == ({}, 7)
 
 

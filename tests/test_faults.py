@@ -27,10 +27,9 @@ RIDDEN_OUT = 4
 
 
 @pytest.fixture
-def seeded(double_env, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    seed.load(double_env)
+def seeded(seeded, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("SCHOLAR_TIMEOUT", "1")
-    return double_env
+    return seeded
 
 
 def profile(runner: CliRunner) -> tuple[int, dict | None, str]:  # type: ignore[type-arg]

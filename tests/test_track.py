@@ -20,12 +20,6 @@ def run(runner: CliRunner, *args: str, env: dict[str, str] | None = None):  # ty
     return runner.invoke(app, list(args), env=env)
 
 
-@pytest.fixture
-def seeded(double_env):  # type: ignore[no-untyped-def]
-    seed.load(double_env)
-    return double_env
-
-
 def tracked_rows(runner: CliRunner) -> list[dict]:  # type: ignore[type-arg]
     result = run(runner, "tracked", "-f", "json")
     assert result.exit_code == 0, result.stderr
