@@ -41,9 +41,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scholarcli import metrics
 from scholarcli.cache.store import Store
-from scholarcli.metrics import METRIC_FIELDS, PaperStats
+from scholarcli.indicators import metrics
+from scholarcli.indicators.metrics import METRIC_FIELDS, PaperStats
 
 AS_OF_YEAR = 2026
 FETCHED_AT = "2026-11-27T00:00:00+00:00"

@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scholarcli import refresh, sync, watchlist
 from scholarcli.cache import tracking
 from scholarcli.config import load_settings
+from scholarcli.profile import sync
+from scholarcli.tracking import refresh, watchlist
 
 FIRST_ID = 7000
 

@@ -59,7 +59,8 @@ def test_pandas_is_imported_only_inside_functions() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["metrics.py", "merge.py", "ids.py", "categories.py", "models.py"]
+    "module",
+    ["indicators/metrics.py", "profile/merge.py", "ids.py", "categories.py", "models.py"],
 )
 def test_pure_modules_do_no_io(module: str) -> None:
     assert not {"requests", "sqlite3", "os", "socket", "subprocess", "urllib", "http"} & imports(
@@ -76,3 +77,63 @@ def test_help_imports_neither_pandas_nor_requests() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+# The layers of DESIGN.md, top to bottom. A module may import its own layer and the
+# ones below it, never one above. Capability folders (profile/, tracking/, and this
+# round's papers/, report/, datasets/) are one layer: orchestration.
+SHARED = {"models", "errors", "config", "ids", "categories", "__init__", "__main__"}
+LAYERS = {
+    "entry": 4,  # cli.py and commands/
+    "orchestration": 3,  # one folder per capability
+    "services": 2,  # sources/, cache/, indicators/, render.py, inputs.py
+    "shared": 1,  # models, errors, config, ids, categories
+}
+
+
+def layer_of(module: str) -> str:
+    """The layer of a dotted module path below ``scholarcli``."""
+    head = module.split(".")[0]
+    if head in {"cli", "commands", "__main__"}:
+        return "entry"
+    if head in {"sources", "cache", "indicators", "render", "inputs"}:
+        return "services"
+    if head in SHARED:
+        return "shared"
+    return "orchestration"
+
+
+def internal_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "scholarcli":
+                found |= {alias.name for alias in node.names}
+            elif node.module.startswith("scholarcli."):
+                found.add(node.module.removeprefix("scholarcli."))
+        elif isinstance(node, ast.Import):
+            found |= {
+                a.name.removeprefix("scholarcli.")
+                for a in node.names
+                if a.name.startswith("scholarcli.")
+            }
+    return found
+
+
+def test_no_module_imports_a_layer_above_its_own() -> None:
+    offenders = []
+    for path in MODULES:
+        module = relative(path).removesuffix(".py").replace("/", ".")
+        own = LAYERS[layer_of(module)]
+        for target in internal_imports(path):
+            if target == "__version__":
+                continue
+            if LAYERS[layer_of(target)] > own:
+                offenders.append(f"{module} -> {target}")
+    assert offenders == []
+
+
+def test_the_root_keeps_only_what_everything_shares() -> None:
+    root = {p.stem for p in PACKAGE.glob("*.py")}
+    assert root <= SHARED | {"cli", "render", "inputs"}, root - SHARED

@@ -24,14 +24,14 @@ from datetime import UTC, datetime
 import pytest
 from typer.testing import CliRunner
 
-from scholarcli import analysis
 from scholarcli.cache import citations as citation_cache
 from scholarcli.cache.store import Store
 from scholarcli.cli import app
 from scholarcli.config import load_settings
 from scholarcli.models import PAPER_FIELDS, Paper
+from scholarcli.profile import analysis
+from scholarcli.profile.sync import Context
 from scholarcli.sources import semanticscholar
-from scholarcli.sync import Context
 
 AS_OF = "2026-11-27"
 PERSON_ID = "500"

@@ -24,9 +24,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from scholarcli.analysis import COAUTHOR_FIELDS, collaborators
 from scholarcli.cli import app
 from scholarcli.models import AuthorRef, Paper
+from scholarcli.profile.analysis import COAUTHOR_FIELDS, collaborators
 
 LEAD = ("700", "Lead Person")
 PAPERS: list[tuple[str, int, int, list[tuple[str | None, str]]]] = [

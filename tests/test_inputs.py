@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from scholarcli.errors import UsageError
+from scholarcli.indicators.metrics import PaperStats
 from scholarcli.inputs import MAX_FIELD, parse_papers, read_papers
-from scholarcli.metrics import PaperStats
 
 POP_HEADER = (
     "Cites,Authors,Title,Year,Source,Publisher,ArticleURL,CitesURL,GSRank,QueryDate,Type,"

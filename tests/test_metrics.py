@@ -1,4 +1,4 @@
-"""Tests for scholarcli.metrics: published worked examples, then properties.
+"""Tests for scholarcli.indicators.metrics: published worked examples, then properties.
 
 Sources of the worked examples are listed in /work/shared/notes/metrics.md:
 E1 scholarmetrics README/tests (Michael-E-Rose/scholarmetrics@148eb71d),
@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scholarcli.metrics import (
+from scholarcli.indicators.metrics import (
     METRIC_FIELDS,
     PaperStats,
     a_index,

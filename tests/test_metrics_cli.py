@@ -23,8 +23,8 @@ from typer.testing import CliRunner
 
 import seed
 from scholarcli import render
-from scholarcli.analysis import DESCRIPTIVE_FIELDS, best_columns
 from scholarcli.cli import app
+from scholarcli.profile.analysis import DESCRIPTIVE_FIELDS, best_columns
 
 AS_OF = "2026-11-27"
 # The field names of issue 4, item 3, in order.

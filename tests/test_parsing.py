@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from recordings import arxiv_bodies, s2_recordings
-from scholarcli.merge import find_code_url
+from scholarcli.profile.merge import find_code_url
 from scholarcli.sources.arxiv import normalise_id, parse_feed
 from scholarcli.sources.http import error_message
 from scholarcli.sources.semanticscholar import parse_author, parse_paper

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from scholarcli.errors import UsageError
-from scholarcli.metrics import PaperStats
+from scholarcli.indicators.metrics import PaperStats
 
 STDIN = "-"
 

@@ -69,8 +69,8 @@ def author(
     With --citations-by-year the profile also shows papers and citations per year (a bar
     chart; a per_year list in json) and fills h5_index and i10_5y.
     """
-    from scholarcli.analysis import author_profile
-    from scholarcli.sync import Freshness
+    from scholarcli.profile.analysis import author_profile
+    from scholarcli.profile.sync import Freshness
 
     check_exclusive(refresh=refresh, offline=offline)
     if limit is not None and limit < 1:
@@ -113,7 +113,7 @@ def find(
     fmt: FormatOption = None,
 ) -> None:
     """List the Semantic Scholar profiles that match a name, to pick one with --id."""
-    from scholarcli.sync import find as find_candidates
+    from scholarcli.profile.sync import find as find_candidates
 
     if not 1 <= limit <= 100:
         raise UsageError("--limit must be between 1 and 100")

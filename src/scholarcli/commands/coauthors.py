@@ -42,9 +42,9 @@ def coauthors(
     citations of the joint papers. A coauthor is their Semantic Scholar author id, or
     their name when a paper lists none; the person is left out by id and by name.
     """
-    from scholarcli.analysis import COAUTHOR_FIELDS
-    from scholarcli.analysis import coauthors as find_coauthors
-    from scholarcli.sync import Freshness
+    from scholarcli.profile.analysis import COAUTHOR_FIELDS
+    from scholarcli.profile.analysis import coauthors as find_coauthors
+    from scholarcli.profile.sync import Freshness
 
     check_exclusive(refresh=refresh, offline=offline)
     if limit is not None and limit < 1:

@@ -173,7 +173,7 @@ def load_settings() -> Any:
 @contextlib.contextmanager
 def open_context(*, offline: bool = False, quiet: bool = False) -> Iterator[Any]:
     """Settings + cache + reporter for one run; closed (and clients too) at the end."""
-    from scholarcli.sync import Context
+    from scholarcli.profile.sync import Context
 
     env = render.OutputEnv.detect()
     ctx = Context.open(load_settings(), StderrReporter(env, quiet=quiet), offline=offline)

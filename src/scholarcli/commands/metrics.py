@@ -30,7 +30,7 @@ from scholarcli.errors import ExitStatus, UsageError
 if TYPE_CHECKING:
     from datetime import date
 
-    from scholarcli.analysis import PersonMetrics
+    from scholarcli.profile.analysis import PersonMetrics
 
 NamesArgument = Annotated[
     list[str] | None,
@@ -70,9 +70,9 @@ def _people(
     citations_by_year: bool,
 ) -> list[PersonMetrics]:
     """The people to show: names, then all --id together, then each --input file."""
-    from scholarcli import analysis
     from scholarcli.inputs import STDIN, read_papers
-    from scholarcli.sync import Freshness
+    from scholarcli.profile import analysis
+    from scholarcli.profile.sync import Freshness
 
     check_exclusive(refresh=refresh, offline=offline)
     names, ids, input_paths = list(names or []), list(ids or []), list(input_paths or [])
@@ -113,7 +113,7 @@ def metrics(
     citations_by_year: CitationsByYearOption = False,
 ) -> None:
     """Every metric, one row per person (from Semantic Scholar or a file of papers)."""
-    from scholarcli.analysis import PERSON_FIELDS
+    from scholarcli.profile.analysis import PERSON_FIELDS
 
     fmt_name, env = output_format(fmt)
     people = _people(
@@ -158,7 +158,7 @@ def compare(
     Best is the largest value. first_year, last_year, career_years and
     authors_per_paper describe a record rather than rank it, so they have no best.
     """
-    from scholarcli.analysis import compare as compare_people
+    from scholarcli.profile.analysis import compare as compare_people
 
     fmt_name, env = output_format(fmt)
     people = _people(
@@ -194,8 +194,8 @@ def timeline(
     Citations are counted by the year of each citing paper, fetched from Semantic
     Scholar (one request per 1,000 citations of each cited paper) and cached.
     """
-    from scholarcli.analysis import PER_YEAR_FIELDS, author_profile
-    from scholarcli.sync import Freshness
+    from scholarcli.profile.analysis import PER_YEAR_FIELDS, author_profile
+    from scholarcli.profile.sync import Freshness
 
     check_exclusive(refresh=refresh, offline=offline)
     fmt_name, env = output_format(fmt)

@@ -32,8 +32,8 @@ from scholarcli.commands.common import (
 from scholarcli.errors import PartialError, SourceError, UsageError
 
 if TYPE_CHECKING:
-    from scholarcli.refresh import RunSummary
-    from scholarcli.sync import Reporter
+    from scholarcli.profile.sync import Reporter
+    from scholarcli.tracking.refresh import RunSummary
 
 TRACKED_FIELDS = (
     "key",
@@ -92,8 +92,8 @@ def track(
     max_age: MaxAgeOption = "7d",
 ) -> None:
     """Add a person to the watch list, pinning their Semantic Scholar ids now."""
-    from scholarcli import watchlist as watch
-    from scholarcli.sync import Freshness
+    from scholarcli.profile.sync import Freshness
+    from scholarcli.tracking import watchlist as watch
 
     fresh = Freshness(max_age=parse_max_age(max_age))
     with open_context() as ctx:
@@ -125,7 +125,7 @@ def untrack(
     names: Annotated[list[str], typer.Argument(help="Tracked people (key, name or label).")],
 ) -> None:
     """Take people off the watch list (their history stays in the cache)."""
-    from scholarcli import watchlist as watch
+    from scholarcli.tracking import watchlist as watch
 
     with open_context(offline=True) as ctx:
         for person in watch.untrack(ctx, names):
@@ -137,7 +137,7 @@ def untrack(
 @command_boundary
 def tracked(fmt: FormatOption = None) -> None:
     """List the watch list with each person's latest papers, citations and h-index."""
-    from scholarcli import watchlist as watch
+    from scholarcli.tracking import watchlist as watch
 
     fmt_name, env = output_format(fmt)
     with open_context(offline=True) as ctx:
@@ -176,8 +176,8 @@ def refresh(
     as_of: AsOfOption = None,
 ) -> None:
     """Bring tracked people up to date cheaply and store a dated snapshot of each."""
-    from scholarcli import refresh as watch
-    from scholarcli.sync import QuietReporter
+    from scholarcli.profile.sync import QuietReporter
+    from scholarcli.tracking import refresh as watch
 
     if check and not dry_run:
         raise UsageError("--check only goes with --dry-run")
@@ -279,7 +279,7 @@ def history(
     fmt: FormatOption = None,
 ) -> None:
     """A person's snapshots over time: papers, citations, h-index and other metrics."""
-    from scholarcli import watchlist as watch
+    from scholarcli.tracking import watchlist as watch
 
     if (name is None) == (paper is None):
         raise UsageError("give a tracked person's name or --paper PAPER_ID")

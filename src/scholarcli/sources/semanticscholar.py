@@ -347,6 +347,6 @@ class CitationYearCounts:
     truncated: bool = False
 
 
-# What a refresh's count check asks of /author/batch (scholarcli.refresh): enough to see
+# What a refresh's count check asks of /author/batch (scholarcli.tracking.refresh): enough to see
 # whether an id gained papers or citations, and to keep its cached author row current.
 AUTHOR_COUNT_FIELDS = "name,paperCount,citationCount,hIndex"

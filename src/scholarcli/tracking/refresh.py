@@ -66,7 +66,6 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from scholarcli import merge, sync
 from scholarcli.cache import tracking
 from scholarcli.cache.store import ensure_private_dir
 from scholarcli.cache.tracking import PersonSnapshot, TrackedPerson
@@ -74,6 +73,7 @@ from scholarcli.config import Settings
 from scholarcli.errors import SourceError
 from scholarcli.ids import normalise_id
 from scholarcli.models import Author, Paper
+from scholarcli.profile import merge, sync
 from scholarcli.sources.semanticscholar import (
     AUTHOR_BATCH,
     AUTHOR_COUNT_FIELDS,
@@ -81,7 +81,7 @@ from scholarcli.sources.semanticscholar import (
     PAPER_BATCH,
     PAPER_COUNT_FIELDS,
 )
-from scholarcli.watchlist import find_people
+from scholarcli.tracking.watchlist import find_people
 
 MAX_CONSECUTIVE_FAILURES = 3
 LOCK_NAME = "refresh.lock"

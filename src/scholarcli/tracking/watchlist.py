@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scholarcli import merge, sync
 from scholarcli.cache import tracking
 from scholarcli.cache.tracking import PersonSnapshot, TrackedPerson
 from scholarcli.errors import NotFoundError, UsageError
+from scholarcli.profile import merge, sync
 
 
 def person_key(text: str) -> str:

@@ -14,8 +14,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from scholarcli import metrics
 from scholarcli.categories import canonical
+from scholarcli.indicators import metrics
 from scholarcli.models import ArxivEntry, Author, Paper, ProfilePaper
 
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co")

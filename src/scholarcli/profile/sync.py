@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from scholarcli import merge
 from scholarcli.cache.store import Store
 from scholarcli.categories import category_name
 from scholarcli.config import Settings
 from scholarcli.errors import NotFoundError, SourceError, UsageError
 from scholarcli.ids import normalise_id
 from scholarcli.models import Author, Paper, Profile
+from scholarcli.profile import merge
 
 if TYPE_CHECKING:
     from scholarcli.sources.arxiv import Arxiv

@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from scholarcli import merge, metrics, sync
 from scholarcli.cache import citations as citation_cache
 from scholarcli.errors import SourceError, UsageError
-from scholarcli.metrics import METRIC_FIELDS, MetricValue, PaperStats
+from scholarcli.indicators import metrics
+from scholarcli.indicators.metrics import METRIC_FIELDS, MetricValue, PaperStats
+from scholarcli.profile import merge, sync
 
 if TYPE_CHECKING:
     from scholarcli.inputs import PaperList
