@@ -1,4 +1,4 @@
-"""arXiv export API client: metadata for known arXiv ids, in batches.
+"""arXiv export API client: metadata for known arXiv ids in batches, and queries.
 
 Quirks it handles (evidence in notes/arxiv-api.md): ``max_results`` defaults to 10
 and silently truncates an ``id_list`` (§1.5, arxiv.py #19), so it is always set to
@@ -126,6 +126,35 @@ class Arxiv:
             feed = self._query(batch)
             found = {e.arxiv_id: e for e in feed.entries if e.arxiv_id in set(batch)}
             yield batch, found
+
+    def search(
+        self,
+        search_query: str,
+        *,
+        start: int = 0,
+        max_results: int = 100,
+        sort_by: str = "submittedDate",
+        sort_order: str = "ascending",
+    ) -> Feed:
+        """One page of an arXiv ``search_query`` (``cat:cs.CL AND submittedDate:[...]``,
+        ``ti:``, ``au:``, ``abs:``); ``Feed.total`` is arXiv's ``totalResults``.
+
+        The caller pages with ``start`` and keeps to the shared 3 s pace through the
+        one HTTP client; arXiv serves at most 2,000 entries a page (notes/arxiv-api.md).
+        """
+        parse: Callable[[requests.Response], Feed] = _checked_feed
+        return self.http.request(
+            "GET",
+            self.url,
+            parse,
+            params={
+                "search_query": search_query,
+                "start": start,
+                "max_results": max_results,
+                "sortBy": sort_by,
+                "sortOrder": sort_order,
+            },
+        )
 
     def _query(self, batch: Sequence[str]) -> Feed:
         parse: Callable[[requests.Response], Feed] = _checked_feed

@@ -277,6 +277,22 @@ class SemanticScholar:
             result.extend(parse_paper(p) if p else None for p in body)
         return result
 
+    def papers_batch_raw(self, ids: Sequence[str], fields: str) -> list[dict[str, Any] | None]:
+        """``POST /paper/batch`` for any ``fields`` (``references.paperId``,
+        ``embedding.specter_v2``, ...): the JSON objects in request order, ``None``
+        where S2 answered null; one request per 500 ids."""
+        result: list[dict[str, Any] | None] = []
+        for chunk in _chunks(ids, PAPER_BATCH):
+            body = self.http.request(
+                "POST",
+                self._url("paper", "batch"),
+                functools.partial(_batch, expected=len(chunk)),
+                params={"fields": fields},
+                json_body={"ids": list(chunk)},
+            )
+            result.extend(p if isinstance(p, dict) else None for p in body)
+        return result
+
     def citation_years(
         self, paper_id: str, on_page: Callable[[int], None] | None = None
     ) -> CitationYearCounts:
