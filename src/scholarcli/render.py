@@ -23,18 +23,66 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TextIO
-
-from rich import box
-from rich.console import Console, Group, RenderableType
-from rich.panel import Panel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.style import Style
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, TextIO
 
 from scholarcli.categories import short_code
 from scholarcli.models import PAPER_FIELDS, Profile, ProfilePaper
+
+if TYPE_CHECKING:
+    from rich import box
+    from rich.console import Console, Group, RenderableType
+    from rich.panel import Panel
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.style import Style
+    from rich.table import Table
+    from rich.text import Text
+
+
+def _rich() -> None:
+    """Bind this module's rich names (``Text``, ``Table``, ``box``...) on first use.
+
+    Importing rich costs about 30 ms, a sixth of a warm ``scholar author``; CSV, JSON
+    and the other pipe formats never draw, so they must not pay it. Every function that
+    builds rich objects calls this first (a dict lookup once loaded).
+    """
+    if "Console" in globals():
+        return
+    from rich import box
+    from rich.console import Console, Group
+    from rich.panel import Panel
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.style import Style
+    from rich.table import Table
+    from rich.text import Text
+
+    _TABLE_STYLE["box"] = box.SIMPLE_HEAD
+    globals().update(
+        box=box,
+        Group=Group,
+        Panel=Panel,
+        BarColumn=BarColumn,
+        MofNCompleteColumn=MofNCompleteColumn,
+        Progress=Progress,
+        TextColumn=TextColumn,
+        TimeElapsedColumn=TimeElapsedColumn,
+        Style=Style,
+        Table=Table,
+        Text=Text,
+        Console=Console,  # last: its presence means every name above is bound
+    )
+
 
 FORMATS = ("table", "csv", "json", "jsonl", "markdown")
 
@@ -255,6 +303,7 @@ def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: set[i
 
 def _make_console(file: TextIO, env: OutputEnv, terminal: bool | None = None) -> Console:
     """A console on ``file``; by default styled only when it is stdout on a terminal."""
+    _rich()
     if terminal is None:
         terminal = env.stdout_isatty and env.color
     # markup off: a title such as "[RE] ..." is data, not a style tag.
@@ -278,6 +327,7 @@ def stderr_console(env: OutputEnv, file: TextIO | None = None) -> Console:
 
 def warn(env: OutputEnv, message: str, file: TextIO | None = None) -> None:
     """Print ``warning: message`` as one line on stderr."""
+    _rich()
     line = Text.assemble(("warning:", "bold yellow"), " ", message)
     stderr_console(env, file).print(line, soft_wrap=True)
 
@@ -294,6 +344,7 @@ def progress(
     if not env.stderr_isatty:
         yield lambda steps: None
         return
+    _rich()
     columns = [TextColumn("{task.description}"), BarColumn()]
     if total is not None:
         columns.append(MofNCompleteColumn())
@@ -310,8 +361,7 @@ def progress(
 
 # A rule under the header, no frame; the box's blank divider plus right padding puts two
 # spaces between columns, leaving the Paper column as wide as possible at 80 columns.
-_TABLE_STYLE: dict[str, Any] = {
-    "box": box.SIMPLE_HEAD,
+_TABLE_STYLE: dict[str, Any] = {  # "box": box.SIMPLE_HEAD, added by _rich()
     "show_edge": False,
     "pad_edge": False,
     "padding": (0, 1, 0, 0),
@@ -330,6 +380,7 @@ def _pack(items: Sequence[str], width: int, gap: str = "   ") -> list[str]:
 
 
 def _header_panel(profile: Profile, width: int) -> Panel:
+    _rich()
     lines: list[RenderableType] = [Text(profile.name, style="bold")]
     if profile.primary_category:
         category = Text(short_category(profile.primary_category), style="bold cyan")
@@ -340,6 +391,7 @@ def _header_panel(profile: Profile, width: int) -> Panel:
 
 
 def _paper_cell(paper: ProfilePaper, abstracts: bool) -> Group:
+    _rich()
     parts: list[RenderableType] = [Text(paper.title or "(untitled)", style="bold")]
     if paper.authors:
         parts.append(Text(authors_short(paper.authors)))
@@ -349,6 +401,7 @@ def _paper_cell(paper: ProfilePaper, abstracts: bool) -> Group:
 
 
 def _code_cell(paper: ProfilePaper, color: bool) -> Text:
+    _rich()
     if not paper.code_url:
         return Text("")
     if not color:
@@ -357,6 +410,7 @@ def _code_cell(paper: ProfilePaper, color: bool) -> Text:
 
 
 def _papers_table(profile: Profile, env: OutputEnv, abstracts: bool) -> Table:
+    _rich()
     table = Table(
         **_TABLE_STYLE,
         leading=1,  # a blank line between papers, as in the reference
@@ -493,6 +547,7 @@ def _records_table(
     rows: Sequence[Mapping[str, Any]], fields: Sequence[str], numeric: set[int], title: str | None
 ) -> Table:
     """Columns for many records; a field/value list for a single one (easier to read)."""
+    _rich()
     table = Table(**_TABLE_STYLE, title=title, title_style="bold", title_justify="left")
     if len(rows) == 1:
         table.add_column(Text("field"), no_wrap=True)
@@ -541,6 +596,7 @@ def per_year_chart(rows: Sequence[Mapping[str, Any]], width: int = 80) -> Table:
     Rows carry ``year``, ``papers`` and ``citations``; the bars share what ``width``
     leaves after the numbers, citations getting the larger part.
     """
+    _rich()
     cited = max((int(row["citations"]) for row in rows), default=0)
     published = max((int(row["papers"]) for row in rows), default=0)
     numbers = len(f"{cited:,}") + len(f"{published:,}")
@@ -616,6 +672,7 @@ def render_comparison(
         right = set(range(1, len(columns) + 1))
         out.write(heading + _md_table([_md(name) for name in fields], cells, right))
     else:
+        _rich()
         table = Table(**_TABLE_STYLE, title=title, title_style="bold", title_justify="left")
         table.add_column(Text("metric"), no_wrap=True)
         for column in columns:

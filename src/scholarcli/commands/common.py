@@ -22,7 +22,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import typer
 
 from scholarcli import render
-from scholarcli.errors import ExitStatus, ScholarError, UsageError
+from scholarcli.errors import ExitStatus, ScholarError, UsageError, printable
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -32,7 +32,8 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="table, csv, json, jsonl or markdown (default: table on a terminal, csv in a pipe).",
+        metavar="table|csv|json|jsonl|markdown",
+        help="Output format (default: table on a terminal, csv in a pipe).",
         show_default=False,
     ),
 ]
@@ -40,13 +41,16 @@ AsOfOption = Annotated[
     str | None,
     typer.Option(
         "--as-of",
+        metavar="DATE",
         help="Date that fixes the current year for metrics (YYYY-MM-DD; default today).",
         show_default=False,
     ),
 ]
 MaxAgeOption = Annotated[
     str,
-    typer.Option("--max-age", help="Use cached data younger than this (e.g. 7d, 12h, 30m)."),
+    typer.Option(
+        "--max-age", metavar="AGE", help="Use cached data younger than this (e.g. 7d, 12h, 30m)."
+    ),
 ]
 RefreshOption = Annotated[bool, typer.Option("--refresh", help="Fetch again even if cached.")]
 OfflineOption = Annotated[
@@ -119,10 +123,10 @@ def command_boundary(fn: Callable[P, R]) -> Callable[P, R]:
 
 
 def _error(env: render.OutputEnv, message: str, hint: str | None) -> None:
-    line = " ".join(message.split())
+    line = " ".join(printable(message).split())
     print(f"error: {line}", file=sys.stderr)
     if hint:
-        print(f"hint: {' '.join(hint.split())}", file=sys.stderr)
+        print(f"hint: {' '.join(printable(hint).split())}", file=sys.stderr)
 
 
 def setup_logging(debug: bool) -> None:
