@@ -218,13 +218,20 @@ def _footer(profile: Profile) -> str:
     return " · ".join([*parts, f"as of {profile.as_of}"])
 
 
-def _score_note(profile: Profile) -> str:
+def _score_note(profile: Profile, order: str | None = None) -> str:
     # DESIGN.md: paper age = as-of year - year + 1; the per-paper score is cites_per_year.
-    return f"Score = citations per year: citations / ({profile.as_of[:4]} - year + 1)"
+    note = f"Score = citations per year: citations / ({profile.as_of[:4]} - year + 1)"
+    return f"{order}. {note}" if order else note
 
 
-def _count_line(profile: Profile) -> str:
-    return f"{len(profile.papers)} Paper{'' if len(profile.papers) == 1 else 's'}"
+def _count_line(profile: Profile, more: int = 0) -> str:
+    count = len(profile.papers) + more
+    return f"{count:,} Paper{'' if count == 1 else 's'}"
+
+
+def _more_line(more: int) -> str:
+    """What a terminal table left out, and how to see it (as ``gh`` does)."""
+    return f"{more:,} more, use --all to list every paper (pipes and -f csv/json get them all)"
 
 
 def _score(paper: ProfilePaper) -> str:
@@ -400,6 +407,15 @@ def _paper_cell(paper: ProfilePaper, abstracts: bool) -> Group:
     return Group(*parts)
 
 
+def _paper_cell_with_url(paper: ProfilePaper, abstracts: bool) -> Group:
+    """The paper cell plus the code URL, for terminals that cannot show a link."""
+    _rich()
+    cell = _paper_cell(paper, abstracts)
+    if paper.code_url:
+        cell.renderables.append(Text(paper.code_url, style="dim", overflow="fold"))
+    return cell
+
+
 def _code_cell(paper: ProfilePaper, color: bool) -> Text:
     _rich()
     if not paper.code_url:
@@ -409,28 +425,34 @@ def _code_cell(paper: ProfilePaper, color: bool) -> Text:
     return Text("Code", style=Style(color="blue", underline=True, link=paper.code_url))
 
 
-def _papers_table(profile: Profile, env: OutputEnv, abstracts: bool) -> Table:
+def _papers_table(
+    profile: Profile, env: OutputEnv, abstracts: bool, order: str | None = None
+) -> Table:
     _rich()
     table = Table(
         **_TABLE_STYLE,
         leading=1,  # a blank line between papers, as in the reference
         header_style="bold dim",
-        caption=_score_note(profile),
+        caption=_score_note(profile, order),
         caption_style="dim",
         caption_justify="left",
     )
     table.add_column("Score", justify="right", no_wrap=True, min_width=5)
+    table.add_column("Cites", justify="right", no_wrap=True)  # the default order's key
     table.add_column("Cat", no_wrap=True)
     table.add_column("Date", no_wrap=True)
     table.add_column("", no_wrap=True)  # the Code link; a header would repeat the word
     table.add_column("Paper", overflow="fold")  # fold only a word wider than the column
+    links = env.stdout_isatty and env.color  # what _make_console styles
     for paper in profile.papers:
         table.add_row(
             Text(_score(paper), style="bold green"),
+            Text(f"{paper.citations:,}"),
             Text(short_category(paper.category), style="cyan"),
             Text(format_date(paper.date, paper.year)),
-            _code_cell(paper, env.color),
-            _paper_cell(paper, abstracts),
+            _code_cell(paper, links),
+            # Without colour there is no hyperlink: the URL itself, so it is not lost.
+            _paper_cell(paper, abstracts) if links else _paper_cell_with_url(paper, abstracts),
         )
     return table
 
@@ -443,11 +465,15 @@ def render_profile(
     *,
     abstracts: bool = False,
     per_year: Sequence[Mapping[str, Any]] | None = None,
+    order: str | None = None,
+    more: int = 0,
 ) -> None:
     """Print an author profile; csv and jsonl carry the papers only (DESIGN.md Output).
 
     ``per_year`` rows (year, papers, citations) add a bar chart under the table header,
-    a markdown table, or a top-level ``per_year`` list in json.
+    a markdown table, or a top-level ``per_year`` list in json. ``order`` (e.g. "Most
+    cited first") is stated under the table; ``more`` papers left out of a terminal
+    table are counted and the way to see them named.
     """
     fmt = resolve_format(fmt, env)
     records = [paper.as_record() for paper in profile.papers]
@@ -469,10 +495,13 @@ def render_profile(
         if per_year:
             console.print(per_year_chart(per_year, console.width))
             console.print()
-        console.print(Text(_count_line(profile), style="bold"))
+        console.print(Text(_count_line(profile, more), style="bold"))
         if profile.papers:
             console.print()
-            console.print(_papers_table(profile, env, abstracts))
+            console.print(_papers_table(profile, env, abstracts, order))
+        if more:
+            console.print()
+            console.print(Text(_more_line(more), style="bold"))
 
 
 def _profile_markdown(profile: Profile, abstracts: bool) -> str:
