@@ -569,11 +569,24 @@ def render_records(
             cells = [[_md(_cell(row[name])) for name in fields] for row in rows]
             out.write(heading + _md_table([_md(name) for name in fields], cells, numeric))
         else:
-            _make_console(out, env).print(_records_table(rows, fields, numeric, title))
+            console = _make_console(out, env)
+            names = {fields[index] for index in numeric}
+            widths = fit_fields(rows, fields, names, console.width) if len(rows) > 1 else {}
+            kept = list(widths) or list(fields)
+            kept_numeric = {index for index, name in enumerate(kept) if name in names}
+            console.print(_records_table(rows, kept, kept_numeric, title, widths))
+            if len(kept) < len(fields):
+                left_out = ", ".join(name for name in fields if name not in kept)
+                note = f"Not shown at this width: {left_out} (widen the terminal or use -f csv)"
+                console.print(Text(note, style="dim"), soft_wrap=True)
 
 
 def _records_table(
-    rows: Sequence[Mapping[str, Any]], fields: Sequence[str], numeric: set[int], title: str | None
+    rows: Sequence[Mapping[str, Any]],
+    fields: Sequence[str],
+    numeric: set[int],
+    title: str | None,
+    widths: Mapping[str, int] | None = None,
 ) -> Table:
     """Columns for many records; a field/value list for a single one (easier to read)."""
     _rich()
@@ -588,11 +601,82 @@ def _records_table(
         if index in numeric:
             # Numbers and their headers are never wrapped or cut.
             table.add_column(Text(name), justify="right", no_wrap=True, min_width=len(name))
+        elif name in ID_FIELDS:
+            # An id is what the user copies into the next command: whole, one per line.
+            width = max(len(name), *(_id_width(row[name]) for row in rows))
+            table.add_column(Text(name), no_wrap=True, min_width=width)
+        elif widths:
+            table.add_column(Text(name), width=widths[name], overflow="fold")
         else:
             table.add_column(Text(name), min_width=min(len(name), 12), ratio=1)
     for row in rows:
-        table.add_row(*(Text(_cell(row[name])) for name in fields))
+        table.add_row(
+            *(
+                Text(_id_cell(row[name]) if name in ID_FIELDS else _cell(row[name]))
+                for name in fields
+            )
+        )
     return table
+
+
+# Columns that hold identifiers: never wrapped or cut in a table (find, tracked, ...).
+ID_FIELDS = frozenset({"key", "author_id", "ids", "paper_id", "arxiv_id", "doi"})
+_TEXT_MIN = 12  # the narrowest a wrapped text column gets before it is dropped
+
+
+def _id_cell(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "\n".join(_cell(item) for item in value)
+    return _cell(value)
+
+
+def _id_width(value: Any) -> int:
+    return max((len(line) for line in _id_cell(value).split("\n")), default=0)
+
+
+def fit_fields(
+    rows: Sequence[Mapping[str, Any]], fields: Sequence[str], numeric: set[str], width: int
+) -> dict[str, int]:
+    """The fields a table of ``rows`` shows in ``width`` columns, with each one's width.
+
+    Ids and numbers get their full width, never cut; text shares the rest and wraps,
+    down to ``_TEXT_MIN`` columns. When even that does not fit, text columns are dropped
+    from the right, then numbers; the first field and the ids always stay.
+    """
+
+    def natural(name: str) -> int:
+        if name in ID_FIELDS:
+            cells = [_id_width(row[name]) for row in rows]
+        else:
+            cells = [len(_cell(row[name])) for row in rows]
+        return max(len(name), *cells)
+
+    def least(name: str) -> int:
+        if name in numeric or name in ID_FIELDS or name == fields[0]:
+            return natural(name)
+        return min(natural(name), max(len(name), _TEXT_MIN))
+
+    gap = 2  # right padding plus the blank divider of _TABLE_STYLE
+    kept = list(fields)
+    droppable = [name for name in reversed(fields[1:]) if name not in ID_FIELDS]
+    droppable.sort(key=lambda name: name in numeric)  # text goes before numbers
+    for name in droppable:
+        if sum(least(kept_name) for kept_name in kept) + gap * (len(kept) - 1) <= width:
+            break
+        kept.remove(name)
+    widths = {name: least(name) for name in kept}
+    spare = width - sum(widths.values()) - gap * (len(kept) - 1)
+    # Share what is left among the wrapped columns, up to what each would fill.
+    for name in sorted(kept, key=lambda name: natural(name) - widths[name]):
+        wrapped = [other for other in kept if natural(other) > widths[other]]
+        if spare <= 0 or not wrapped:
+            break
+        if name in wrapped:
+            share = spare // len(wrapped)
+            grow = min(natural(name) - widths[name], max(share, 0))
+            widths[name] += grow
+            spare -= grow
+    return widths
 
 
 _SPARKS = "▁▂▃▄▅▆▇█"
