@@ -15,6 +15,7 @@ it formats numbers it is given. It is the only module that imports rich.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
@@ -67,6 +68,20 @@ def _rich() -> None:
     from rich.table import Table
     from rich.text import Text
 
+    class PipeConsole(Console):
+        """rich's Console, but a reader that goes away (``| head``) is not a failure.
+
+        rich answers a broken pipe with ``SystemExit(1)`` and no message; we hand it to
+        the command boundary as ``BrokenPipeError``, which exits 0 as csv and json do.
+        """
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            with contextlib.suppress(OSError, ValueError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, self.file.fileno())  # nothing more reaches the pipe
+            raise BrokenPipeError
+
     _TABLE_STYLE["box"] = box.SIMPLE_HEAD
     globals().update(
         box=box,
@@ -80,7 +95,7 @@ def _rich() -> None:
         Style=Style,
         Table=Table,
         Text=Text,
-        Console=Console,  # last: its presence means every name above is bound
+        Console=PipeConsole,  # last: its presence means every name above is bound
     )
 
 

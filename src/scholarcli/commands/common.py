@@ -157,7 +157,9 @@ class StderrReporter:
 
     def note(self, message: str) -> None:
         if not self.quiet:
-            render.stderr_console(self.env).print(f"note: {message}", markup=False, highlight=False)
+            render.stderr_console(self.env).print(
+                f"note: {message}", markup=False, highlight=False, soft_wrap=True
+            )
 
     @contextlib.contextmanager
     def progress(self, description: str, total: int | None) -> Iterator[Callable[[int], None]]:
