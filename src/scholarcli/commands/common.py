@@ -201,9 +201,25 @@ def parse_as_of(value: str | None) -> date:
     if value is None:
         return date.today()
     try:
-        return date.fromisoformat(value.strip())
+        when = date.fromisoformat(value.strip())
     except ValueError:
         raise UsageError(f"--as-of must be a date like 2025-12-31, not {value!r}") from None
+    # Metrics divide by years since the first paper: a date before any bibliometric
+    # record or after today only produces nonsense (or a negative career).
+    if not AS_OF_EARLIEST <= when <= date.today():
+        raise UsageError(
+            f"--as-of {when.isoformat()} is outside {AS_OF_EARLIEST.year} to today",
+            hint="give a date from 1900-01-01 to today, or leave --as-of out for today",
+        )
+    return when
+
+
+AS_OF_EARLIEST = date(1900, 1, 1)
+
+
+def report_error(message: str, hint: str | None = None) -> None:
+    """One ``error:`` line (and ``hint:``) on stderr, exactly as the boundary prints them."""
+    _error(render.OutputEnv.detect(), message, hint)
 
 
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)
