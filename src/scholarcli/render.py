@@ -593,7 +593,7 @@ def render_records(
             if len(kept) < len(fields):
                 left_out = ", ".join(name for name in fields if name not in kept)
                 note = f"Not shown at this width: {left_out} (widen the terminal or use -f csv)"
-                console.print(Text(note, style="dim"), soft_wrap=True)
+                console.print(Text(note, style="dim"))
 
 
 def _records_table(
@@ -656,7 +656,7 @@ def fit_fields(
 
     Ids and numbers get their full width, never cut; text shares the rest and wraps,
     down to ``_TEXT_MIN`` columns. When even that does not fit, text columns are dropped
-    from the right, then numbers; the first field and the ids always stay.
+    from the right, then numbers; the first field, the ids and the name always stay.
     """
 
     def natural(name: str) -> int:
@@ -669,11 +669,15 @@ def fit_fields(
     def least(name: str) -> int:
         if name in numeric or name in ID_FIELDS or name == fields[0]:
             return natural(name)
+        if name == "name":  # kept, so it may wrap only down to its longest word
+            words = (word for row in rows for word in _cell(row[name]).split())
+            return max(len(name), _TEXT_MIN, *(len(word) for word in words))
         return min(natural(name), max(len(name), _TEXT_MIN))
 
     gap = 2  # right padding plus the blank divider of _TABLE_STYLE
     kept = list(fields)
-    droppable = [name for name in reversed(fields[1:]) if name not in ID_FIELDS]
+    kept_always = {fields[0], "name", *ID_FIELDS}  # what a row is about
+    droppable = [name for name in reversed(fields) if name not in kept_always]
     droppable.sort(key=lambda name: name in numeric)  # text goes before numbers
     for name in droppable:
         if sum(least(kept_name) for kept_name in kept) + gap * (len(kept) - 1) <= width:
@@ -681,16 +685,14 @@ def fit_fields(
         kept.remove(name)
     widths = {name: least(name) for name in kept}
     spare = width - sum(widths.values()) - gap * (len(kept) - 1)
-    # Share what is left among the wrapped columns, up to what each would fill.
-    for name in sorted(kept, key=lambda name: natural(name) - widths[name]):
-        wrapped = [other for other in kept if natural(other) > widths[other]]
-        if spare <= 0 or not wrapped:
-            break
-        if name in wrapped:
-            share = spare // len(wrapped)
-            grow = min(natural(name) - widths[name], max(share, 0))
-            widths[name] += grow
-            spare -= grow
+    # Share what is left among the wrapped columns (water-filling): the ones that need
+    # least are filled first, and what they leave goes to the others.
+    growable = [name for name in kept if natural(name) > widths[name]]
+    growable.sort(key=lambda name: natural(name) - widths[name])
+    for index, name in enumerate(growable):
+        grow = min(natural(name) - widths[name], max(spare, 0) // (len(growable) - index))
+        widths[name] += grow
+        spare -= grow
     return widths
 
 
