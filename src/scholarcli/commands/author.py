@@ -105,9 +105,10 @@ def author(
             citations_by_year=citations_by_year,
         )
     profile = view.profile
-    papers = sort_papers(profile.papers, sort)[:limit]
-    shown = len(papers) if show_all or fmt_name != "table" else min(len(papers), TABLE_TOP)
-    profile.papers = papers[:shown]
+    ordered = sort_papers(profile.papers, sort)
+    table_cut = fmt_name == "table" and not show_all
+    top = limit if limit is not None or not table_cut else TABLE_TOP
+    profile.papers = ordered[:top]
     render.render_profile(
         profile,
         fmt_name,
@@ -116,7 +117,7 @@ def author(
         abstracts=abstracts,
         per_year=view.per_year,
         order=ORDER_NAMES[sort],
-        more=len(papers) - shown,
+        more=len(ordered) - len(profile.papers) if table_cut else 0,
     )
     if not view.complete:
         raise typer.Exit(int(ExitStatus.PARTIAL))
