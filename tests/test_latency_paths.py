@@ -138,10 +138,13 @@ def test_all_lists_every_paper_and_sort_states_its_order(runner: CliRunner, prol
     assert "more, use --all" not in result.stdout
 
 
-def test_limit_below_the_top_still_counts_what_is_left(runner: CliRunner, prolific) -> None:  # type: ignore[no-untyped-def]
+def test_limit_is_what_the_user_asked_for(runner: CliRunner, prolific) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(app, ["author", NAME, "-f", "table", "--limit", "5"])
     assert len(rows_of(result.stdout)) == 5
-    assert re.search(r"^40 more, use --all", result.stdout, re.MULTILINE)
+    assert re.search(r"^5 Papers$", result.stdout, re.MULTILINE)
+    assert "more, use --all" not in result.stdout
+    result = runner.invoke(app, ["author", NAME, "-f", "table", "--limit", "40"])
+    assert len(rows_of(result.stdout)) == 40  # above the default top 30: as asked
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "jsonl", "markdown"])

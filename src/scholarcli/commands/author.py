@@ -105,10 +105,9 @@ def author(
             citations_by_year=citations_by_year,
         )
     profile = view.profile
-    ordered = sort_papers(profile.papers, sort)
-    table_cut = fmt_name == "table" and not show_all
-    top = limit if limit is not None or not table_cut else TABLE_TOP
-    profile.papers = ordered[:top]
+    ordered = sort_papers(profile.papers, sort)[:limit]  # --limit shortens every format
+    table_cut = fmt_name == "table" and not show_all and limit is None
+    profile.papers = ordered[:TABLE_TOP] if table_cut else ordered
     render.render_profile(
         profile,
         fmt_name,
