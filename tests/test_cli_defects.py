@@ -426,3 +426,23 @@ def test_nobody_found_is_still_exit_3_with_nothing_printed(runner: CliRunner, se
     assert result.exit_code == 3
     assert result.stdout == ""
     assert "Nobody Atall" in result.stderr
+
+
+def test_every_command_parameter_gets_the_human_parsing() -> None:
+    """humanize covers the whole tree, so a command added later gets it for free."""
+    from scholarcli.commands.params import HumanArgument, HumanOption, humanize
+
+    group = typer.main.get_command(app)
+    humanize(group)
+    seen = 0
+
+    def walk(command) -> None:  # type: ignore[no-untyped-def]
+        nonlocal seen
+        for param in command.params:
+            assert isinstance(param, HumanOption | HumanArgument), (command.name, param.name)
+            seen += 1
+        for sub in getattr(command, "commands", {}).values():
+            walk(sub)
+
+    walk(group)
+    assert seen > 50

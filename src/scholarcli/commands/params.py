@@ -35,7 +35,7 @@ def _whole_number(value: Any) -> int:
         return value
     text = _text(value).strip()
     try:
-        return int(text.replace("_", "") if text.replace("_", "").isdigit() else text)
+        return int(text)
     except ValueError:
         try:
             float(text)
