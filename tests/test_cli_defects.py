@@ -446,3 +446,12 @@ def test_every_command_parameter_gets_the_human_parsing() -> None:
 
     walk(group)
     assert seen > 50
+
+
+def test_the_retry_note_comes_once_per_streak_of_failures() -> None:
+    notes: list[str] = []
+    http, _ = refusing_client(notes)
+    for _ in range(3):  # later requests of a run that keeps failing: no repeated note
+        with pytest.raises(SourceError):
+            http.request("GET", "http://s2/x", lambda r: r)
+    assert len(notes) == 1

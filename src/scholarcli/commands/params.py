@@ -143,17 +143,19 @@ class HumanArgument(TyperArgument):
         return metavar(self)
 
 
-class _DefaultHelpNames:
-    """The one context attribute ``get_help_option`` reads, at typer's default."""
+class _HelpNames:
+    """The one context attribute ``get_help_option`` reads, as the command sets it."""
 
-    help_option_names = ("--help",)
+    def __init__(self, command: Any) -> None:
+        settings = getattr(command, "context_settings", None) or {}
+        self.help_option_names = settings.get("help_option_names", ["--help"])
 
 
 def humanize(command: Any) -> None:
     """Give every parameter of ``command`` and its subcommands our parsing and help."""
     params = list(command.params)
     with contextlib.suppress(Exception):  # typer adds --help lazily, per command: make it now
-        params.append(command.get_help_option(_DefaultHelpNames()))
+        params.append(command.get_help_option(_HelpNames(command)))
     for param in params:
         if type(param) is TyperOption:
             param.__class__ = HumanOption

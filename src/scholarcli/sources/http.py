@@ -307,7 +307,8 @@ class HttpClient:
             self.stats.retries += 1
             log.debug("%s retry %d in %.2fs: %s", self.source, attempt, delay, problem)
             longest = self.policy.longest_wait(attempt, elapsed)
-            if self.on_retry is not None and attempt == 1 and longest >= 1.0:
+            streak_starts = attempt == 1 and self._failing_since == started
+            if self.on_retry is not None and streak_starts and longest >= 1.0:
                 more = self.policy.max_attempts - attempt
                 self.on_retry(
                     f"{self.source}: {problem}; retrying up to {more} more "
