@@ -455,3 +455,18 @@ def test_the_retry_note_comes_once_per_streak_of_failures() -> None:
         with pytest.raises(SourceError):
             http.request("GET", "http://s2/x", lambda r: r)
     assert len(notes) == 1
+
+
+def test_an_unreachable_source_is_announced_through_the_cli(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The autouse fixture points S2 at a closed loopback port; a small backoff (about
+    # 1.5 s of retries at most) makes the wait worth announcing.
+    monkeypatch.setenv("SCHOLAR_BACKOFF_BASE", "0.05")
+    result = run(runner, "author", seed.NAME)
+    assert result.exit_code == 4
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("note: Semantic Scholar: connection failed")
+    assert "retrying up to 5 more times for at most 2 s" in lines[0]
+    assert lines[-2].startswith("error: Semantic Scholar: connection failed")
+    assert lines[-1].startswith("hint: Semantic Scholar could not be reached")
