@@ -157,9 +157,8 @@ class StderrReporter:
 
     def note(self, message: str) -> None:
         if not self.quiet:
-            render.stderr_console(self.env).print(
-                f"note: {message}", markup=False, highlight=False, soft_wrap=True
-            )
+            # Plain text, one line: a note has no style, so it needs no rich console.
+            print(f"note: {message}", file=sys.stderr, flush=True)
 
     @contextlib.contextmanager
     def progress(self, description: str, total: int | None) -> Iterator[Callable[[int], None]]:
