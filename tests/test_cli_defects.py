@@ -470,3 +470,10 @@ def test_an_unreachable_source_is_announced_through_the_cli(
     assert "retrying up to 5 more times for at most 2 s" in lines[0]
     assert lines[-2].startswith("error: Semantic Scholar: connection failed")
     assert lines[-1].startswith("hint: Semantic Scholar could not be reached")
+
+
+def test_warnings_escape_control_characters_too() -> None:
+    env = render.OutputEnv(stdout_isatty=False, stderr_isatty=False, width=200, color=False)
+    err = io.StringIO()
+    render.warn(env, "bad cell 'x\x1b[2J\x00'", file=err)
+    assert err.getvalue() == "warning: bad cell 'x\\x1b[2J\\x00'\n"

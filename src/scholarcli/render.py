@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 from scholarcli.categories import short_code
+from scholarcli.errors import printable
 from scholarcli.models import PAPER_FIELDS, Profile, ProfilePaper
 
 if TYPE_CHECKING:
@@ -350,7 +351,7 @@ def stderr_console(env: OutputEnv, file: TextIO | None = None) -> Console:
 def warn(env: OutputEnv, message: str, file: TextIO | None = None) -> None:
     """Print ``warning: message`` as one line on stderr."""
     _rich()
-    line = Text.assemble(("warning:", "bold yellow"), " ", message)
+    line = Text.assemble(("warning:", "bold yellow"), " ", printable(message))
     stderr_console(env, file).print(line, soft_wrap=True)
 
 

@@ -158,7 +158,7 @@ class StderrReporter:
     def note(self, message: str) -> None:
         if not self.quiet:
             # Plain text, one line: a note has no style, so it needs no rich console.
-            print(f"note: {message}", file=sys.stderr, flush=True)
+            print(f"note: {printable(message)}", file=sys.stderr, flush=True)
 
     @contextlib.contextmanager
     def progress(self, description: str, total: int | None) -> Iterator[Callable[[int], None]]:
