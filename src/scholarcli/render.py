@@ -10,7 +10,11 @@ The table view mirrors reference/seed-profile.txt with metrics we can define; it
 imitates that site's "Novelty %" or "AI Score". The per-paper score is cites_per_year.
 
 This module must not touch the network, sqlite or typer, and must not compute metrics:
-it formats numbers it is given. It is the only module that imports rich.
+it formats numbers it is given. It is the only module that imports rich, and only when
+something is drawn: ``_rich()`` binds ``Text``, ``Table``, ``box``... on first use, so
+csv/json runs never pay for it. A function that builds rich objects calls ``_rich()``
+first (those reached through ``_make_console`` already have it); never use them at
+module level.
 """
 
 from __future__ import annotations
