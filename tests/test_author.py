@@ -103,7 +103,7 @@ def test_seed_profile_as_table(runner: CliRunner, seeded, width: int) -> None:  
         "Jun 17, 2024",
     ):
         assert date in out
-    assert out.count("et al.") == 9
+    assert " ".join(out.split()).count("et al.") == 9  # the Cites column may wrap it at 80
     assert "Novelty" not in out and "AI Score" not in out
     if width == 200:
         for paper in seed.PAPERS:

@@ -16,6 +16,8 @@ from scholarcli.commands import coauthors as coauthor_commands
 from scholarcli.commands import metrics as metric_commands
 from scholarcli.commands import track as track_commands
 from scholarcli.commands.common import setup_logging
+from scholarcli.commands.params import humanize, parameter_name
+from scholarcli.errors import printable
 
 
 class ScholarGroup(TyperGroup):
@@ -33,6 +35,7 @@ class ScholarGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        humanize(self)  # our parsers, metavars and wording for every command's options
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
@@ -43,13 +46,21 @@ class ScholarGroup(TyperGroup):
                 raise
             ctx = getattr(exc, "ctx", None)
             where = ctx.command_path if ctx is not None else "scholar"
-            message = " ".join(str(exc.format_message()).split())
+            message = " ".join(printable(_usage_message(exc)).split())
             if message:  # empty when typer has just printed help (no arguments given)
                 tip = " (put -- before a name that starts with -)" if "option" in message else ""
                 print(f"error: {message}", file=sys.stderr)
                 print(f"hint: see '{where} --help'{tip}", file=sys.stderr)
             sys.exit(int(exc.exit_code))
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _usage_message(exc: Exception) -> str:
+    """``--limit: 'abc' is not a number`` rather than typer's ``Invalid value for ...``."""
+    param = getattr(exc, "param", None)
+    if isinstance(exc, typer.BadParameter) and param is not None and exc.message:
+        return f"{parameter_name(param)}: {exc.message}"
+    return str(exc.format_message())  # type: ignore[attr-defined]
 
 
 app = typer.Typer(

@@ -73,3 +73,20 @@ class CacheError(ScholarError):
 
 class PartialError(ScholarError):
     exit_status = ExitStatus.PARTIAL
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown escaped (``\\x00``, ``\\x1b``, ``\\r``).
+
+    Error messages quote what the user typed; a NUL, an escape sequence or a bare
+    carriage return in it must not reach the terminal raw. Newlines and tabs are kept
+    (callers fold whitespace); every error and hint line goes through this one function.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        char
+        if char.isprintable() or char in "\n\t "
+        else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )

@@ -10,11 +10,16 @@ The table view mirrors reference/seed-profile.txt with metrics we can define; it
 imitates that site's "Novelty %" or "AI Score". The per-paper score is cites_per_year.
 
 This module must not touch the network, sqlite or typer, and must not compute metrics:
-it formats numbers it is given. It is the only module that imports rich.
+it formats numbers it is given. It is the only module that imports rich, and only when
+something is drawn: ``_rich()`` binds ``Text``, ``Table``, ``box``... on first use, so
+csv/json runs never pay for it. A function that builds rich objects calls ``_rich()``
+first (those reached through ``_make_console`` already have it); never use them at
+module level.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
@@ -23,18 +28,81 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TextIO
-
-from rich import box
-from rich.console import Console, Group, RenderableType
-from rich.panel import Panel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.style import Style
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, TextIO
 
 from scholarcli.categories import short_code
+from scholarcli.errors import printable
 from scholarcli.models import PAPER_FIELDS, Profile, ProfilePaper
+
+if TYPE_CHECKING:
+    from rich import box
+    from rich.console import Console, Group, RenderableType
+    from rich.panel import Panel
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.style import Style
+    from rich.table import Table
+    from rich.text import Text
+
+
+def _rich() -> None:
+    """Bind this module's rich names (``Text``, ``Table``, ``box``...) on first use.
+
+    Importing rich costs about 30 ms, a sixth of a warm ``scholar author``; CSV, JSON
+    and the other pipe formats never draw, so they must not pay it. Every function that
+    builds rich objects calls this first (a dict lookup once loaded).
+    """
+    if "Console" in globals():
+        return
+    from rich import box
+    from rich.console import Console, Group
+    from rich.panel import Panel
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.style import Style
+    from rich.table import Table
+    from rich.text import Text
+
+    class PipeConsole(Console):
+        """rich's Console, but a reader that goes away (``| head``) is not a failure.
+
+        rich answers a broken pipe with ``SystemExit(1)`` and no message; we hand it to
+        the command boundary as ``BrokenPipeError``, which exits 0 as csv and json do.
+        """
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            with contextlib.suppress(OSError, ValueError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, self.file.fileno())  # nothing more reaches the pipe
+            raise BrokenPipeError
+
+    _TABLE_STYLE["box"] = box.SIMPLE_HEAD
+    globals().update(
+        box=box,
+        Group=Group,
+        Panel=Panel,
+        BarColumn=BarColumn,
+        MofNCompleteColumn=MofNCompleteColumn,
+        Progress=Progress,
+        TextColumn=TextColumn,
+        TimeElapsedColumn=TimeElapsedColumn,
+        Style=Style,
+        Table=Table,
+        Text=Text,
+        Console=PipeConsole,  # last: its presence means every name above is bound
+    )
+
 
 FORMATS = ("table", "csv", "json", "jsonl", "markdown")
 
@@ -170,13 +238,20 @@ def _footer(profile: Profile) -> str:
     return " · ".join([*parts, f"as of {profile.as_of}"])
 
 
-def _score_note(profile: Profile) -> str:
+def _score_note(profile: Profile, order: str | None = None) -> str:
     # DESIGN.md: paper age = as-of year - year + 1; the per-paper score is cites_per_year.
-    return f"Score = citations per year: citations / ({profile.as_of[:4]} - year + 1)"
+    note = f"Score = citations per year: citations / ({profile.as_of[:4]} - year + 1)"
+    return f"{order}. {note}" if order else note
 
 
-def _count_line(profile: Profile) -> str:
-    return f"{len(profile.papers)} Paper{'' if len(profile.papers) == 1 else 's'}"
+def _count_line(profile: Profile, more: int = 0) -> str:
+    count = len(profile.papers) + more
+    return f"{count:,} Paper{'' if count == 1 else 's'}"
+
+
+def _more_line(more: int) -> str:
+    """What a terminal table left out, and how to see it (as ``gh`` does)."""
+    return f"{more:,} more, use --all to list every paper (pipes and -f csv/json get them all)"
 
 
 def _score(paper: ProfilePaper) -> str:
@@ -255,6 +330,7 @@ def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: set[i
 
 def _make_console(file: TextIO, env: OutputEnv, terminal: bool | None = None) -> Console:
     """A console on ``file``; by default styled only when it is stdout on a terminal."""
+    _rich()
     if terminal is None:
         terminal = env.stdout_isatty and env.color
     # markup off: a title such as "[RE] ..." is data, not a style tag.
@@ -278,7 +354,8 @@ def stderr_console(env: OutputEnv, file: TextIO | None = None) -> Console:
 
 def warn(env: OutputEnv, message: str, file: TextIO | None = None) -> None:
     """Print ``warning: message`` as one line on stderr."""
-    line = Text.assemble(("warning:", "bold yellow"), " ", message)
+    _rich()
+    line = Text.assemble(("warning:", "bold yellow"), " ", printable(message))
     stderr_console(env, file).print(line, soft_wrap=True)
 
 
@@ -294,6 +371,7 @@ def progress(
     if not env.stderr_isatty:
         yield lambda steps: None
         return
+    _rich()
     columns = [TextColumn("{task.description}"), BarColumn()]
     if total is not None:
         columns.append(MofNCompleteColumn())
@@ -310,8 +388,7 @@ def progress(
 
 # A rule under the header, no frame; the box's blank divider plus right padding puts two
 # spaces between columns, leaving the Paper column as wide as possible at 80 columns.
-_TABLE_STYLE: dict[str, Any] = {
-    "box": box.SIMPLE_HEAD,
+_TABLE_STYLE: dict[str, Any] = {  # "box": box.SIMPLE_HEAD, added by _rich()
     "show_edge": False,
     "pad_edge": False,
     "padding": (0, 1, 0, 0),
@@ -330,6 +407,7 @@ def _pack(items: Sequence[str], width: int, gap: str = "   ") -> list[str]:
 
 
 def _header_panel(profile: Profile, width: int) -> Panel:
+    _rich()
     lines: list[RenderableType] = [Text(profile.name, style="bold")]
     if profile.primary_category:
         category = Text(short_category(profile.primary_category), style="bold cyan")
@@ -340,6 +418,7 @@ def _header_panel(profile: Profile, width: int) -> Panel:
 
 
 def _paper_cell(paper: ProfilePaper, abstracts: bool) -> Group:
+    _rich()
     parts: list[RenderableType] = [Text(paper.title or "(untitled)", style="bold")]
     if paper.authors:
         parts.append(Text(authors_short(paper.authors)))
@@ -348,7 +427,17 @@ def _paper_cell(paper: ProfilePaper, abstracts: bool) -> Group:
     return Group(*parts)
 
 
+def _paper_cell_with_url(paper: ProfilePaper, abstracts: bool) -> Group:
+    """The paper cell plus the code URL, for terminals that cannot show a link."""
+    _rich()
+    cell = _paper_cell(paper, abstracts)
+    if paper.code_url:
+        cell.renderables.append(Text(paper.code_url, style="dim", overflow="fold"))
+    return cell
+
+
 def _code_cell(paper: ProfilePaper, color: bool) -> Text:
+    _rich()
     if not paper.code_url:
         return Text("")
     if not color:
@@ -356,27 +445,34 @@ def _code_cell(paper: ProfilePaper, color: bool) -> Text:
     return Text("Code", style=Style(color="blue", underline=True, link=paper.code_url))
 
 
-def _papers_table(profile: Profile, env: OutputEnv, abstracts: bool) -> Table:
+def _papers_table(
+    profile: Profile, env: OutputEnv, abstracts: bool, order: str | None = None
+) -> Table:
+    _rich()
     table = Table(
         **_TABLE_STYLE,
         leading=1,  # a blank line between papers, as in the reference
         header_style="bold dim",
-        caption=_score_note(profile),
+        caption=_score_note(profile, order),
         caption_style="dim",
         caption_justify="left",
     )
     table.add_column("Score", justify="right", no_wrap=True, min_width=5)
+    table.add_column("Cites", justify="right", no_wrap=True)  # the default order's key
     table.add_column("Cat", no_wrap=True)
     table.add_column("Date", no_wrap=True)
     table.add_column("", no_wrap=True)  # the Code link; a header would repeat the word
     table.add_column("Paper", overflow="fold")  # fold only a word wider than the column
+    links = env.stdout_isatty and env.color  # what _make_console styles
     for paper in profile.papers:
         table.add_row(
             Text(_score(paper), style="bold green"),
+            Text(f"{paper.citations:,}"),
             Text(short_category(paper.category), style="cyan"),
             Text(format_date(paper.date, paper.year)),
-            _code_cell(paper, env.color),
-            _paper_cell(paper, abstracts),
+            _code_cell(paper, links),
+            # Without colour there is no hyperlink: the URL itself, so it is not lost.
+            _paper_cell(paper, abstracts) if links else _paper_cell_with_url(paper, abstracts),
         )
     return table
 
@@ -389,11 +485,15 @@ def render_profile(
     *,
     abstracts: bool = False,
     per_year: Sequence[Mapping[str, Any]] | None = None,
+    order: str | None = None,
+    more: int = 0,
 ) -> None:
     """Print an author profile; csv and jsonl carry the papers only (DESIGN.md Output).
 
     ``per_year`` rows (year, papers, citations) add a bar chart under the table header,
-    a markdown table, or a top-level ``per_year`` list in json.
+    a markdown table, or a top-level ``per_year`` list in json. ``order`` (e.g. "Most
+    cited first") is stated under the table; ``more`` papers left out of a terminal
+    table are counted and the way to see them named.
     """
     fmt = resolve_format(fmt, env)
     records = [paper.as_record() for paper in profile.papers]
@@ -415,10 +515,13 @@ def render_profile(
         if per_year:
             console.print(per_year_chart(per_year, console.width))
             console.print()
-        console.print(Text(_count_line(profile), style="bold"))
+        console.print(Text(_count_line(profile, more), style="bold"))
         if profile.papers:
             console.print()
-            console.print(_papers_table(profile, env, abstracts))
+            console.print(_papers_table(profile, env, abstracts, order))
+        if more:
+            console.print()
+            console.print(Text(_more_line(more), style="bold"))
 
 
 def _profile_markdown(profile: Profile, abstracts: bool) -> str:
@@ -486,13 +589,27 @@ def render_records(
             cells = [[_md(_cell(row[name])) for name in fields] for row in rows]
             out.write(heading + _md_table([_md(name) for name in fields], cells, numeric))
         else:
-            _make_console(out, env).print(_records_table(rows, fields, numeric, title))
+            console = _make_console(out, env)
+            names = {fields[index] for index in numeric}
+            widths = fit_fields(rows, fields, names, console.width) if len(rows) > 1 else {}
+            kept = list(widths) or list(fields)
+            kept_numeric = {index for index, name in enumerate(kept) if name in names}
+            console.print(_records_table(rows, kept, kept_numeric, title, widths))
+            if len(kept) < len(fields):
+                left_out = ", ".join(name for name in fields if name not in kept)
+                note = f"Not shown at this width: {left_out} (widen the terminal or use -f csv)"
+                console.print(Text(note, style="dim"))
 
 
 def _records_table(
-    rows: Sequence[Mapping[str, Any]], fields: Sequence[str], numeric: set[int], title: str | None
+    rows: Sequence[Mapping[str, Any]],
+    fields: Sequence[str],
+    numeric: set[int],
+    title: str | None,
+    widths: Mapping[str, int] | None = None,
 ) -> Table:
     """Columns for many records; a field/value list for a single one (easier to read)."""
+    _rich()
     table = Table(**_TABLE_STYLE, title=title, title_style="bold", title_justify="left")
     if len(rows) == 1:
         table.add_column(Text("field"), no_wrap=True)
@@ -504,11 +621,84 @@ def _records_table(
         if index in numeric:
             # Numbers and their headers are never wrapped or cut.
             table.add_column(Text(name), justify="right", no_wrap=True, min_width=len(name))
+        elif name in ID_FIELDS:
+            # An id is what the user copies into the next command: whole, one per line.
+            width = max(len(name), *(_id_width(row[name]) for row in rows))
+            table.add_column(Text(name), no_wrap=True, min_width=width)
+        elif widths:
+            table.add_column(Text(name), width=widths[name], overflow="fold")
         else:
             table.add_column(Text(name), min_width=min(len(name), 12), ratio=1)
     for row in rows:
-        table.add_row(*(Text(_cell(row[name])) for name in fields))
+        table.add_row(
+            *(
+                Text(_id_cell(row[name]) if name in ID_FIELDS else _cell(row[name]))
+                for name in fields
+            )
+        )
     return table
+
+
+# Columns that hold identifiers: never wrapped or cut in a table (find, tracked, ...).
+ID_FIELDS = frozenset({"key", "author_id", "ids", "paper_id", "arxiv_id", "doi"})
+_TEXT_MIN = 12  # the narrowest a wrapped text column gets before it is dropped
+
+
+def _id_cell(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "\n".join(_cell(item) for item in value)
+    return _cell(value)
+
+
+def _id_width(value: Any) -> int:
+    return max((len(line) for line in _id_cell(value).split("\n")), default=0)
+
+
+def fit_fields(
+    rows: Sequence[Mapping[str, Any]], fields: Sequence[str], numeric: set[str], width: int
+) -> dict[str, int]:
+    """The fields a table of ``rows`` shows in ``width`` columns, with each one's width.
+
+    Ids and numbers get their full width, never cut; text shares the rest and wraps,
+    down to ``_TEXT_MIN`` columns. When even that does not fit, text columns are dropped
+    from the right, then numbers; the first field, the ids and the name always stay.
+    """
+
+    def natural(name: str) -> int:
+        if name in ID_FIELDS:
+            cells = [_id_width(row[name]) for row in rows]
+        else:
+            cells = [len(_cell(row[name])) for row in rows]
+        return max(len(name), *cells)
+
+    def least(name: str) -> int:
+        if name in numeric or name in ID_FIELDS or name == fields[0]:
+            return natural(name)
+        if name == "name":  # kept, so it may wrap only down to its longest word
+            words = (word for row in rows for word in _cell(row[name]).split())
+            return max(len(name), _TEXT_MIN, *(len(word) for word in words))
+        return min(natural(name), max(len(name), _TEXT_MIN))
+
+    gap = 2  # right padding plus the blank divider of _TABLE_STYLE
+    kept = list(fields)
+    kept_always = {fields[0], "name", *ID_FIELDS}  # what a row is about
+    droppable = [name for name in reversed(fields) if name not in kept_always]
+    droppable.sort(key=lambda name: name in numeric)  # text goes before numbers
+    for name in droppable:
+        if sum(least(kept_name) for kept_name in kept) + gap * (len(kept) - 1) <= width:
+            break
+        kept.remove(name)
+    widths = {name: least(name) for name in kept}
+    spare = width - sum(widths.values()) - gap * (len(kept) - 1)
+    # Share what is left among the wrapped columns (water-filling): the ones that need
+    # least are filled first, and what they leave goes to the others.
+    growable = [name for name in kept if natural(name) > widths[name]]
+    growable.sort(key=lambda name: natural(name) - widths[name])
+    for index, name in enumerate(growable):
+        grow = min(natural(name) - widths[name], max(spare, 0) // (len(growable) - index))
+        widths[name] += grow
+        spare -= grow
+    return widths
 
 
 _SPARKS = "▁▂▃▄▅▆▇█"
@@ -541,6 +731,7 @@ def per_year_chart(rows: Sequence[Mapping[str, Any]], width: int = 80) -> Table:
     Rows carry ``year``, ``papers`` and ``citations``; the bars share what ``width``
     leaves after the numbers, citations getting the larger part.
     """
+    _rich()
     cited = max((int(row["citations"]) for row in rows), default=0)
     published = max((int(row["papers"]) for row in rows), default=0)
     numbers = len(f"{cited:,}") + len(f"{published:,}")
@@ -616,6 +807,7 @@ def render_comparison(
         right = set(range(1, len(columns) + 1))
         out.write(heading + _md_table([_md(name) for name in fields], cells, right))
     else:
+        _rich()
         table = Table(**_TABLE_STYLE, title=title, title_style="bold", title_justify="left")
         table.add_column(Text("metric"), no_wrap=True)
         for column in columns:

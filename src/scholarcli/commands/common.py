@@ -22,7 +22,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import typer
 
 from scholarcli import render
-from scholarcli.errors import ExitStatus, ScholarError, UsageError
+from scholarcli.errors import ExitStatus, ScholarError, UsageError, printable
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -32,7 +32,8 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="table, csv, json, jsonl or markdown (default: table on a terminal, csv in a pipe).",
+        metavar="table|csv|json|jsonl|markdown",
+        help="Output format (default: table on a terminal, csv in a pipe).",
         show_default=False,
     ),
 ]
@@ -40,13 +41,16 @@ AsOfOption = Annotated[
     str | None,
     typer.Option(
         "--as-of",
+        metavar="DATE",
         help="Date that fixes the current year for metrics (YYYY-MM-DD; default today).",
         show_default=False,
     ),
 ]
 MaxAgeOption = Annotated[
     str,
-    typer.Option("--max-age", help="Use cached data younger than this (e.g. 7d, 12h, 30m)."),
+    typer.Option(
+        "--max-age", metavar="AGE", help="Use cached data younger than this (e.g. 7d, 12h, 30m)."
+    ),
 ]
 RefreshOption = Annotated[bool, typer.Option("--refresh", help="Fetch again even if cached.")]
 OfflineOption = Annotated[
@@ -119,10 +123,10 @@ def command_boundary(fn: Callable[P, R]) -> Callable[P, R]:
 
 
 def _error(env: render.OutputEnv, message: str, hint: str | None) -> None:
-    line = " ".join(message.split())
+    line = " ".join(printable(message).split())
     print(f"error: {line}", file=sys.stderr)
     if hint:
-        print(f"hint: {' '.join(hint.split())}", file=sys.stderr)
+        print(f"hint: {' '.join(printable(hint).split())}", file=sys.stderr)
 
 
 def setup_logging(debug: bool) -> None:
@@ -153,7 +157,8 @@ class StderrReporter:
 
     def note(self, message: str) -> None:
         if not self.quiet:
-            render.stderr_console(self.env).print(f"note: {message}", markup=False, highlight=False)
+            # Plain text, one line: a note has no style, so it needs no rich console.
+            print(f"note: {printable(message)}", file=sys.stderr, flush=True)
 
     @contextlib.contextmanager
     def progress(self, description: str, total: int | None) -> Iterator[Callable[[int], None]]:
@@ -195,9 +200,25 @@ def parse_as_of(value: str | None) -> date:
     if value is None:
         return date.today()
     try:
-        return date.fromisoformat(value.strip())
+        when = date.fromisoformat(value.strip())
     except ValueError:
         raise UsageError(f"--as-of must be a date like 2025-12-31, not {value!r}") from None
+    # Metrics divide by years since the first paper: a date before any bibliometric
+    # record or after today only produces nonsense (or a negative career).
+    if not AS_OF_EARLIEST <= when <= date.today():
+        raise UsageError(
+            f"--as-of {when.isoformat()} is outside {AS_OF_EARLIEST.year} to today",
+            hint="give a date from 1900-01-01 to today, or leave --as-of out for today",
+        )
+    return when
+
+
+AS_OF_EARLIEST = date(1900, 1, 1)
+
+
+def report_error(message: str, hint: str | None = None) -> None:
+    """One ``error:`` line (and ``hint:``) on stderr, exactly as the boundary prints them."""
+    _error(render.OutputEnv.detect(), message, hint)
 
 
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)

@@ -24,8 +24,9 @@ from scholarcli.commands.common import (
     output_format,
     parse_as_of,
     parse_max_age,
+    report_error,
 )
-from scholarcli.errors import ExitStatus, UsageError
+from scholarcli.errors import ExitStatus, NotFoundError, UsageError
 
 if TYPE_CHECKING:
     from datetime import date
@@ -68,8 +69,12 @@ def _people(
     refresh: bool,
     offline: bool,
     citations_by_year: bool,
+    missing: list[NotFoundError] | None = None,
 ) -> list[PersonMetrics]:
-    """The people to show: names, then all --id together, then each --input file."""
+    """The people to show: names, then all --id together, then each --input file.
+
+    Names that match nobody go to ``missing`` (see :func:`report_missing`).
+    """
     from scholarcli.inputs import STDIN, read_papers
     from scholarcli.profile import analysis
     from scholarcli.profile.sync import Freshness
@@ -93,11 +98,34 @@ def _people(
     if names or ids:
         with open_context(offline=offline) as ctx:
             people += analysis.people_metrics(
-                ctx, names, ids, as_of=as_of, fresh=fresh, citations_by_year=citations_by_year
+                ctx,
+                names,
+                ids,
+                as_of=as_of,
+                fresh=fresh,
+                citations_by_year=citations_by_year,
+                missing=missing,
             )
     reporter = StderrReporter(render.OutputEnv.detect())
     people += [analysis.input_metrics(papers, as_of, reporter) for papers in files]
     return people
+
+
+def found_or_raise(people: list[PersonMetrics], missing: list[NotFoundError]) -> None:
+    """Nobody found at all: the first miss is the error (exit 3, nothing printed)."""
+    if missing and not people:
+        raise missing[0]
+
+
+def report_missing(missing: list[NotFoundError]) -> None:
+    """After the people found are printed: name each one not found, exit 3."""
+    if not missing:
+        return
+    for exc in missing[:-1]:
+        report_error(exc.message)
+    hint = "the people found are shown above; 'scholar find NAME' lists who a name matches"
+    report_error(missing[-1].message, hint)
+    raise typer.Exit(int(ExitStatus.NOT_FOUND))
 
 
 @command_boundary
@@ -116,6 +144,7 @@ def metrics(
     from scholarcli.profile.analysis import PERSON_FIELDS
 
     fmt_name, env = output_format(fmt)
+    missing: list[NotFoundError] = []
     people = _people(
         names,
         ids,
@@ -125,7 +154,9 @@ def metrics(
         refresh=refresh,
         offline=offline,
         citations_by_year=citations_by_year,
+        missing=missing,
     )
+    found_or_raise(people, missing)
     records = [person.record() for person in people]
     render.render_record_sections(
         records,
@@ -137,6 +168,7 @@ def metrics(
         title="Metrics",
         json_root="people",
     )
+    report_missing(missing)
     if not all(person.complete for person in people):
         raise typer.Exit(int(ExitStatus.PARTIAL))
 
@@ -160,7 +192,13 @@ def compare(
     """
     from scholarcli.profile.analysis import compare as compare_people
 
+    # Refuse before anything is fetched: --id values together are one person.
+    if len(names or []) + (1 if ids else 0) + len(input_paths or []) < 2:
+        raise UsageError(
+            "compare needs at least two people", hint="give two names, or names and --input"
+        )
     fmt_name, env = output_format(fmt)
+    missing: list[NotFoundError] = []
     people = _people(
         names,
         ids,
@@ -170,11 +208,14 @@ def compare(
         refresh=refresh,
         offline=offline,
         citations_by_year=citations_by_year,
+        missing=missing,
     )
-    comparison = compare_people(people)
+    found_or_raise(people, missing)
+    comparison = compare_people(people, at_least=1 if missing else 2)
     render.render_comparison(
         comparison.people, comparison.rows, fmt_name, sys.stdout, env, title="Comparison"
     )
+    report_missing(missing)
     if not all(person.complete for person in people):
         raise typer.Exit(int(ExitStatus.PARTIAL))
 

@@ -27,7 +27,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from scholarcli.cache import citations as citation_cache
-from scholarcli.errors import SourceError, UsageError
+from scholarcli.errors import NotFoundError, SourceError, UsageError
 from scholarcli.indicators import metrics
 from scholarcli.indicators.metrics import METRIC_FIELDS, MetricValue, PaperStats
 from scholarcli.profile import merge, sync
@@ -273,21 +273,32 @@ def people_metrics(
     as_of: date,
     fresh: sync.Freshness,
     citations_by_year: bool = False,
+    missing: list[NotFoundError] | None = None,
 ) -> list[PersonMetrics]:
-    """One row per name, then one for all ``ids`` together (a person split over ids)."""
+    """One row per name, then one for all ``ids`` together (a person split over ids).
+
+    With ``missing``, a name or id that matches nobody is added to it and the others
+    are still returned; without, the first such one raises ``NotFoundError``.
+    """
     asked: list[tuple[str | None, list[str]]] = [(name, []) for name in names]
     if ids:
         asked.append((None, ids))
     people = []
     for name, person_ids in asked:
-        view = author_profile(
-            ctx,
-            name,
-            person_ids,
-            as_of=as_of,
-            fresh=fresh,
-            citations_by_year=citations_by_year,
-        )
+        try:
+            view = author_profile(
+                ctx,
+                name,
+                person_ids,
+                as_of=as_of,
+                fresh=fresh,
+                citations_by_year=citations_by_year,
+            )
+        except NotFoundError as exc:
+            if missing is None:
+                raise
+            missing.append(exc)
+            continue
         profile = view.profile
         people.append(
             PersonMetrics(
@@ -349,8 +360,9 @@ def best_columns(metric: str, values: Mapping[str, MetricValue]) -> list[str]:
     return [] if len(winners) == len(known) else winners
 
 
-def compare(people: Sequence[PersonMetrics]) -> Comparison:
-    if len(people) < 2:
+def compare(people: Sequence[PersonMetrics], *, at_least: int = 2) -> Comparison:
+    """People side by side; ``at_least=1`` when some asked for were not found."""
+    if len(people) < at_least:
         raise UsageError(
             "compare needs at least two people", hint="give two names, or names and --input"
         )

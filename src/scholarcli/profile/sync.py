@@ -110,7 +110,12 @@ class Context:
             max_retry_time=self.settings.max_retry_time,
         )
         client = HttpClient(
-            name, timeout=self.settings.timeout, limiter=limiter, policy=policy, headers=headers
+            name,
+            timeout=self.settings.timeout,
+            limiter=limiter,
+            policy=policy,
+            headers=headers,
+            on_retry=self.reporter.note,
         )
         self._clients[name] = client
         return client

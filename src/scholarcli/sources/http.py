@@ -144,6 +144,14 @@ class RetryPolicy:
         ceiling = min(self.max_backoff, self.backoff_base * 2.0 ** (attempt - 1))
         return ceiling / 2 + rng() * ceiling / 2
 
+    def longest_wait(self, attempt: int, elapsed: float) -> float:
+        """At most how long the retries after failed ``attempt`` will wait in all."""
+        ceilings = (
+            min(self.max_backoff, self.backoff_base * 2.0 ** (n - 1))
+            for n in range(attempt, self.max_attempts)
+        )
+        return max(0.0, min(sum(ceilings), self.max_retry_time - elapsed))
+
 
 @dataclass
 class RequestStats:
@@ -195,8 +203,12 @@ class HttpClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
+        on_retry: Callable[[str], None] | None = None,
     ) -> None:
         self.source = source
+        # Told once per streak of failures, at its first retry, when the wait is
+        # noticeable: a source that is down otherwise means up to a minute of silence.
+        self.on_retry = on_retry
         self.timeout = timeout
         self.limiter = limiter
         self.policy = policy
@@ -294,6 +306,14 @@ class HttpClient:
                 raise self._final(problem, shown_url, status, attempt)
             self.stats.retries += 1
             log.debug("%s retry %d in %.2fs: %s", self.source, attempt, delay, problem)
+            longest = self.policy.longest_wait(attempt, elapsed)
+            streak_starts = attempt == 1 and self._failing_since == started
+            if self.on_retry is not None and streak_starts and longest >= 1.0:
+                more = self.policy.max_attempts - attempt
+                self.on_retry(
+                    f"{self.source}: {problem}; retrying up to {more} more "
+                    f"time{'s' if more != 1 else ''} for at most {longest:.0f} s"
+                )
             if delay > 0:
                 self.sleep(delay)
 
@@ -307,6 +327,11 @@ class HttpClient:
             )
         elif status == 429:
             hint = f"{self.source} is rate limiting; try again later"
+        elif status is None:
+            hint = (
+                f"{self.source} could not be reached: check the network connection and "
+                "try again, or answer from the cache with --offline"
+            )
         return SourceError(
             f"{self.source}: {problem}{tries}",
             source=self.source,
