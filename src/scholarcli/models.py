@@ -28,6 +28,23 @@ PAPER_FIELDS: tuple[str, ...] = (
     "code_url",
     "abstract",
     "url",
+    # Novelty and Impact (README "Novelty and Impact"): null until computed, never 0.
+    "novelty",
+    "novelty_q99",
+    "novelty_references",
+    "references_resolved",
+    "novelty_percentile",
+    "impact_percentile",
+    "cohort",
+    "novelty_note",
+)
+#: Author fields of Novelty and Impact, present on every profile (null until computed).
+AUTHOR_INDICATOR_FIELDS: tuple[str, ...] = (
+    "novelty_percentile",
+    "novelty_papers",
+    "impact_percentile",
+    "impact_top10_share",
+    "cohorts",
 )
 
 
@@ -113,6 +130,14 @@ class ProfilePaper:
     url: str | None
     arxiv_id: str | None = None
     doi: str | None = None
+    novelty: float | None = None
+    novelty_q99: float | None = None
+    novelty_references: int | None = None
+    references_resolved: int | None = None
+    novelty_percentile: int | None = None
+    impact_percentile: int | None = None
+    cohort: str | None = None  # "cs.CL 2023"
+    novelty_note: str | None = None  # why a value is missing
 
     def as_record(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in PAPER_FIELDS}
@@ -132,6 +157,8 @@ class Profile:
     papers: list[ProfilePaper]
     fetched_at: str | None = None
     candidates: int = 0
+    indicators: dict[str, Any] = field(default_factory=dict)  # AUTHOR_INDICATOR_FIELDS
+    impact_papers: int | None = None  # papers with an impact percentile (table header)
 
     def author_record(self) -> dict[str, Any]:
         record: dict[str, Any] = {
@@ -144,4 +171,6 @@ class Profile:
         record.update(self.metrics)
         record["as_of"] = self.as_of
         record["fetched_at"] = self.fetched_at
+        for name in AUTHOR_INDICATOR_FIELDS:
+            record[name] = self.indicators.get(name)
         return record

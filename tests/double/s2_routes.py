@@ -160,7 +160,8 @@ def author_papers(call: Call) -> Response:
     """`GET /author/{id}/papers`: `{offset, next?, data}`, first 10,000 reachable."""
     author_id = call.params[0]
     _author_or_404(call, author_id)
-    selection = paper_selection(call.arg("fields"))
+    # PaperWithLinks: references yes, embedding no (it is refused like an unknown field).
+    selection = paper_selection(call.arg("fields"), links=True)
     offset, limit = _page_window(call)
     bounds = _date_range(call.arg("publicationDateOrYear"))
     with call.store.lock:
@@ -199,7 +200,7 @@ def author_batch(call: Call) -> Response:
 
 def paper_batch(call: Call) -> Response:
     """`POST /paper/batch`: ids as paperId, ARXIV:, DOI:, CorpusId: or bare DOI; <= 500."""
-    selection = paper_selection(call.arg("fields"))
+    selection = paper_selection(call.arg("fields"), links=True, embedding=True)
     ids = _batch_ids(call, PAPER_BATCH_MAX)
     with call.store.lock:
         result = []
@@ -213,7 +214,7 @@ def paper(call: Call) -> Response:
     """`GET /paper/{id}` (any id form `resolve_paper` accepts); 404 before field checks."""
     with call.store.lock:
         found = _paper_or_404(call, call.params[0])
-        selection = paper_selection(call.arg("fields"))
+        selection = paper_selection(call.arg("fields"), links=True, embedding=True)
         return s2_json(paper_json(call.store, found, selection))
 
 

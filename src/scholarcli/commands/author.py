@@ -63,12 +63,22 @@ def author(
         int | None, typer.Option("--limit", help="Show at most N papers.", show_default=False)
     ] = None,
     citations_by_year: CitationsByYearOption = False,
+    novelty: Annotated[
+        bool,
+        typer.Option(
+            "--novelty",
+            help="Compute Novelty and Impact against same-field, same-year arXiv cohorts "
+            "(costs requests once; later profiles show the cached values).",
+        ),
+    ] = False,
 ) -> None:
     """Profile of a person: metrics and every paper, from Semantic Scholar and arXiv.
 
     With --citations-by-year the profile also shows papers and citations per year (a bar
-    chart; a per_year list in json) and fills h5_index and i10_5y.
+    chart; a per_year list in json) and fills h5_index and i10_5y. With --novelty it
+    computes Novelty and Impact (README: Novelty and Impact).
     """
+    from scholarcli.novelty import scores as novelty_scores
     from scholarcli.profile.analysis import author_profile
     from scholarcli.profile.sync import Freshness
 
@@ -87,6 +97,10 @@ def author(
             fresh=fresh,
             citations_by_year=citations_by_year,
         )
+        if novelty:
+            complete = novelty_scores.score_profile(ctx, view.profile, force=refresh)
+            view.complete = view.complete and complete
+        novelty_scores.attach(ctx, view.profile)
     profile = view.profile
     profile.papers = sort_papers(profile.papers, sort)[:limit]
     render.render_profile(
