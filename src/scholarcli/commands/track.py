@@ -90,6 +90,10 @@ def track(
         ),
     ] = None,
     max_age: MaxAgeOption = "7d",
+    novelty: Annotated[
+        bool,
+        typer.Option("--novelty", help="Let every refresh keep their Novelty and Impact current."),
+    ] = False,
 ) -> None:
     """Add a person to the watch list, pinning their Semantic Scholar ids now."""
     from scholarcli.profile.sync import Freshness
@@ -99,6 +103,13 @@ def track(
     with open_context() as ctx:
         result = watch.track(ctx, name, list(ids or []), label, fresh)
         person, previous = result.person, result.previous
+        if novelty:
+            from scholarcli.cache import novelty as novelty_cache
+
+            novelty_cache.watch(ctx.store, person.key, ctx.now())
+            ctx.reporter.note(
+                "each scholar refresh also brings their Novelty and Impact up to date"
+            )
         ids_text = ", ".join(person.author_ids)
         if result.other_candidates:
             ctx.reporter.note(
