@@ -117,7 +117,7 @@ def draw_sample(ctx: Context, category: str, year: int) -> Draw:
             pool |= _primary(entries, category, year)
             if len(pool) >= SAMPLE:
                 break
-    draw.arxiv_ids = sorted(bottom_k(pool, category, year))
+    draw.arxiv_ids = sorted(bottom_k(pool, category, year, SAMPLE))
     return draw
 
 
