@@ -132,6 +132,15 @@ def test_csv_is_the_default_in_a_pipe(runner: CliRunner, seeded) -> None:  # typ
         "code_url",
         "abstract",
         "url",
+        # Novelty and Impact (issue 9): empty until scholar author --novelty computes them.
+        "novelty",
+        "novelty_q99",
+        "novelty_references",
+        "references_resolved",
+        "novelty_percentile",
+        "impact_percentile",
+        "cohort",
+        "novelty_note",
     ]
     assert rows[0]["authors"].count("; ") == 4
     assert result.stderr == ""
