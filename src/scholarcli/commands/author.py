@@ -97,7 +97,9 @@ def author(
             fresh=fresh,
             citations_by_year=citations_by_year,
         )
-        if novelty:
+        if novelty and offline:
+            ctx.reporter.note("--offline: Novelty and Impact as last computed, if ever")
+        elif novelty:
             complete = novelty_scores.score_profile(ctx, view.profile, force=refresh)
             view.complete = view.complete and complete
         novelty_scores.attach(ctx, view.profile)

@@ -143,13 +143,13 @@ def top_threshold(cohort: Sequence[float]) -> float | None:
     return float(np.percentile(np.asarray(cohort, dtype=np.float64), TOP_SHARE_Q))
 
 
-def median_percentile(values: Iterable[int | float | None]) -> float | None:
-    """Median of the known percentiles; None when there are none."""
+def median_percentile(values: Iterable[int | float | None]) -> int | float | None:
+    """Median of the known percentiles (an int unless it falls halfway); None if none."""
     known = [float(v) for v in values if v is not None]
     if not known:
         return None
     middle = statistics.median(known)
-    return float(int(middle)) if middle.is_integer() else middle
+    return int(middle) if middle.is_integer() else middle
 
 
 def top_share(flags: Iterable[bool | None]) -> float | None:
