@@ -312,3 +312,32 @@ def test_double_lists_a_category_and_year_with_paging(world: ApiDouble) -> None:
     assert len(ids) == len(set(ids)) == 263
     dates = [e.published for p in pages for e in p.entries]
     assert dates == sorted(dates) and all(d and d.startswith("2023-") for d in dates)
+
+
+# --- failures ---------------------------------------------------------------------------
+def test_a_dead_s2_leaves_the_profile_and_stores_no_half_cohort(
+    runner: CliRunner, world: ApiDouble
+) -> None:
+    profile(runner)
+    world.inject("s2.paper_batch", "403", times=50)
+    result = run(runner, "author", NAME, "-f", "json", "--as-of", AS_OF, "--novelty")
+    assert result.exit_code == 5, result.stderr
+    assert "novelty values may be missing" in result.stderr
+    data = json.loads(result.stdout)
+    assert all(p["novelty"] is None for p in data["papers"])
+    assert data["author"]["novelty_percentile"] is None
+    world.clear_faults()
+    world.reset_log()
+    # Nothing half-built was stored: the next run draws the cohorts again and succeeds.
+    again = profile(runner, "--novelty")
+    assert len(arxiv_listings(world)) == 7
+    assert again["author"]["novelty_papers"] == 6
+
+
+def test_offline_novelty_asks_nothing(runner: CliRunner, world: ApiDouble) -> None:
+    profile(runner)
+    world.reset_log()
+    result = run(runner, "author", NAME, "-f", "json", "--offline", "--novelty")
+    assert result.exit_code == 0
+    assert world.requests == []
+    assert "--offline" in result.stderr
