@@ -141,6 +141,9 @@ def test_csv_is_the_default_in_a_pipe(runner: CliRunner, seeded) -> None:  # typ
         "impact_percentile",
         "cohort",
         "novelty_note",
+        "cd_nok",
+        "cd_nok_citers",
+        "cd_nok_note",
     ]
     assert rows[0]["authors"].count("; ") == 4
     assert result.stderr == ""

@@ -341,3 +341,29 @@ def test_offline_novelty_asks_nothing(runner: CliRunner, world: ApiDouble) -> No
     assert result.exit_code == 0
     assert world.requests == []
     assert "--offline" in result.stderr
+
+
+# --- item 8: disruption -----------------------------------------------------------------
+def test_disruption_cd_nok_with_its_guards_and_cost(runner: CliRunner, world: ApiDouble) -> None:
+    profile(runner)
+    world.reset_log()
+    data = profile(runner, "--disruption")
+    by_id = {p["paper_id"]: p for p in data["papers"]}
+    tsld, psydial = by_id["a" * 40], by_id["e" * 40]
+    # 12 citers of the paper only, 6 of it and a reference: (12 - 6) / 18.
+    assert tsld["cd_nok"] == pytest.approx(round(1 / 3, 4))
+    assert tsld["cd_nok_citers"] == 18
+    assert "2 citer(s) without resolved references left out" in tsld["cd_nok_note"]
+    assert "window open until 2028" in tsld["cd_nok_note"]
+    assert psydial["cd_nok"] is None and psydial["cd_nok_note"].startswith("9 citers")
+    # Cost: one batch for the 9 papers' citers, one for the citers' reference lists.
+    focal = batch_calls(
+        world, "year,citationCount,references.paperId,citations.paperId,citations.year"
+    )
+    citers = batch_calls(world, "citationCount,externalIds,references.paperId")
+    assert [len(c) for c in focal] == [9]
+    assert [len(c) for c in citers] == [20 + 9]  # citers in the window, outside ones not read
+    assert world.count("s2") == 2 and world.count("arxiv") == 0
+    world.reset_log()
+    assert profile(runner) == data  # shown again later with no request
+    assert world.requests == []

@@ -37,6 +37,10 @@ PAPER_FIELDS: tuple[str, ...] = (
     "impact_percentile",
     "cohort",
     "novelty_note",
+    # Disruption (CD_nok, 5-year window): null unless --disruption computed it.
+    "cd_nok",
+    "cd_nok_citers",
+    "cd_nok_note",
 )
 #: Author fields of Novelty and Impact, present on every profile (null until computed).
 AUTHOR_INDICATOR_FIELDS: tuple[str, ...] = (
@@ -138,6 +142,9 @@ class ProfilePaper:
     impact_percentile: int | None = None
     cohort: str | None = None  # "cs.CL 2023"
     novelty_note: str | None = None  # why a value is missing
+    cd_nok: float | None = None
+    cd_nok_citers: int | None = None  # citers counted (n_i + n_j)
+    cd_nok_note: str | None = None
 
     def as_record(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in PAPER_FIELDS}

@@ -202,6 +202,53 @@ def seed_world(double: Any, *, dims: int = DIMS) -> None:
             topics, n_refs, unresolved = SEED_REFERENCES[paper.paper_id]
             refs = draw_references(rng, pool, n_refs, topics, unresolved)
         set_references(store, paper.paper_id, refs)
+    add_reference_pool(store, "cs.DC", dims=dims)
+    # Token-Scaled Logit Distillation: CD_nok = (12 - 6) / (12 + 6) = 1/3, two citers left
+    # out for unresolved references, three outside the 5-year window.
+    add_citers(store, "a" * 40, only=12, both=6, unresolved=2, outside=3)
+    # PSYDIAL has 8 references, 9 citers: too few of both for a value.
+    add_citers(store, "e" * 40, only=5, both=4, unresolved=0, outside=0)
+
+
+def add_citers(
+    store: Store, paper_id: str, *, only: int, both: int, unresolved: int, outside: int
+) -> None:
+    """Stored papers citing `paper_id` (served as its nested `citations`).
+
+    `only` cite it and none of its references, `both` cite it and one of its references,
+    `unresolved` have no resolved reference, `outside` cite it more than 5 years later.
+    """
+    focal = store.papers[paper_id]
+    own = [r for r in focal.references or [] if r]
+    year = focal.year or 2020
+    others = [pid for pid in pool_ids("cs.DC") if pid not in own]
+    citers: list[str] = []
+    kinds = ["only"] * only + ["both"] * both + ["unresolved"] * unresolved
+    kinds += ["outside"] * outside
+    for k, kind in enumerate(kinds):
+        cid = stable_hex("citer", paper_id, k)
+        refs: list[str | None]
+        if kind == "both":
+            refs = [paper_id, own[k % len(own)], others[k]]
+        elif kind == "unresolved":
+            refs = [None, None]
+        else:
+            refs = [paper_id, others[k], others[k + 1]]
+        store.add_paper(
+            Paper(
+                paper_id=cid,
+                title=f"Citing paper {k} of {focal.title[:40]}",
+                year=year + 8 if kind == "outside" else year + 1 + k % 3,
+                publication_date=None,
+                venue="",
+                authors=[(None, f"Citer {k}")],
+                references=refs,
+            )
+        )
+        citers.append(cid)
+    with store.lock:
+        focal.citers = citers
+        store._derived.clear()
 
 
 def author_world(double: Any, author_id: str, *, n: int = 250, dims: int = DIMS) -> None:

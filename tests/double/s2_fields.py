@@ -64,6 +64,7 @@ class PaperSelection:
     # (FullPaper only: /paper/{id} and /paper/batch), off unless the route allows them.
     references: PaperSelection | None = None
     embedding: str | None = None
+    citations: PaperSelection | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,8 @@ def _split_paper_fields(
     wants_authors = False
     reference_names: list[str] = []
     wants_references = False
+    citation_names: list[str] = []
+    wants_citations = False
     model: str | None = None
     for name in names:
         head, dot, sub = name.partition(".")
@@ -117,6 +120,10 @@ def _split_paper_fields(
             wants_references = True
             if dot:
                 reference_names.append(sub)
+        elif links and head == "citations" and (not dot or sub in PAPER_FIELDS):
+            wants_citations = True
+            if dot:
+                citation_names.append(sub)
         elif embedding and name in EMBEDDING_MODELS:
             model = EMBEDDING_MODELS[name]
         elif not dot and name in PAPER_FIELDS:
@@ -131,12 +138,17 @@ def _split_paper_fields(
     if wants_references:
         # A nested list's default is paperId and title, like the top level's.
         references = _split_paper_fields(reference_names or ["title"], bad, prefix + "references.")
-    if not top and not wants_authors and not wants_references and model is None:
+    citations = None
+    if wants_citations:
+        citations = _split_paper_fields(citation_names or ["title"], bad, prefix + "citations.")
+    if not (top or wants_authors or wants_references or wants_citations or model):
         top = {"title"}
     if not wants_authors:
-        return PaperSelection(frozenset(top), None, references, model)
+        return PaperSelection(frozenset(top), None, references, model, citations)
     top.add("authors")
-    return PaperSelection(frozenset(top), frozenset(author_sub or {"name"}), references, model)
+    return PaperSelection(
+        frozenset(top), frozenset(author_sub or {"name"}), references, model, citations
+    )
 
 
 def paper_selection(
@@ -307,6 +319,12 @@ def paper_json(store: Store, paper: Paper, selection: PaperSelection) -> dict[st
     for key in PAPER_FIELDS[1:]:
         if key in selection.fields:
             out[key] = getters[key]()
+    if selection.citations is not None:
+        out["citations"] = [
+            paper_json(store, store.papers[c], selection.citations)
+            for c in paper.citers or []
+            if c in store.papers
+        ]
     if selection.references is not None:
         out["references"] = _references_json(store, paper, selection.references)
     if selection.embedding is not None:

@@ -53,6 +53,9 @@ class Paper:
     # without resolving it) and SPECTER vectors by model; None means "not modelled".
     references: list[str | None] | None = None
     embeddings: dict[str, list[float]] | None = None
+    # Stored papers citing this one, served as nested `citations` on /paper/batch
+    # (the /citations route keeps its synthetic citers).
+    citers: list[str] | None = None
 
 
 @dataclass

@@ -213,6 +213,17 @@ MIGRATIONS: list[str] = [
         person_key TEXT PRIMARY KEY,
         added_at TEXT NOT NULL
     );
+    -- CD_nok of a paper over its 5-year window (--disruption); n_i/n_j as in the formula,
+    -- excluded counts citers whose reference lists S2 does not resolve.
+    CREATE TABLE novelty_disruption (
+        paper_id TEXT PRIMARY KEY,
+        cd_nok REAL,
+        n_i INTEGER NOT NULL,
+        n_j INTEGER NOT NULL,
+        excluded INTEGER NOT NULL,
+        note TEXT,
+        computed_at TEXT NOT NULL
+    );
     """,
 ]
 

@@ -309,3 +309,38 @@ def watch(store: Store, person_key: str, now: str) -> None:
 
 def watched(store: Store) -> set[str]:
     return {row[0] for row in store.conn.execute("SELECT person_key FROM novelty_watch")}
+
+
+# -- disruption --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DisruptionRow:
+    paper_id: str
+    cd_nok: float | None
+    n_i: int
+    n_j: int
+    excluded: int
+    note: str | None
+    computed_at: str
+
+
+def save_disruption(store: Store, rows: Iterable[DisruptionRow]) -> None:
+    with store.transaction() as tx:
+        tx.executemany(
+            """INSERT OR REPLACE INTO novelty_disruption(paper_id, cd_nok, n_i, n_j, excluded,
+                   note, computed_at) VALUES (?,?,?,?,?,?,?)""",
+            [(r.paper_id, r.cd_nok, r.n_i, r.n_j, r.excluded, r.note, r.computed_at) for r in rows],
+        )
+
+
+def load_disruption(store: Store, paper_ids: Iterable[str]) -> dict[str, DisruptionRow]:
+    ids = list(dict.fromkeys(paper_ids))
+    found: dict[str, DisruptionRow] = {}
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        for row in store.conn.execute(
+            f"""SELECT paper_id, cd_nok, n_i, n_j, excluded, note, computed_at
+                FROM novelty_disruption WHERE paper_id IN ({marks})""",  # noqa: S608
+            chunk,
+        ):
+            found[row[0]] = DisruptionRow(*row)
+    return found

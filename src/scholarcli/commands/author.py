@@ -71,6 +71,14 @@ def author(
             "(costs requests once; later profiles show the cached values).",
         ),
     ] = False,
+    disruption: Annotated[
+        bool,
+        typer.Option(
+            "--disruption",
+            help="Compute CD_nok, a 5-year disruption index, from the citing papers "
+            "(about 1 request per 500 papers plus 1 per 500 citing papers).",
+        ),
+    ] = False,
 ) -> None:
     """Profile of a person: metrics and every paper, from Semantic Scholar and arXiv.
 
@@ -101,6 +109,12 @@ def author(
             ctx.reporter.note("--offline: Novelty and Impact as last computed, if ever")
         elif novelty:
             complete = novelty_scores.score_profile(ctx, view.profile, force=refresh)
+            view.complete = view.complete and complete
+        if disruption and not offline:
+            from scholarcli.novelty import disruption as cd
+
+            paper_ids = [p.paper_id for p in view.profile.papers]
+            complete = cd.score_disruption(ctx, paper_ids, when.year, force=refresh)
             view.complete = view.complete and complete
         novelty_scores.attach(ctx, view.profile)
     profile = view.profile

@@ -29,6 +29,13 @@ def novelty(
     ],
     fmt: FormatOption = None,
     refresh: RefreshOption = False,
+    disruption: Annotated[
+        bool,
+        typer.Option(
+            "--disruption",
+            help="Also compute CD_nok (5-year disruption index) from the citing papers.",
+        ),
+    ] = False,
 ) -> None:
     """Novelty (reference spread) and Impact of papers, as percentiles of their arXiv cohort.
 
@@ -40,7 +47,11 @@ def novelty(
 
     fmt_name, env = output_format(fmt)
     with open_context() as ctx:
-        result = lookup.score_refs(ctx, refs, force=refresh)
+        from datetime import date
+
+        result = lookup.score_refs(
+            ctx, refs, force=refresh, disruption_as_of=date.today().year if disruption else None
+        )
         for text in result.missing:
             ctx.reporter.warn(f"Semantic Scholar does not know {text!r}; left out")
     render.render_records(

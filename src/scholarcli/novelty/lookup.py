@@ -41,6 +41,9 @@ FIELDS = (
     "cohort_n",
     "cohort_eligible",
     "novelty_note",
+    "cd_nok",
+    "cd_nok_citers",
+    "cd_nok_note",
 )
 
 # A terminal cannot hold all of FIELDS: the table shows what ranks and why.
@@ -84,7 +87,15 @@ def _arxiv_id(answer: dict[str, Any]) -> str | None:
     return ident[0] if ident else None
 
 
-def score_refs(ctx: sync.Context, texts: Sequence[str], *, force: bool = False) -> Result:
+def score_refs(
+    ctx: sync.Context,
+    texts: Sequence[str],
+    *,
+    force: bool = False,
+    disruption_as_of: int | None = None,
+) -> Result:
+    """Score the papers ``texts`` name; with ``disruption_as_of`` (the current year) also
+    their CD_nok."""
     parsed = parse_refs(texts)
     if ctx.offline:
         raise UsageError("scholar novelty names papers through Semantic Scholar; drop --offline")
@@ -119,6 +130,15 @@ def score_refs(ctx: sync.Context, texts: Sequence[str], *, force: bool = False) 
             )
         )
     outcome = scores.score_papers(ctx, targets, force=force)
+    if disruption_as_of is not None:
+        from scholarcli.novelty import disruption
+
+        paper_ids = [t.paper_id for t in targets]
+        done = disruption.score_disruption(ctx, paper_ids, disruption_as_of, force=force)
+        complete = complete and done
+        stored = cache.load_disruption(ctx.store, paper_ids)
+    else:
+        stored = {}
     records: list[dict[str, Any]] = []
     missing: list[str] = []
     for ref in parsed:
@@ -127,7 +147,13 @@ def score_refs(ctx: sync.Context, texts: Sequence[str], *, force: bool = False) 
             missing.append(ref.text)
             continue
         score = outcome.scores[str(named["paperId"])]
-        records.append(_record(ref, named, arxiv_ids[ref.s2_id or ""], score))
+        record = _record(ref, named, arxiv_ids[ref.s2_id or ""], score)
+        row = stored.get(score.paper_id)
+        if row is not None:
+            record["cd_nok"] = None if row.cd_nok is None else round(row.cd_nok, 4)
+            record["cd_nok_citers"] = row.n_i + row.n_j
+            record["cd_nok_note"] = row.note
+        records.append(record)
     if not records:
         raise NotFoundError(
             f"Semantic Scholar knows none of: {', '.join(missing)}",

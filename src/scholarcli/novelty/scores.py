@@ -301,7 +301,13 @@ def summary(profile: Profile, scores: dict[str, cache.Score]) -> dict[str, Any]:
 
 
 def attach(ctx: Context, profile: Profile) -> None:
-    """Put the stored values on the profile of a person whose novelty was computed."""
+    """Put the stored values on the profile of a person whose novelty was computed.
+
+    Stored CD_nok values (``--disruption``) go on every paper that has one.
+    """
+    from scholarcli.novelty import disruption
+
+    disruption.attach(ctx, profile.papers)
     if cache.person_computed(ctx.store, profile.ids) is None:
         return
     scores = cache.load_scores(ctx.store, [p.paper_id for p in profile.papers])
