@@ -367,3 +367,28 @@ def test_disruption_cd_nok_with_its_guards_and_cost(runner: CliRunner, world: Ap
     world.reset_log()
     assert profile(runner) == data  # shown again later with no request
     assert world.requests == []
+
+
+def test_an_answer_over_the_size_cap_is_asked_again_in_halves(
+    runner: CliRunner, world: ApiDouble, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from double import s2_routes
+
+    reference = profile(runner, "--novelty")
+    monkeypatch.setenv("SCHOLAR_HOME", str(tmp_path / "second-home"))
+    monkeypatch.setattr(s2_routes, "RESPONSE_CAP", 150_000)  # 10 MB scaled to 32-number vectors
+    world.reset_log()
+    again = profile(runner, "--novelty")
+    assert again["papers"] == reference["papers"]
+    assert [again["author"][f] for f in AUTHOR_FIELDS] == [
+        reference["author"][f] for f in AUTHOR_FIELDS
+    ]
+    refused = [r for r in world.requests if r.status == 400]
+    assert refused  # some vector batches were too big at 500 ids ...
+    vectors = batch_calls(world, "embedding.specter_v2")
+    answered = [
+        len(json.loads(r.body)["ids"])
+        for r in world.requests
+        if r.status == 200 and r.query.get("fields") == ["embedding.specter_v2"]
+    ]
+    assert max(answered) < 500 and sum(answered) == len({i for c in vectors for i in c})

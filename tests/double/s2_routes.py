@@ -30,6 +30,9 @@ AUTHOR_PAPERS_REACHABLE = 10_000  # offset + limit must stay <= this
 CITATIONS_REACHABLE = 10_000  # offset + limit must stay < this (9,999 items)
 AUTHOR_BATCH_MAX = 1000
 PAPER_BATCH_MAX = 500
+# SPEC Error400: an answer above 10 MB is refused ("Response would exceed maximum size").
+RESPONSE_CAP = 10 * 1024 * 1024
+TOO_BIG = "Response would exceed maximum size of 10 MB; request fewer ids or fields"
 NOT_AVAILABLE = "Requested data for this limit and/or offset is not available"
 
 
@@ -207,7 +210,10 @@ def paper_batch(call: Call) -> Response:
         for ident in ids:
             paper = call.store.resolve_paper(ident) if isinstance(ident, str) else None
             result.append(paper_json(call.store, paper, selection) if paper else None)
-    return s2_json(result)
+    response = s2_json(result)
+    if len(response.body) > RESPONSE_CAP:
+        raise ApiError(s2_error(400, TOO_BIG))
+    return response
 
 
 def paper(call: Call) -> Response:

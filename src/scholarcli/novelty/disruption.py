@@ -65,7 +65,7 @@ def score_disruption(
         focal: dict[str, dict[str, Any] | None] = {}
         for start in range(0, len(todo), refs.BATCH):
             chunk = todo[start : start + refs.BATCH]
-            focal.update(zip(chunk, ctx.s2.papers_batch_raw(chunk, FOCAL_FIELDS), strict=True))
+            focal.update(zip(chunk, refs.ask(ctx, chunk, FOCAL_FIELDS), strict=True))
         now = ctx.now()
         found = {k: v for k, v in focal.items() if v is not None and v.get("paperId")}
         cache.save_references(

@@ -103,7 +103,7 @@ def score_refs(
     answers: dict[str, dict[str, Any] | None] = {}
     for start in range(0, len(asked), refs.BATCH):
         chunk = asked[start : start + refs.BATCH]
-        answers.update(zip(chunk, ctx.s2.papers_batch_raw(chunk, LOOKUP_FIELDS), strict=True))
+        answers.update(zip(chunk, refs.ask(ctx, chunk, LOOKUP_FIELDS), strict=True))
     now = ctx.now()
     found: dict[str, dict[str, Any]] = {
         k: v for k, v in answers.items() if v is not None and v.get("paperId")

@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 from scholarcli.cache import novelty as cache
+from scholarcli.errors import SourceError
 from scholarcli.profile.sync import Context
 
 MODEL = "specter_v2"
@@ -54,6 +55,21 @@ def parse_reference_answer(
     )
 
 
+def ask(ctx: Context, ids: Sequence[str], fields: str) -> list[dict[str, Any] | None]:
+    """``papers_batch_raw`` for up to 500 ids, halved when S2 says the answer is too big.
+
+    S2 refuses answers above 10 MB with a 400 (SPEC Error400); 500 papers with 768-number
+    vectors come to about 8 MB, so only unusually long nested lists get there.
+    """
+    try:
+        return ctx.s2.papers_batch_raw(list(ids), fields)
+    except SourceError as exc:
+        if exc.status != 400 or len(ids) < 2 or "exceed" not in exc.message.lower():
+            raise
+    half = len(ids) // 2
+    return ask(ctx, ids[:half], fields) + ask(ctx, ids[half:], fields)
+
+
 def stale(ctx: Context, fetched_at: str | None) -> bool:
     if fetched_at is None:
         return True
@@ -69,7 +85,7 @@ def fetch_reference_lists(ctx: Context, ids: Sequence[str]) -> dict[str, cache.R
     """
     lists: dict[str, cache.ReferenceList] = {}
     for chunk in _chunks(list(ids)):
-        answers = ctx.s2.papers_batch_raw(chunk, REFERENCE_FIELDS)
+        answers = ask(ctx, chunk, REFERENCE_FIELDS)
         now = ctx.now()
         found = {
             asked: parse_reference_answer(asked, answer, now)
@@ -111,7 +127,7 @@ def fetch_vectors(ctx: Context, ids: Sequence[str]) -> int:
     """Fetch and store the vectors of ``ids``; returns how many had one."""
     with_vector = 0
     for chunk in _chunks(list(ids)):
-        answers = ctx.s2.papers_batch_raw(chunk, EMBEDDING_FIELD)
+        answers = ask(ctx, chunk, EMBEDDING_FIELD)
         pairs = [(pid, _vector(answer)) for pid, answer in zip(chunk, answers, strict=True)]
         cache.save_vectors(ctx.store, pairs, MODEL, ctx.now())
         with_vector += sum(1 for _, v in pairs if v is not None)
