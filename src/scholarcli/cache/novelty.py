@@ -307,6 +307,11 @@ def watch(store: Store, person_key: str, now: str) -> None:
         )
 
 
+def unwatch(store: Store, person_key: str) -> None:
+    with store.transaction() as tx:
+        tx.execute("DELETE FROM novelty_watch WHERE person_key = ?", (person_key,))
+
+
 def watched(store: Store) -> set[str]:
     return {row[0] for row in store.conn.execute("SELECT person_key FROM novelty_watch")}
 

@@ -136,10 +136,12 @@ def untrack(
     names: Annotated[list[str], typer.Argument(help="Tracked people (key, name or label).")],
 ) -> None:
     """Take people off the watch list (their history stays in the cache)."""
+    from scholarcli.cache import novelty as novelty_cache
     from scholarcli.tracking import watchlist as watch
 
     with open_context(offline=True) as ctx:
         for person in watch.untrack(ctx, names):
+            novelty_cache.unwatch(ctx.store, person.key)  # a later track starts without it
             ctx.reporter.note(
                 f"untracked {person.display}; their history stays: scholar history {person.key!r}"
             )

@@ -225,6 +225,10 @@ def _score(
     )
 
 
+def _cohort_stale(ctx: Context, built: cache.Cohort | None) -> bool:
+    return built is None or not ctx.is_fresh(built.built_at, cohorts.REUSE)
+
+
 def score_papers(
     ctx: Context, targets: Sequence[Target], *, exclude: Iterable[str] = (), force: bool = False
 ) -> Outcome:
@@ -238,12 +242,7 @@ def score_papers(
     left_out |= {t.arxiv_id for t in targets if t.arxiv_id}
     keys = sorted({(t.category, t.year) for t in targets if t.category and t.year})
     built = {key: cache.load_cohort(ctx.store, *key) for key in keys}
-    todo = [
-        key
-        for key in keys
-        if not ctx.offline
-        and (built[key] is None or not ctx.is_fresh(built[key].built_at, cohorts.REUSE))  # type: ignore[union-attr]
-    ]
+    todo = [key for key in keys if not ctx.offline and _cohort_stale(ctx, built[key])]
     draws = _draw_cohorts(ctx, todo, outcome)
     lists = _fetch(ctx, targets, draws, force, outcome)
     for key, draw in draws.items():
