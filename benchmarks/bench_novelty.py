@@ -17,8 +17,9 @@ arXiv papers fall in). For each, a fresh ``SCHOLAR_HOME``:
 * **warm --novelty**: the cold command again (everything younger than 30 days).
 
 The minimum items 2 and 3 imply, for P papers, cohorts c with listing size T_c and M
-sampled members in all, and U distinct references of those P + M papers:
-S2 = ceil((P + M) / 500) + ceil(U / 500); arXiv = sum over cohorts of ceil(T_c / 2000)
+sampled members in all, R reference entries and U distinct resolved references of those
+P + M papers: S2 = max(ceil((P + M) / 500), ceil(R / 9999)) + ceil(U / 500) (500 ids a
+batch, and at most 9,999 nested items, S2's cap); arXiv = sum over cohorts of ceil(T_c / 2000)
 (one page per listing; the double's listings are below 2,000). U is counted from the
 double's own data, not from what scholar asked.
 
@@ -45,7 +46,7 @@ from double import ApiDouble, novelty_world, server  # noqa: E402
 
 server._Handler.disable_nagle_algorithm = True  # see bench_refresh.py
 
-LIST_FIELDS = "citationCount,externalIds,references.paperId"
+LIST_FIELDS = "citationCount,referenceCount,externalIds,references.paperId"
 
 
 def child_env(double: ApiDouble, home: str) -> dict[str, str]:
@@ -94,10 +95,12 @@ def minimum(double: ApiDouble, papers: list[str]) -> tuple[int, int, int, int]:
     members = [i for i in asked if i.startswith("ARXIV:")]
     store = double.store
     refs: set[str] = set()
-    for ident in [*papers, *members]:
+    listed = 0  # reference entries of all those papers, unresolved ones included
+    for ident in dict.fromkeys([*papers, *members]):
         found = store.resolve_paper(ident)
         if found is not None:
             refs |= {r for r in found.references or [] if r}
+            listed += len(found.references or [])
     cohorts = {
         (e.primary_category, e.published[:4])
         for m in members
@@ -109,8 +112,9 @@ def minimum(double: ApiDouble, papers: list[str]) -> tuple[int, int, int, int]:
             1 for e in store.arxiv.values() if category in e.categories and e.published[:4] == year
         )
         arxiv += math.ceil(total / 2000)
-    units = len(papers) + len(members)
-    return math.ceil(units / 500) + math.ceil(len(refs) / 500), arxiv, units, len(refs)
+    units = len(set(papers) | set(members))
+    lists = max(math.ceil(units / 500), math.ceil(listed / 9999))
+    return lists + math.ceil(len(refs) / 500), arxiv, units, len(refs)
 
 
 def measure(double: ApiDouble, name: str, args: list[str]) -> list[dict]:  # type: ignore[type-arg]

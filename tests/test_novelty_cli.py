@@ -78,7 +78,7 @@ def test_novelty_uses_one_batch_round_per_kind(runner: CliRunner, world: ApiDoub
     s2 = [r for r in world.requests if r.source == "s2"]
     # Only batches: no request per paper or per reference, nothing about the author.
     assert {r.path for r in s2} == {"/graph/v1/paper/batch"}
-    lists = batch_calls(world, "citationCount,externalIds,references.paperId")
+    lists = batch_calls(world, "citationCount,referenceCount,externalIds,references.paperId")
     vectors = batch_calls(world, "embedding.specter_v2")
     assert len(lists) + len(vectors) == len(s2)
     asked_lists = [i for call in lists for i in call]
@@ -88,7 +88,13 @@ def test_novelty_uses_one_batch_round_per_kind(runner: CliRunner, world: ApiDoub
         i for i in asked_lists if not i.startswith("ARXIV:")
     )
     assert all(len(call) <= 500 for call in lists + vectors)
-    assert len(lists) == math.ceil(len(asked_lists) / 500)
+    # At most 500 ids, and (as S2 caps nested items at 9,999 a batch) at most 9,999
+    # nested references a batch: the minimum is the larger of the two bounds.
+    distinct = set(asked_lists)
+    known = [world.store.resolve_paper(i) for i in distinct]
+    nested = sum(len(p.references or []) for p in known if p is not None)
+    assert nested > 9999  # the cap matters here: 640 papers with ~27 references each
+    assert len(lists) == max(math.ceil(len(distinct) / 500), math.ceil(nested / 9999)) == 2
     assert len(set(asked_vectors)) == len(asked_vectors)  # each reference asked once
     assert len(vectors) == math.ceil(len(asked_vectors) / 500)
     # Every reference of the seed papers had its vector asked for.
@@ -143,7 +149,9 @@ def test_a_second_author_in_the_same_field_and_year_reuses_the_cohort(
     result = run(runner, "author", "--id", "77", "-f", "json", "--as-of", AS_OF, "--novelty")
     assert result.exit_code == 0, result.stderr
     assert arxiv_listings(world) == []  # the cs.CL 2023 cohort came from the cache
-    assert batch_calls(world, "citationCount,externalIds,references.paperId") == [["9" * 40]]
+    assert batch_calls(world, "citationCount,referenceCount,externalIds,references.paperId") == [
+        ["9" * 40]
+    ]
     (paper,) = json.loads(result.stdout)["papers"]
     assert paper["cohort"] == "cs.CL 2023" and paper["novelty_percentile"] is not None
 
@@ -242,7 +250,14 @@ def test_novelty_of_single_papers(runner: CliRunner, world: ApiDouble) -> None:
     assert papers[0]["cohort"] == "cs.CL 2023" and papers[0]["novelty_percentile"] is not None
     assert papers[1]["novelty_note"] == "4 of 17 references embedded"
     # One batch named all three papers and brought their references.
-    assert len(batch_calls(world, "title,year,externalIds,citationCount,references.paperId")) == 1
+    assert (
+        len(
+            batch_calls(
+                world, "title,year,externalIds,citationCount,referenceCount,references.paperId"
+            )
+        )
+        == 1
+    )
 
 
 def test_novelty_refuses_titles_and_unknown_papers(runner: CliRunner, world: ApiDouble) -> None:
@@ -358,9 +373,10 @@ def test_disruption_cd_nok_with_its_guards_and_cost(runner: CliRunner, world: Ap
     assert psydial["cd_nok"] is None and psydial["cd_nok_note"].startswith("9 citers")
     # Cost: one batch for the 9 papers' citers, one for the citers' reference lists.
     focal = batch_calls(
-        world, "year,citationCount,references.paperId,citations.paperId,citations.year"
+        world,
+        "year,citationCount,referenceCount,references.paperId,citations.paperId,citations.year",
     )
-    citers = batch_calls(world, "citationCount,externalIds,references.paperId")
+    citers = batch_calls(world, "citationCount,referenceCount,externalIds,references.paperId")
     assert [len(c) for c in focal] == [9]
     assert [len(c) for c in citers] == [20 + 9]  # citers in the window, outside ones not read
     assert world.count("s2") == 2 and world.count("arxiv") == 0
@@ -392,3 +408,25 @@ def test_an_answer_over_the_size_cap_is_asked_again_in_halves(
         if r.status == 200 and r.query.get("fields") == ["embedding.specter_v2"]
     ]
     assert max(answered) < 500 and sum(answered) == len({i for c in vectors for i in c})
+
+
+def test_reference_lists_cut_by_the_nested_cap_are_asked_again(
+    runner: CliRunner, world: ApiDouble, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from double import s2_routes
+
+    reference = profile(runner, "--novelty")
+    fields = "citationCount,referenceCount,externalIds,references.paperId"
+    first_round = len(batch_calls(world, fields))
+    monkeypatch.setenv("SCHOLAR_HOME", str(tmp_path / "second-home"))
+    from scholarcli.novelty import references
+
+    # S2's 9,999 scaled down to the double's short lists, on both sides.
+    monkeypatch.setattr(s2_routes, "NESTED_CAP", 2000)
+    monkeypatch.setattr(references, "NESTED_CAP", 2000)
+    world.reset_log()
+    again = profile(runner, "--novelty")
+    assert again["papers"] == reference["papers"]
+    assert again["author"]["cohorts"] == reference["author"]["cohorts"]
+    # More, smaller list batches than without the cap, each answer within the cap.
+    assert len(batch_calls(world, fields)) > first_round

@@ -299,7 +299,11 @@ def paper_json(store: Store, paper: Paper, selection: PaperSelection) -> dict[st
         "abstract": lambda: paper.abstract,
         "venue": lambda: paper.venue,
         "year": lambda: paper.year,
-        "referenceCount": lambda: 10 + int(stable_hex("refs", paper.paper_id)[:4], 16) % 50,
+        "referenceCount": lambda: (
+            len(paper.references)
+            if paper.references is not None
+            else 10 + int(stable_hex("refs", paper.paper_id)[:4], 16) % 50
+        ),
         "citationCount": lambda: paper.citation_count,
         "influentialCitationCount": lambda: paper.influential_citation_count,
         "isOpenAccess": lambda: paper.arxiv_id is not None,

@@ -33,6 +33,9 @@ PAPER_BATCH_MAX = 500
 # SPEC Error400: an answer above 10 MB is refused ("Response would exceed maximum size").
 RESPONSE_CAP = 10 * 1024 * 1024
 TOO_BIG = "Response would exceed maximum size of 10 MB; request fewer ids or fields"
+# SPEC /paper/batch: "up to 9999 citations at a time" across the batch; the double applies
+# the same cap to nested references (unverified for the real API, notes/novelty.md App. B).
+NESTED_CAP = 9999
 NOT_AVAILABLE = "Requested data for this limit and/or offset is not available"
 
 
@@ -210,10 +213,21 @@ def paper_batch(call: Call) -> Response:
         for ident in ids:
             paper = call.store.resolve_paper(ident) if isinstance(ident, str) else None
             result.append(paper_json(call.store, paper, selection) if paper else None)
+    _cap_nested(result)
     response = s2_json(result)
     if len(response.body) > RESPONSE_CAP:
         raise ApiError(s2_error(400, TOO_BIG))
     return response
+
+
+def _cap_nested(result: list[Any]) -> None:
+    """Cut nested `citations`/`references` lists once the batch holds NESTED_CAP items."""
+    left = {"citations": NESTED_CAP, "references": NESTED_CAP}
+    for item in result:
+        for key in left:
+            if isinstance(item, dict) and isinstance(item.get(key), list):
+                item[key] = item[key][: left[key]]
+                left[key] -= len(item[key])
 
 
 def paper(call: Call) -> Response:

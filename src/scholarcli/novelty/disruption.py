@@ -11,7 +11,8 @@ resolved references, a citer whose reference list S2 does not resolve is left ou
 least 10 citers must remain; otherwise null with a note.
 
 Requests: ceil(papers / 500) ``POST /paper/batch?fields=year,citationCount,
-references.paperId,citations.paperId,citations.year`` plus ceil(new citers / 500) batches
+referenceCount,references.paperId,citations.paperId,citations.year`` plus ceil(new citers / 500)
+batches
 for the citers' reference lists (cached 30 days, shared with novelty). S2 nests at most
 9,999 citations per batch answer; a cut list is used as it is and says so.
 
@@ -29,7 +30,9 @@ from scholarcli.indicators import novelty as ind
 from scholarcli.novelty import references as refs
 from scholarcli.profile.sync import Context
 
-FOCAL_FIELDS = "year,citationCount,references.paperId,citations.paperId,citations.year"
+FOCAL_FIELDS = (
+    "year,citationCount,referenceCount,references.paperId,citations.paperId,citations.year"
+)
 WINDOW = 5
 
 
@@ -63,9 +66,7 @@ def score_disruption(
         return True
     try:
         focal: dict[str, dict[str, Any] | None] = {}
-        for start in range(0, len(todo), refs.BATCH):
-            chunk = todo[start : start + refs.BATCH]
-            focal.update(zip(chunk, refs.ask(ctx, chunk, FOCAL_FIELDS), strict=True))
+        focal.update(zip(todo, refs.ask_lists(ctx, todo, FOCAL_FIELDS), strict=True))
         now = ctx.now()
         found = {k: v for k, v in focal.items() if v is not None and v.get("paperId")}
         cache.save_references(

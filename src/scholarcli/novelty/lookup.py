@@ -23,7 +23,7 @@ from scholarcli.novelty import references as refs
 from scholarcli.novelty import scores
 from scholarcli.profile import sync
 
-LOOKUP_FIELDS = "title,year,externalIds,citationCount,references.paperId"
+LOOKUP_FIELDS = "title,year,externalIds,citationCount,referenceCount,references.paperId"
 FIELDS = (
     "ref",
     "paper_id",
@@ -101,9 +101,7 @@ def score_refs(
         raise UsageError("scholar novelty names papers through Semantic Scholar; drop --offline")
     asked = list(dict.fromkeys(ref.s2_id for ref in parsed if ref.s2_id))
     answers: dict[str, dict[str, Any] | None] = {}
-    for start in range(0, len(asked), refs.BATCH):
-        chunk = asked[start : start + refs.BATCH]
-        answers.update(zip(chunk, refs.ask(ctx, chunk, LOOKUP_FIELDS), strict=True))
+    answers.update(zip(asked, refs.ask_lists(ctx, asked, LOOKUP_FIELDS), strict=True))
     now = ctx.now()
     found: dict[str, dict[str, Any]] = {
         k: v for k, v in answers.items() if v is not None and v.get("paperId")

@@ -16,7 +16,7 @@ It must not compute an indicator, print or decide who is scored: ``scores`` does
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -26,7 +26,10 @@ from scholarcli.profile.sync import Context
 
 MODEL = "specter_v2"
 EMBEDDING_FIELD = "embedding.specter_v2"
-REFERENCE_FIELDS = "citationCount,externalIds,references.paperId"
+REFERENCE_FIELDS = "citationCount,referenceCount,externalIds,references.paperId"
+# S2 nests at most 9,999 citations per batch answer (SPEC /paper/batch); whether that cap
+# also cuts nested references is not documented, so a batch that comes near it is checked.
+NESTED_CAP = 9999
 REUSE = timedelta(days=30)
 BATCH = 500  # /paper/batch's cap; each chunk is stored as it arrives
 
@@ -70,6 +73,52 @@ def ask(ctx: Context, ids: Sequence[str], fields: str) -> list[dict[str, Any] | 
     return ask(ctx, ids[:half], fields) + ask(ctx, ids[half:], fields)
 
 
+def _short(answer: dict[str, Any] | None) -> int | None:
+    """The referenceCount of an answer that lists fewer references than that, else None."""
+    if not isinstance(answer, dict):
+        return None
+    count = answer.get("referenceCount")
+    if not isinstance(count, int) or len(answer.get("references") or []) >= count:
+        return None
+    return count
+
+
+def ask_lists(
+    ctx: Context,
+    ids: Sequence[str],
+    fields: str,
+    on_batch: Callable[[list[str], list[dict[str, Any] | None]], None] | None = None,
+) -> list[dict[str, Any] | None]:
+    """``ask`` in batches of 500 for answers with nested reference lists.
+
+    S2 may stop nesting after ``NESTED_CAP`` items a batch. A paper whose list is shorter
+    than its ``referenceCount`` where the items before it plus its count pass the cap may
+    have been cut: it goes to the front of the next batch, where nothing comes before it.
+    A paper at the front is taken as it is, so every batch makes progress; below the cap
+    (the usual case) nothing is asked twice. ``on_batch`` gets each batch's final answers.
+    """
+    answers: dict[int, dict[str, Any] | None] = {}
+    queue = list(range(len(ids)))
+    while queue:
+        batch, queue = queue[:BATCH], queue[BATCH:]
+        got = ask(ctx, [ids[k] for k in batch], fields)
+        again: list[int] = []
+        before = 0
+        for k, answer in zip(batch, got, strict=True):
+            count = _short(answer)
+            if count is not None and before > 0 and before + count >= NESTED_CAP:
+                again.append(k)
+            else:
+                answers[k] = answer
+            if isinstance(answer, dict):
+                before += len(answer.get("references") or [])
+        final = [k for k in batch if k not in set(again)]
+        if on_batch is not None and final:
+            on_batch([ids[k] for k in final], [answers[k] for k in final])
+        queue = again + queue
+    return [answers[k] for k in range(len(ids))]
+
+
 def stale(ctx: Context, fetched_at: str | None) -> bool:
     if fetched_at is None:
         return True
@@ -81,15 +130,16 @@ def stale(ctx: Context, fetched_at: str | None) -> bool:
 def fetch_reference_lists(ctx: Context, ids: Sequence[str]) -> dict[str, cache.ReferenceList]:
     """Ask S2 for the lists of ``ids`` (paperIds or ``ARXIV:x``) and cache the found ones.
 
-    Returns every asked id's answer, keyed by the id asked for.
+    Returns every asked id's answer, keyed by the id asked for. Each batch is stored as it
+    arrives, so an interrupted run keeps what it got.
     """
     lists: dict[str, cache.ReferenceList] = {}
-    for chunk in _chunks(list(ids)):
-        answers = ask(ctx, chunk, REFERENCE_FIELDS)
+
+    def store(asked_ids: list[str], answers: list[dict[str, Any] | None]) -> None:
         now = ctx.now()
         found = {
             asked: parse_reference_answer(asked, answer, now)
-            for asked, answer in zip(chunk, answers, strict=True)
+            for asked, answer in zip(asked_ids, answers, strict=True)
         }
         # Keyed by S2's paperId in the cache; a paperId S2 no longer knows is remembered
         # as not found (an unknown arXiv id is the cohort's business).
@@ -98,6 +148,8 @@ def fetch_reference_lists(ctx: Context, ids: Sequence[str]) -> dict[str, cache.R
             [r for asked, r in found.items() if r.found or not asked.upper().startswith("ARXIV:")],
         )
         lists.update(found)
+
+    ask_lists(ctx, list(ids), REFERENCE_FIELDS, store)
     return lists
 
 

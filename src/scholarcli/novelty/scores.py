@@ -4,8 +4,9 @@ One run scores a set of target papers (an author's, or those of ``scholar novelt
 
 1. the (arXiv primary category, v1 year) cohorts they fall in: cached ones younger than
    30 days are reused, the others drawn from arXiv (``cohort.draw_sample``);
-2. ONE round of ``POST /paper/batch?fields=citationCount,externalIds,references.paperId``
-   for the targets' stale lists and every new cohort member together (500 ids a request);
+2. ONE round of ``POST /paper/batch`` with ``fields=citationCount,referenceCount,externalIds,
+   references.paperId`` for the targets' stale lists and every new cohort member together
+   (500 ids a request; ``references.ask_lists`` on S2's cap of nested items);
 3. ONE round of ``POST /paper/batch?fields=embedding.specter_v2`` for every distinct
    reference of all of them whose vector was never fetched (500 a request);
 4. the values (``indicators.novelty``), stored per cohort member and per target.
