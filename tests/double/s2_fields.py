@@ -3,8 +3,11 @@
 Key order follows the real responses (FIX Author.json, test_get_author_papers.ae6c154,
 test_get_papers_not_found_warning): the API emits fields in its own canonical order,
 whatever order the request lists them in. Only requested fields appear, plus the
-always-present `paperId` / `authorId`. Fields the real API has but the double does not
-model (citations, references, embedding, tldr, textAvailability) are rejected like
+always-present `paperId` / `authorId`. Nested `references.x` / `citations.x` (from a
+paper's stored `references` / `citers`, for /paper/batch, /paper/{id} and, references
+only, /author/{id}/papers) and `embedding[.specter_vN]` (/paper/batch and /paper/{id}
+only, as the spec's schemas allow) are served where a route allows them; other fields
+the real API has but the double does not model (tldr, textAvailability) are rejected like
 unknown ones, so a client that starts depending on them fails loudly in tests.
 """
 
