@@ -178,7 +178,7 @@ def _indicator_items(profile: Profile) -> list[str]:
     papers = profile.metrics.get("paper_count", len(profile.papers))
     cohorts = values["cohorts"]
     if values.get("novelty_percentile") is None:
-        novelty = f"Novelty n/a · 0/{papers} papers eligible"
+        novelty = f"Novelty n/a · 0/{papers} papers ranked"
     else:
         novelty = f"Novelty {_percentile(values['novelty_percentile'])} · "
         novelty += f"{values['novelty_papers']}/{papers} papers"
