@@ -24,6 +24,7 @@ def novelty(
         list[str],
         typer.Argument(
             help="Papers: DOI, arXiv id, Semantic Scholar id or URL, or CorpusId:N.",
+            metavar="REF",
             show_default=False,
         ),
     ],
