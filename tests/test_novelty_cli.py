@@ -274,10 +274,28 @@ def test_refresh_keeps_novelty_of_tracked_people_current(
 ) -> None:
     assert run(runner, "track", NAME, "--novelty").exit_code == 0
     assert run(runner, "refresh", "--as-of", AS_OF).exit_code == 0
+    world.reset_log()
+    # A second refresh: the count check only; novelty is recomputed from the cache.
+    world.set_citations("a" * 40, 4000)
+    assert run(runner, "refresh", "--as-of", AS_OF).exit_code == 0
+    assert world.count("arxiv") == 0
+    # Refresh's own count check and list; nothing for novelty (all of it is fresh).
+    assert batch_calls(world, "citationCount,referenceCount,externalIds,references.paperId") == []
+    assert batch_calls(world, "embedding.specter_v2") == []
     world.stop()
     data = profile(runner, "--offline")
     assert data["author"]["novelty_papers"] == 6
-    assert data["author"]["impact_percentile"] is not None
+    tsld = next(p for p in data["papers"] if p["paper_id"] == "a" * 40)
+    assert tsld["citations"] == 4000 and tsld["impact_percentile"] == 100  # kept current
+
+
+def test_untrack_ends_the_novelty_refreshes(runner: CliRunner, world: ApiDouble) -> None:
+    assert run(runner, "track", NAME, "--novelty").exit_code == 0
+    assert run(runner, "untrack", NAME).exit_code == 0
+    assert run(runner, "track", NAME).exit_code == 0
+    assert run(runner, "refresh", "--as-of", AS_OF).exit_code == 0
+    assert batch_calls(world, "embedding.specter_v2") == []
+    assert profile(runner, "--offline")["author"]["novelty_papers"] is None
 
 
 # --- the double -------------------------------------------------------------------------
