@@ -60,7 +60,14 @@ def test_pandas_is_imported_only_inside_functions() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["indicators/metrics.py", "profile/merge.py", "ids.py", "categories.py", "models.py"],
+    [
+        "indicators/metrics.py",
+        "indicators/novelty.py",
+        "profile/merge.py",
+        "ids.py",
+        "categories.py",
+        "models.py",
+    ],
 )
 def test_pure_modules_do_no_io(module: str) -> None:
     assert not {"requests", "sqlite3", "os", "socket", "subprocess", "urllib", "http"} & imports(

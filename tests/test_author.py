@@ -132,6 +132,18 @@ def test_csv_is_the_default_in_a_pipe(runner: CliRunner, seeded) -> None:  # typ
         "code_url",
         "abstract",
         "url",
+        # Novelty and Impact (issue 9): empty until scholar author --novelty computes them.
+        "novelty",
+        "novelty_q99",
+        "novelty_references",
+        "references_resolved",
+        "novelty_percentile",
+        "impact_percentile",
+        "cohort",
+        "novelty_note",
+        "cd_nok",
+        "cd_nok_citers",
+        "cd_nok_note",
     ]
     assert rows[0]["authors"].count("; ") == 4
     assert result.stderr == ""

@@ -206,9 +206,9 @@ def test_unknown_field_gives_the_real_400_body(turing: ApiDouble) -> None:
     assert response.content == (
         b'{"error":"Unrecognized or unsupported fields: [bogus, papers.tldr]"}\n'
     )
-    batch = s2_post(turing, "/paper/batch", ["a" * 40], fields="embedding")
+    batch = s2_post(turing, "/paper/batch", ["a" * 40], fields="tldr")
     assert batch.status_code == 400
-    assert batch.json() == {"error": "Unrecognized or unsupported fields: [embedding]"}
+    assert batch.json() == {"error": "Unrecognized or unsupported fields: [tldr]"}
 
 
 def test_not_found_bodies(turing: ApiDouble) -> None:

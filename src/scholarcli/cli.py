@@ -14,6 +14,7 @@ from scholarcli.commands import author as author_commands
 from scholarcli.commands import cache as cache_commands
 from scholarcli.commands import coauthors as coauthor_commands
 from scholarcli.commands import metrics as metric_commands
+from scholarcli.commands import novelty as novelty_commands
 from scholarcli.commands import track as track_commands
 from scholarcli.commands.common import setup_logging
 from scholarcli.commands.params import humanize, parameter_name
@@ -106,6 +107,7 @@ app.command()(metric_commands.metrics)
 app.command()(metric_commands.compare)
 app.command()(metric_commands.timeline)
 app.command()(coauthor_commands.coauthors)
+app.command()(novelty_commands.novelty)
 app.command()(track_commands.track)
 app.command()(track_commands.untrack)
 app.command()(track_commands.tracked)

@@ -28,6 +28,27 @@ PAPER_FIELDS: tuple[str, ...] = (
     "code_url",
     "abstract",
     "url",
+    # Novelty and Impact (README "Novelty and Impact"): null until computed, never 0.
+    "novelty",
+    "novelty_q99",
+    "novelty_references",
+    "references_resolved",
+    "novelty_percentile",
+    "impact_percentile",
+    "cohort",
+    "novelty_note",
+    # Disruption (CD_nok, 5-year window): null unless --disruption computed it.
+    "cd_nok",
+    "cd_nok_citers",
+    "cd_nok_note",
+)
+#: Author fields of Novelty and Impact, present on every profile (null until computed).
+AUTHOR_INDICATOR_FIELDS: tuple[str, ...] = (
+    "novelty_percentile",
+    "novelty_papers",
+    "impact_percentile",
+    "impact_top10_share",
+    "cohorts",
 )
 
 
@@ -113,6 +134,17 @@ class ProfilePaper:
     url: str | None
     arxiv_id: str | None = None
     doi: str | None = None
+    novelty: float | None = None
+    novelty_q99: float | None = None
+    novelty_references: int | None = None
+    references_resolved: int | None = None
+    novelty_percentile: int | None = None
+    impact_percentile: int | None = None
+    cohort: str | None = None  # "cs.CL 2023"
+    novelty_note: str | None = None  # why a value is missing
+    cd_nok: float | None = None
+    cd_nok_citers: int | None = None  # citers counted (n_i + n_j)
+    cd_nok_note: str | None = None
 
     def as_record(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in PAPER_FIELDS}
@@ -132,6 +164,8 @@ class Profile:
     papers: list[ProfilePaper]
     fetched_at: str | None = None
     candidates: int = 0
+    indicators: dict[str, Any] = field(default_factory=dict)  # AUTHOR_INDICATOR_FIELDS
+    impact_papers: int | None = None  # papers with an impact percentile (table header)
 
     def author_record(self) -> dict[str, Any]:
         record: dict[str, Any] = {
@@ -144,4 +178,6 @@ class Profile:
         record.update(self.metrics)
         record["as_of"] = self.as_of
         record["fetched_at"] = self.fetched_at
+        for name in AUTHOR_INDICATOR_FIELDS:
+            record[name] = self.indicators.get(name)
         return record

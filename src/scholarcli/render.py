@@ -233,6 +233,39 @@ def _metric_items(profile: Profile) -> list[str]:
     return items
 
 
+def _percentile(value: float) -> str:
+    # A percentile rank is written p47, never 47%: it is a rank, not a share.
+    return f"p{value:.0f}" if float(value).is_integer() else f"p{value:.1f}"
+
+
+def _indicator_items(profile: Profile) -> list[str]:
+    """The seed page's two slots: Novelty and Impact, with what they rest on."""
+    values = profile.indicators
+    if values.get("cohorts") is None:
+        return []  # never computed: the slots stay empty
+    papers = profile.metrics.get("paper_count", len(profile.papers))
+    cohorts = values["cohorts"]
+    if values.get("novelty_percentile") is None:
+        novelty = f"Novelty n/a · 0/{papers} papers ranked"
+    else:
+        novelty = f"Novelty {_percentile(values['novelty_percentile'])} · "
+        novelty += f"{values['novelty_papers']}/{papers} papers"
+        if cohorts:
+            main = cohorts[0]
+            novelty += f" · vs {main['category']} {main['year']} (n={main['n_eligible']})"
+            if len(cohorts) > 1:
+                novelty += f" +{len(cohorts) - 1} more"
+    if values.get("impact_percentile") is None:
+        impact = "Impact n/a"
+    else:
+        impact = f"Impact {_percentile(values['impact_percentile'])}"
+        share = values.get("impact_top10_share")
+        if share is not None:
+            impact += f" · top10 {share * 100:.0f}%"
+        impact += f" · {profile.impact_papers or 0}/{papers} papers"
+    return [novelty, impact]
+
+
 def _footer(profile: Profile) -> str:
     parts = ["; ".join(profile.affiliations)] if profile.affiliations else []
     return " · ".join([*parts, f"as of {profile.as_of}"])
@@ -413,6 +446,7 @@ def _header_panel(profile: Profile, width: int) -> Panel:
         category = Text(short_category(profile.primary_category), style="bold cyan")
         lines.append(category.append(f"  {profile.primary_category_name or ''}".rstrip()))
     lines.extend(Text(line) for line in _pack(_metric_items(profile), width - 4))
+    lines.extend(Text(line) for line in _indicator_items(profile))
     lines.append(Text(_footer(profile), style="dim"))
     return Panel(Group(*lines), box=box.ROUNDED, padding=(0, 1), expand=False)
 
@@ -532,6 +566,8 @@ def _profile_markdown(profile: Profile, abstracts: bool) -> str:
     text = f"# {_md(profile.name)}\n\n"
     if summary:
         text += _md(" · ".join(summary)) + "\n\n"
+    for line in _indicator_items(profile):
+        text += _md(line) + "\n\n"
     text += f"{_md(_footer(profile))}\n\n{_count_line(profile)}\n\n"
     rows = []
     for paper in profile.papers:

@@ -27,6 +27,10 @@ ARXIV_ID = re.compile(
 SORT_BY = ("relevance", "lastUpdatedDate", "submittedDate")
 SORT_ORDER = ("ascending", "descending")
 FIELD_PREFIXES = ("ti", "au", "abs", "co", "jr", "cat", "rn", "id", "all")
+# `submittedDate:[YYYYMMDDTTTT TO YYYYMMDDTTTT]` (GMT, inclusive, partial dates padded)
+# matches the v1 `<published>` time; `lastUpdatedDate:` is an alias (notes/arxiv-api.md §1.3).
+DATE_FIELDS = ("submittedDate", "lastUpdatedDate")
+DATE_RANGE = re.compile(r"\[(\d{4,12})\s+TO\s+(\d{4,12})\]")
 
 
 def atom_error(message: str) -> ApiError:
@@ -47,7 +51,9 @@ class Term:
 
 
 Node = Term | tuple[str, "Node", "Node"] | tuple[str, "Node"]
-_TOKEN = re.compile(r'\s*(\(|\)|[A-Za-z]+:"[^"]*"|"[^"]*"|[^\s()]+)')
+_TOKEN = re.compile(
+    r'\s*(\(|\)|(?:submittedDate|lastUpdatedDate):\[[^\]]*\]|[A-Za-z]+:"[^"]*"|"[^"]*"|[^\s()]+)'
+)
 
 
 def parse_search_query(raw: str) -> Node:
@@ -75,6 +81,10 @@ def parse_search_query(raw: str) -> Node:
             take()
             return ("group", inner)
         field, colon, value = token.partition(":")
+        if field in DATE_FIELDS:
+            if not DATE_RANGE.fullmatch(value):
+                raise ValueError(raw)
+            return Term("submittedDate", value, False)
         if not colon:
             field, value = "all", token
         if field not in FIELD_PREFIXES or not value:
@@ -157,11 +167,23 @@ def _term_matches(term: Term, entry: ArxivEntry) -> bool:
             for c in entry.categories
         ),
         "id": lambda: entry.arxiv_id == term.value,
+        "submittedDate": lambda: _submitted_in(term.value, entry.published),
         "rn": lambda: False,
     }
     if term.field == "all":
         return any(checks[f]() for f in ("ti", "abs", "co", "jr", "au"))
     return checks[term.field]()
+
+
+def _submitted_in(value: str, published: str) -> bool:
+    """Is the v1 time (`2023-08-13T05:21:38Z`) inside `[YYYYMMDDTTTT TO YYYYMMDDTTTT]`?"""
+    match = DATE_RANGE.fullmatch(value)
+    if match is None:
+        return False
+    low = match.group(1).ljust(12, "0")
+    high = match.group(2).ljust(12, "9")
+    when = re.sub(r"\D", "", published)[:12]
+    return low <= when <= high
 
 
 def matches(node: Node, entry: ArxivEntry) -> bool:

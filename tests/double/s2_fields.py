@@ -3,8 +3,11 @@
 Key order follows the real responses (FIX Author.json, test_get_author_papers.ae6c154,
 test_get_papers_not_found_warning): the API emits fields in its own canonical order,
 whatever order the request lists them in. Only requested fields appear, plus the
-always-present `paperId` / `authorId`. Fields the real API has but the double does not
-model (citations, references, embedding, tldr, textAvailability) are rejected like
+always-present `paperId` / `authorId`. Nested `references.x` / `citations.x` (from a
+paper's stored `references` / `citers`, for /paper/batch, /paper/{id} and, references
+only, /author/{id}/papers) and `embedding[.specter_vN]` (/paper/batch and /paper/{id}
+only, as the spec's schemas allow) are served where a route allows them; other fields
+the real API has but the double does not model (tldr, textAvailability) are rejected like
 unknown ones, so a client that starts depending on them fails loudly in tests.
 """
 
@@ -60,6 +63,11 @@ class PaperSelection:
 
     fields: frozenset[str]
     author_fields: frozenset[str] | None
+    # `references.x` (FullPaper and PaperWithLinks only) and `embedding[.specter_vN]`
+    # (FullPaper only: /paper/{id} and /paper/batch), off unless the route allows them.
+    references: PaperSelection | None = None
+    embedding: str | None = None
+    citations: PaperSelection | None = None
 
 
 @dataclass(frozen=True)
@@ -86,13 +94,42 @@ def _unrecognized(bad: list[str]) -> ApiError:
     return ApiError(s2_error(400, f"Unrecognized or unsupported fields: [{', '.join(bad)}]"))
 
 
-def _split_paper_fields(names: list[str], bad: list[str], prefix: str = "") -> PaperSelection:
+EMBEDDING_MODELS = {
+    "embedding": "specter_v1",
+    "embedding.specter_v1": "specter_v1",
+    "embedding.specter_v2": "specter_v2",
+}
+
+
+def _split_paper_fields(
+    names: list[str],
+    bad: list[str],
+    prefix: str = "",
+    *,
+    links: bool = False,
+    embedding: bool = False,
+) -> PaperSelection:
     top: set[str] = set()
     author_sub: set[str] = set()
     wants_authors = False
+    reference_names: list[str] = []
+    wants_references = False
+    citation_names: list[str] = []
+    wants_citations = False
+    model: str | None = None
     for name in names:
         head, dot, sub = name.partition(".")
-        if not dot and name in PAPER_FIELDS:
+        if links and head == "references" and (not dot or sub in PAPER_FIELDS):
+            wants_references = True
+            if dot:
+                reference_names.append(sub)
+        elif links and head == "citations" and (not dot or sub in PAPER_FIELDS):
+            wants_citations = True
+            if dot:
+                citation_names.append(sub)
+        elif embedding and name in EMBEDDING_MODELS:
+            model = EMBEDDING_MODELS[name]
+        elif not dot and name in PAPER_FIELDS:
             top.add(name)
             wants_authors = wants_authors or name == "authors"
         elif dot and head == "authors" and sub in AUTHOR_FIELDS and sub != "papers":
@@ -100,18 +137,33 @@ def _split_paper_fields(names: list[str], bad: list[str], prefix: str = "") -> P
             author_sub.add(sub)
         else:
             bad.append(prefix + name)
-    if not top and not wants_authors:
+    references = None
+    if wants_references:
+        # A nested list's default is paperId and title, like the top level's.
+        references = _split_paper_fields(reference_names or ["title"], bad, prefix + "references.")
+    citations = None
+    if wants_citations:
+        citations = _split_paper_fields(citation_names or ["title"], bad, prefix + "citations.")
+    if not (top or wants_authors or wants_references or wants_citations or model):
         top = {"title"}
     if not wants_authors:
-        return PaperSelection(frozenset(top), None)
+        return PaperSelection(frozenset(top), None, references, model, citations)
     top.add("authors")
-    return PaperSelection(frozenset(top), frozenset(author_sub or {"name"}))
+    return PaperSelection(
+        frozenset(top), frozenset(author_sub or {"name"}), references, model, citations
+    )
 
 
-def paper_selection(raw: str | None) -> PaperSelection:
-    """Parse `fields` for paper endpoints; default `paperId,title`."""
+def paper_selection(
+    raw: str | None, *, links: bool = False, embedding: bool = False
+) -> PaperSelection:
+    """Parse `fields` for paper endpoints; default `paperId,title`.
+
+    `links` allows `references[.x]` and `embedding` allows `embedding[.specter_vN]`,
+    as the spec's response schemas do per endpoint (notes/semantic-scholar-api.md §4).
+    """
     bad: list[str] = []
-    selection = _split_paper_fields(_requested(raw), bad)
+    selection = _split_paper_fields(_requested(raw), bad, links=links, embedding=embedding)
     if bad:
         raise _unrecognized(bad)
     return selection
@@ -250,7 +302,11 @@ def paper_json(store: Store, paper: Paper, selection: PaperSelection) -> dict[st
         "abstract": lambda: paper.abstract,
         "venue": lambda: paper.venue,
         "year": lambda: paper.year,
-        "referenceCount": lambda: 10 + int(stable_hex("refs", paper.paper_id)[:4], 16) % 50,
+        "referenceCount": lambda: (
+            len(paper.references)
+            if paper.references is not None
+            else 10 + int(stable_hex("refs", paper.paper_id)[:4], 16) % 50
+        ),
         "citationCount": lambda: paper.citation_count,
         "influentialCitationCount": lambda: paper.influential_citation_count,
         "isOpenAccess": lambda: paper.arxiv_id is not None,
@@ -270,7 +326,32 @@ def paper_json(store: Store, paper: Paper, selection: PaperSelection) -> dict[st
     for key in PAPER_FIELDS[1:]:
         if key in selection.fields:
             out[key] = getters[key]()
+    if selection.citations is not None:
+        out["citations"] = [
+            paper_json(store, store.papers[c], selection.citations)
+            for c in paper.citers or []
+            if c in store.papers
+        ]
+    if selection.references is not None:
+        out["references"] = _references_json(store, paper, selection.references)
+    if selection.embedding is not None:
+        vector = (paper.embeddings or {}).get(selection.embedding)
+        out["embedding"] = (
+            None if vector is None else {"model": selection.embedding, "vector": list(vector)}
+        )
     return out
+
+
+def _references_json(store: Store, paper: Paper, selection: PaperSelection) -> list[Any]:
+    """The paper's reference list; an unresolved entry has `paperId: null` (FIX)."""
+    items: list[Any] = []
+    for ref_id in paper.references or []:
+        cited = store.papers.get(ref_id) if ref_id is not None else None
+        if cited is None:
+            items.append({"paperId": None, **{f: None for f in selection.fields}})
+        else:
+            items.append(paper_json(store, cited, selection))
+    return items
 
 
 def author_json(store: Store, author_id: str, selection: AuthorSelection) -> dict[str, Any]:

@@ -30,6 +30,12 @@ AUTHOR_PAPERS_REACHABLE = 10_000  # offset + limit must stay <= this
 CITATIONS_REACHABLE = 10_000  # offset + limit must stay < this (9,999 items)
 AUTHOR_BATCH_MAX = 1000
 PAPER_BATCH_MAX = 500
+# SPEC Error400: an answer above 10 MB is refused ("Response would exceed maximum size").
+RESPONSE_CAP = 10 * 1024 * 1024
+TOO_BIG = "Response would exceed maximum size of 10 MB; request fewer ids or fields"
+# SPEC /paper/batch: "up to 9999 citations at a time" across the batch; the double applies
+# the same cap to nested references (unverified for the real API, notes/novelty.md App. B).
+NESTED_CAP = 9999
 NOT_AVAILABLE = "Requested data for this limit and/or offset is not available"
 
 
@@ -160,7 +166,8 @@ def author_papers(call: Call) -> Response:
     """`GET /author/{id}/papers`: `{offset, next?, data}`, first 10,000 reachable."""
     author_id = call.params[0]
     _author_or_404(call, author_id)
-    selection = paper_selection(call.arg("fields"))
+    # PaperWithLinks: references yes, embedding no (it is refused like an unknown field).
+    selection = paper_selection(call.arg("fields"), links=True)
     offset, limit = _page_window(call)
     bounds = _date_range(call.arg("publicationDateOrYear"))
     with call.store.lock:
@@ -199,21 +206,35 @@ def author_batch(call: Call) -> Response:
 
 def paper_batch(call: Call) -> Response:
     """`POST /paper/batch`: ids as paperId, ARXIV:, DOI:, CorpusId: or bare DOI; <= 500."""
-    selection = paper_selection(call.arg("fields"))
+    selection = paper_selection(call.arg("fields"), links=True, embedding=True)
     ids = _batch_ids(call, PAPER_BATCH_MAX)
     with call.store.lock:
         result = []
         for ident in ids:
             paper = call.store.resolve_paper(ident) if isinstance(ident, str) else None
             result.append(paper_json(call.store, paper, selection) if paper else None)
-    return s2_json(result)
+    _cap_nested(result)
+    response = s2_json(result)
+    if len(response.body) > RESPONSE_CAP:
+        raise ApiError(s2_error(400, TOO_BIG))
+    return response
+
+
+def _cap_nested(result: list[Any]) -> None:
+    """Cut nested `citations`/`references` lists once the batch holds NESTED_CAP items."""
+    left = {"citations": NESTED_CAP, "references": NESTED_CAP}
+    for item in result:
+        for key in left:
+            if isinstance(item, dict) and isinstance(item.get(key), list):
+                item[key] = item[key][: left[key]]
+                left[key] -= len(item[key])
 
 
 def paper(call: Call) -> Response:
     """`GET /paper/{id}` (any id form `resolve_paper` accepts); 404 before field checks."""
     with call.store.lock:
         found = _paper_or_404(call, call.params[0])
-        selection = paper_selection(call.arg("fields"))
+        selection = paper_selection(call.arg("fields"), links=True, embedding=True)
         return s2_json(paper_json(call.store, found, selection))
 
 

@@ -49,6 +49,13 @@ class Paper:
     citations_by_year: dict[int, int] | None = None
     corpus_id: int = 0
     seq: int = 0
+    # Novelty data (novelty_world.py): reference paperIds (None = a reference S2 lists
+    # without resolving it) and SPECTER vectors by model; None means "not modelled".
+    references: list[str | None] | None = None
+    embeddings: dict[str, list[float]] | None = None
+    # Stored papers citing this one, served as nested `citations` on /paper/batch
+    # (the /citations route keeps its synthetic citers).
+    citers: list[str] | None = None
 
 
 @dataclass

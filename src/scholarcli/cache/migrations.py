@@ -141,6 +141,90 @@ MIGRATIONS: list[str] = [
         truncated INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # novelty and impact (issue 9): reference lists, SPECTER vectors, cohorts, scores.
+    """
+    -- A paper's distinct resolved references (paperIds, JSON) as S2 listed them; found = 0
+    -- records that S2 answered null. Re-read after 30 days (S2 resolves more with time).
+    CREATE TABLE novelty_references (
+        paper_id TEXT PRIMARY KEY,
+        found INTEGER NOT NULL,
+        refs TEXT NOT NULL DEFAULT '[]',
+        listed INTEGER NOT NULL DEFAULT 0,
+        citations INTEGER,
+        fetched_at TEXT NOT NULL
+    );
+    -- One vector per (paper, model), float32 in machine byte order; NULL vector records
+    -- that S2 has none for that model. A model's vector never changes: kept for good.
+    CREATE TABLE novelty_vectors (
+        paper_id TEXT NOT NULL,
+        model TEXT NOT NULL,
+        dims INTEGER NOT NULL DEFAULT 0,
+        vector BLOB,
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (paper_id, model)
+    );
+    -- A (primary category, v1 year) cohort drawn from the arXiv listing, reused 30 days.
+    CREATE TABLE novelty_cohorts (
+        category TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        built_at TEXT NOT NULL,
+        listing_total INTEGER NOT NULL,
+        method TEXT NOT NULL,
+        model TEXT NOT NULL,
+        PRIMARY KEY (category, year)
+    );
+    CREATE TABLE novelty_cohort_members (
+        category TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        arxiv_id TEXT NOT NULL,
+        paper_id TEXT,
+        citations INTEGER,
+        novelty REAL,
+        novelty_q99 REAL,
+        embedded INTEGER,
+        resolved INTEGER,
+        PRIMARY KEY (category, year, arxiv_id)
+    );
+    -- The last computed values of a scored paper (an author's or one of scholar novelty).
+    CREATE TABLE novelty_scores (
+        paper_id TEXT PRIMARY KEY,
+        novelty REAL,
+        novelty_q99 REAL,
+        novelty_references INTEGER,
+        references_resolved INTEGER,
+        novelty_percentile INTEGER,
+        impact_percentile INTEGER,
+        top10 INTEGER,
+        category TEXT,
+        year INTEGER,
+        cohort_n INTEGER,
+        cohort_eligible INTEGER,
+        note TEXT,
+        model TEXT NOT NULL,
+        computed_at TEXT NOT NULL
+    );
+    -- People (their sorted S2 ids) whose novelty was asked for: their profiles show it.
+    CREATE TABLE novelty_people (
+        ids_key TEXT PRIMARY KEY,
+        computed_at TEXT NOT NULL
+    );
+    -- Tracked people whose novelty a refresh keeps current (scholar track --novelty).
+    CREATE TABLE novelty_watch (
+        person_key TEXT PRIMARY KEY,
+        added_at TEXT NOT NULL
+    );
+    -- CD_nok of a paper over its 5-year window (--disruption); n_i/n_j as in the formula,
+    -- excluded counts citers whose reference lists S2 does not resolve.
+    CREATE TABLE novelty_disruption (
+        paper_id TEXT PRIMARY KEY,
+        cd_nok REAL,
+        n_i INTEGER NOT NULL,
+        n_j INTEGER NOT NULL,
+        excluded INTEGER NOT NULL,
+        note TEXT,
+        computed_at TEXT NOT NULL
+    );
+    """,
 ]
 
 

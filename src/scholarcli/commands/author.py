@@ -80,12 +80,30 @@ def author(
             "--all", help=f"List every paper in the table (it shows the top {TABLE_TOP})."
         ),
     ] = False,
+    novelty: Annotated[
+        bool,
+        typer.Option(
+            "--novelty",
+            help="Compute Novelty and Impact against same-field, same-year arXiv cohorts "
+            "(costs requests once; later profiles show the cached values).",
+        ),
+    ] = False,
+    disruption: Annotated[
+        bool,
+        typer.Option(
+            "--disruption",
+            help="Compute CD_nok, a 5-year disruption index, from the citing papers "
+            "(about 1 request per 500 papers plus 1 per 500 citing papers).",
+        ),
+    ] = False,
 ) -> None:
     """Profile of a person: metrics and every paper, from Semantic Scholar and arXiv.
 
     With --citations-by-year the profile also shows papers and citations per year (a bar
-    chart; a per_year list in json) and fills h5_index and i10_5y.
+    chart; a per_year list in json) and fills h5_index and i10_5y. With --novelty it
+    computes Novelty and Impact (README: Novelty and Impact).
     """
+    from scholarcli.novelty import scores as novelty_scores
     from scholarcli.profile.analysis import author_profile
     from scholarcli.profile.sync import Freshness
 
@@ -104,6 +122,18 @@ def author(
             fresh=fresh,
             citations_by_year=citations_by_year,
         )
+        if novelty and offline:
+            ctx.reporter.note("--offline: Novelty and Impact as last computed, if ever")
+        elif novelty:
+            complete = novelty_scores.score_profile(ctx, view.profile, force=refresh)
+            view.complete = view.complete and complete
+        if disruption and not offline:
+            from scholarcli.novelty import disruption as cd
+
+            paper_ids = [p.paper_id for p in view.profile.papers]
+            complete = cd.score_disruption(ctx, paper_ids, when.year, force=refresh)
+            view.complete = view.complete and complete
+        novelty_scores.attach(ctx, view.profile)
     profile = view.profile
     ordered = sort_papers(profile.papers, sort)[:limit]  # --limit shortens every format
     table_cut = fmt_name == "table" and not show_all and limit is None

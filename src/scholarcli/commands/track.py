@@ -90,6 +90,10 @@ def track(
         ),
     ] = None,
     max_age: MaxAgeOption = "7d",
+    novelty: Annotated[
+        bool,
+        typer.Option("--novelty", help="Let every refresh keep their Novelty and Impact current."),
+    ] = False,
 ) -> None:
     """Add a person to the watch list, pinning their Semantic Scholar ids now."""
     from scholarcli.profile.sync import Freshness
@@ -99,6 +103,13 @@ def track(
     with open_context() as ctx:
         result = watch.track(ctx, name, list(ids or []), label, fresh)
         person, previous = result.person, result.previous
+        if novelty:
+            from scholarcli.cache import novelty as novelty_cache
+
+            novelty_cache.watch(ctx.store, person.key, ctx.now())
+            ctx.reporter.note(
+                "each scholar refresh also brings their Novelty and Impact up to date"
+            )
         ids_text = ", ".join(person.author_ids)
         if result.other_candidates:
             ctx.reporter.note(
@@ -125,10 +136,12 @@ def untrack(
     names: Annotated[list[str], typer.Argument(help="Tracked people (key, name or label).")],
 ) -> None:
     """Take people off the watch list (their history stays in the cache)."""
+    from scholarcli.cache import novelty as novelty_cache
     from scholarcli.tracking import watchlist as watch
 
     with open_context(offline=True) as ctx:
         for person in watch.untrack(ctx, names):
+            novelty_cache.unwatch(ctx.store, person.key)  # a later track starts without it
             ctx.reporter.note(
                 f"untracked {person.display}; their history stays: scholar history {person.key!r}"
             )

@@ -525,6 +525,9 @@ def run(ctx: sync.Context, names: Sequence[str], opts: Options) -> RunSummary:
             _fetch_lists(ctx, plan, state)
         summary.arxiv_error = not _enrich(ctx, plans)
         summary.people = [_commit(ctx, plan, state) for plan in plans]
+        from scholarcli.novelty.tracked import refresh_novelty  # scholar track --novelty
+
+        refresh_novelty(ctx, [p.person for p in plans if p.failure is None], opts.as_of)
         summary.status = _status(summary)
     except KeyboardInterrupt:
         summary.status = "interrupted"
