@@ -4,8 +4,9 @@ Key order follows the real responses (FIX Author.json, test_get_author_papers.ae
 test_get_papers_not_found_warning): the API emits fields in its own canonical order,
 whatever order the request lists them in. Only requested fields appear, plus the
 always-present `paperId` / `authorId`. Fields the real API has but the double does not
-model (citations, references, embedding, tldr, textAvailability) are rejected like
-unknown ones, so a client that starts depending on them fails loudly in tests.
+model (citations, references, embedding, textAvailability) are rejected like unknown
+ones, so a client that starts depending on them fails loudly in tests. `tldr` is
+modelled but only the endpoints that serve FullPaper accept it (`FULL_PAPER_ONLY`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ PAPER_FIELDS = (
     "openAccessPdf",
     "fieldsOfStudy",
     "s2FieldsOfStudy",
+    "tldr",
     "publicationTypes",
     "publicationDate",
     "journal",
@@ -52,6 +54,9 @@ AUTHOR_FIELDS = (
     "papers",
 )
 CITATION_EDGE_FIELDS = ("contexts", "isInfluential", "intents", "contextsWithIntent")
+# Fields of SPEC FullPaper that BasePaper endpoints (bulk search, citations, references)
+# do not serve (notes/semantic-scholar-api.md §4 "Which fields each endpoint allows").
+FULL_PAPER_ONLY = frozenset({"tldr"})
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ def _split_paper_fields(names: list[str], bad: list[str], prefix: str = "") -> P
     wants_authors = False
     for name in names:
         head, dot, sub = name.partition(".")
-        if not dot and name in PAPER_FIELDS:
+        if not dot and name in PAPER_FIELDS and not (prefix and name in FULL_PAPER_ONLY):
             top.add(name)
             wants_authors = wants_authors or name == "authors"
         elif dot and head == "authors" and sub in AUTHOR_FIELDS and sub != "papers":
@@ -217,6 +222,18 @@ def _open_access_pdf(paper: Paper) -> dict[str, Any] | None:
     }
 
 
+def reference_count(paper: Paper) -> int:
+    """How many references the paper lists (served by `/paper/{id}/references` too)."""
+    return 10 + int(stable_hex("refs", paper.paper_id)[:4], 16) % 50
+
+
+def _tldr(paper: Paper) -> dict[str, Any] | None:
+    # S2 has TLDRs mostly for papers with an abstract (FIX Paper.json: model tldr@v2.0.0).
+    if not paper.abstract:
+        return None
+    return {"model": "tldr@v2.0.0", "text": f"This paper is about {paper.title.lower()}."}
+
+
 def author_stub_json(
     store: Store, author_id: str | None, name: str, fields: frozenset[str]
 ) -> dict[str, Any]:
@@ -250,13 +267,14 @@ def paper_json(store: Store, paper: Paper, selection: PaperSelection) -> dict[st
         "abstract": lambda: paper.abstract,
         "venue": lambda: paper.venue,
         "year": lambda: paper.year,
-        "referenceCount": lambda: 10 + int(stable_hex("refs", paper.paper_id)[:4], 16) % 50,
+        "referenceCount": lambda: reference_count(paper),
         "citationCount": lambda: paper.citation_count,
         "influentialCitationCount": lambda: paper.influential_citation_count,
         "isOpenAccess": lambda: paper.arxiv_id is not None,
         "openAccessPdf": lambda: _open_access_pdf(paper),
         "fieldsOfStudy": lambda: ["Computer Science"] if paper.arxiv_id else None,
         "s2FieldsOfStudy": lambda: [{"category": "Computer Science", "source": "s2-fos-model"}],
+        "tldr": lambda: _tldr(paper),
         "publicationTypes": lambda: ["JournalArticle"] if paper.venue else None,
         "publicationDate": lambda: paper.publication_date,
         "journal": lambda: _journal(paper),
