@@ -136,18 +136,26 @@ def _words(paper: Paper) -> set[str]:
     return set(name_tokens(paper.title)) | set(name_tokens(paper.abstract or ""))
 
 
-def _matching(call: Call, *, required: bool) -> list[Paper]:
-    """Papers whose title or abstract has every query word and that pass the filters."""
+def _matching(call: Call, *, required: bool, relevance: bool = False) -> list[Paper]:
+    """Papers that pass the filters and whose title or abstract has the query's words:
+    every word for bulk search (its boolean operators + | - " * ( ) are read as AND),
+    at least half of them for relevance search, which S2 ranks rather than filters."""
     query = call.arg("query")
     if query is None and required:
         raise ApiError(s2_error(400, "Unacceptable query params: [query=None]"))
-    # Bulk's boolean operators (+ | - " * ( )) are accepted and treated as AND of words.
     wanted = set(name_tokens(query or ""))
     checks = _filters(call)
+
+    def hit(paper: Paper) -> bool:
+        found = len(wanted & _words(paper))
+        if relevance:
+            return found > 0 and 2 * found >= len(wanted)
+        return found == len(wanted)
+
     return [
         paper
         for paper in call.store.papers.values()
-        if wanted <= _words(paper) and all(check(paper) for check in checks)
+        if hit(paper) and all(check(paper) for check in checks)
     ]
 
 
@@ -162,10 +170,15 @@ def paper_search(call: Call) -> Response:
     if offset + limit > SEARCH_REACHABLE:
         raise ApiError(s2_error(400, NOT_AVAILABLE))
     with call.store.lock:
-        hits = _matching(call, required=True)
+        hits = _matching(call, required=True, relevance=True)
         wanted = set(name_tokens(call.arg("query") or ""))
         hits.sort(
-            key=lambda p: (-len(wanted & set(name_tokens(p.title))), -p.citation_count, p.seq)
+            key=lambda p: (
+                -len(wanted & _words(p)),
+                -len(wanted & set(name_tokens(p.title))),
+                -p.citation_count,
+                p.seq,
+            )
         )
         body: dict[str, Any] = {"total": len(hits), "offset": offset}
         if not hits:

@@ -121,7 +121,12 @@ def load_search(store: Store, key: str) -> CachedList | None:
 
 
 def save_search(
-    store: Store, key: str, items: Sequence[dict[str, Any]], total: int | None, complete: bool, now: str
+    store: Store,
+    key: str,
+    items: Sequence[dict[str, Any]],
+    total: int | None,
+    complete: bool,
+    now: str,
 ) -> None:
     with store.transaction() as tx:
         tx.execute(

@@ -228,7 +228,8 @@ def edge_record(
     """A citing (``key='citingPaper'``) or cited (``'citedPaper'``) paper with the edge's
     ``is_influential``, ``intents`` and ``contexts``. An unresolved reference (S2 gives
     it a null paperId and a title only) keeps a null paper_id."""
-    paper = edge.get(key) if isinstance(edge.get(key), Mapping) else {}
+    found = edge.get(key)
+    paper: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     record = {
         "is_influential": bool(edge.get("isInfluential")),
         "intents": [str(i) for i in edge.get("intents") or []],
