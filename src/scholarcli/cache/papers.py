@@ -64,6 +64,21 @@ def load_refs(store: Store, refs: Iterable[str]) -> dict[str, RefRow]:
     return found
 
 
+def known_paper(store: Store, kind: str, value: str) -> RefRow | None:
+    """A looked-up paper that a new spelling of a ref names: by S2 id, DOI (lower case)
+    or arXiv id, so ``doi:X`` after ``X``'s S2 id costs no request."""
+    column = {"s2": "d.paper_id", "doi": "p.doi", "arxiv": "p.arxiv_id"}.get(kind)
+    if column is None:
+        return None
+    row = store.conn.execute(
+        f"""SELECT d.paper_id, d.fetched_at FROM paper_details d
+            JOIN papers p ON p.paper_id = d.paper_id WHERE {column} = ?
+            ORDER BY d.fetched_at DESC LIMIT 1""",  # noqa: S608 - column from the dict above
+        (value,),
+    ).fetchone()
+    return RefRow(value, row[0], row[1]) if row else None
+
+
 def load_details(store: Store, paper_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """The full S2 objects of looked-up papers, by paper id."""
     ids = list(dict.fromkeys(paper_ids))

@@ -105,6 +105,11 @@ def lookup_papers(
     items = parse_refs(refs)
     keyed = {item.key: item.parsed for item in items if item.parsed is not None and item.key}
     cached = paper_cache.load_refs(ctx.store, keyed)
+    for key, ref in keyed.items():
+        if key not in cached:
+            known = _known(ctx, ref)
+            if known is not None:
+                cached[key] = known
     stale = {
         key: ref
         for key, ref in keyed.items()
@@ -119,6 +124,17 @@ def lookup_papers(
     if stale:
         cached.update(_fetch(ctx, stale, cached))
     return _assemble(ctx, items, cached, year)
+
+
+def _known(ctx: Context, ref: PaperRef) -> RefRow | None:
+    """A paper already looked up under another spelling of this ref, if any."""
+    if ref.kind in ("s2", "url") and ref.s2_id and len(ref.s2_id) == 40:
+        return paper_cache.known_paper(ctx.store, "s2", ref.s2_id)
+    if ref.kind == "doi" and ref.s2_id:
+        return paper_cache.known_paper(ctx.store, "doi", ref.s2_id[len("DOI:") :].lower())
+    if ref.kind == "arxiv" and ref.arxiv_id:
+        return paper_cache.known_paper(ctx.store, "arxiv", ref.arxiv_id)
+    return None
 
 
 def _fetch(
