@@ -224,10 +224,16 @@ def _offset_of(token: str, query: str) -> int:
 
 
 def paper_search_bulk(call: Call) -> Response:
-    """`GET /paper/search/bulk`: 1,000 a page, `token` to continue, null at the end."""
+    """`GET /paper/search/bulk`: 1,000 a page, `token` to continue, null at the end.
+
+    `offset` and `limit` are ignored, as by S2 (FIX test_search_paper_bulk_retrieval:
+    1000 items whatever `limit` says); a token only continues the query it came from.
+    """
     selection = _base_selection(call)
     identity = "&".join(
-        f"{k}={call.arg(k)}" for k in sorted(call.query) if k not in ("token", "fields")
+        f"{k}={call.arg(k)}"
+        for k in sorted(call.query)
+        if k not in ("token", "fields", "offset", "limit")
     )
     token = call.arg("token")
     offset = _offset_of(token, identity) if token else 0
