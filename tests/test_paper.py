@@ -263,3 +263,10 @@ def test_ids_only_round_trips_through_input_stdin(runner: CliRunner, seeded) -> 
     again = run(runner, "paper", "--input", "-", "-f", "json", input=ids.stdout)
     assert again.exit_code == 0, again.stderr
     assert [p["paper_id"] for p in papers_of(again)] == [TSLD, CRILD]
+
+
+def test_as_of_fixes_the_year_of_cites_per_year(runner: CliRunner, seeded) -> None:  # type: ignore[no-untyped-def]
+    (now,) = papers_of(run(runner, "paper", "2308.06744", "-f", "json", "--as-of", "2026-01-01"))
+    (then,) = papers_of(run(runner, "paper", "2308.06744", "-f", "json", "--as-of", "2024-06-01"))
+    assert (now["cites_per_year"], then["cites_per_year"]) == (10.0, 20.0)
+    assert run(runner, "paper", "2308.06744", "--as-of", "soon").exit_code == 2

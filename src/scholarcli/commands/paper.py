@@ -11,6 +11,7 @@ import typer
 
 from scholarcli import render
 from scholarcli.commands.common import (
+    AsOfOption,
     FormatOption,
     MaxAgeOption,
     OfflineOption,
@@ -19,6 +20,7 @@ from scholarcli.commands.common import (
     command_boundary,
     open_context,
     output_format,
+    parse_as_of,
     parse_max_age,
 )
 from scholarcli.errors import ExitStatus, UsageError
@@ -130,6 +132,7 @@ def paper(
     abstracts: AbstractsOption = False,
     ids_only: IdsOnlyOption = False,
     fmt: FormatOption = None,
+    as_of: AsOfOption = None,
     max_age: MaxAgeOption = "7d",
     refresh: RefreshOption = False,
     offline: OfflineOption = False,
@@ -144,6 +147,7 @@ def paper(
     check_exclusive(citations=citations, references=references)
     fmt_name, env = output_format(fmt)
     fresh_age = parse_max_age(max_age)
+    year = parse_as_of(as_of).year
     wanted = read_refs(list(refs or []), input_file)
     if citations or references:
         _edges(
@@ -158,6 +162,7 @@ def paper(
             fresh_age=fresh_age,
             refresh=refresh,
             offline=offline,
+            year=year,
         )
         return
     if limit is not None or sort is not None:
@@ -166,7 +171,7 @@ def paper(
     from scholarcli.papers.records import PAPER_RECORD_FIELDS
 
     with open_context(offline=offline) as ctx:
-        result = lookup_papers(ctx, wanted, refresh=refresh, max_age=fresh_age)
+        result = lookup_papers(ctx, wanted, refresh=refresh, max_age=fresh_age, as_of_year=year)
     if ids_only:
         print_ids(result.papers)
     elif result.papers or fmt_name != "table":
@@ -193,6 +198,7 @@ def _edges(
     fresh_age: Any,
     refresh: bool,
     offline: bool,
+    year: int,
 ) -> None:
     from scholarcli.papers.citations import paper_edges
     from scholarcli.papers.records import EDGE_RECORD_FIELDS
@@ -203,7 +209,14 @@ def _edges(
         raise UsageError("--limit must be at least 1")
     with open_context(offline=offline) as ctx:
         result = paper_edges(
-            ctx, refs[0], direction, limit=limit, sort=sort, refresh=refresh, max_age=fresh_age
+            ctx,
+            refs[0],
+            direction,
+            limit=limit,
+            sort=sort,
+            refresh=refresh,
+            max_age=fresh_age,
+            as_of_year=year,
         )
     if ids_only:
         print_ids(result.records)

@@ -10,6 +10,7 @@ import typer
 
 from scholarcli import render
 from scholarcli.commands.common import (
+    AsOfOption,
     FormatOption,
     OfflineOption,
     RefreshOption,
@@ -17,6 +18,7 @@ from scholarcli.commands.common import (
     command_boundary,
     open_context,
     output_format,
+    parse_as_of,
 )
 from scholarcli.commands.paper import AbstractsOption, IdsOnlyOption, print_ids
 from scholarcli.errors import ExitStatus
@@ -83,6 +85,7 @@ def search(
     abstracts: AbstractsOption = False,
     ids_only: IdsOnlyOption = False,
     fmt: FormatOption = None,
+    as_of: AsOfOption = None,
     refresh: RefreshOption = False,
     offline: OfflineOption = False,
 ) -> None:
@@ -97,6 +100,7 @@ def search(
 
     check_exclusive(refresh=refresh, offline=offline)
     fmt_name, env = output_format(fmt)
+    current_year = parse_as_of(as_of).year
     wanted = SearchQuery.build(
         query,
         source=source.value,
@@ -109,7 +113,7 @@ def search(
         sort=sort.value,
     )
     with open_context(offline=offline) as ctx:
-        result = run_search(ctx, wanted, limit=limit, refresh=refresh)
+        result = run_search(ctx, wanted, limit=limit, refresh=refresh, as_of_year=current_year)
     if ids_only:
         print_ids(result.records)
     else:

@@ -62,10 +62,11 @@ def paper_edges(
     sort: str | None = None,
     refresh: bool = False,
     max_age: timedelta = DEFAULT_MAX_AGE,
+    as_of_year: int | None = None,
 ) -> EdgeResult:
     if direction not in DIRECTIONS:
         raise ValueError(direction)
-    looked = lookup_papers(ctx, [ref], refresh=refresh, max_age=max_age)
+    looked = lookup_papers(ctx, [ref], refresh=refresh, max_age=max_age, as_of_year=as_of_year)
     if not looked.papers:
         missing = looked.unresolved[0]
         raise NotFoundError(f"no paper for {ref!r}: {missing.reason}", hint=_hint(missing))
@@ -103,7 +104,7 @@ def paper_edges(
             f"{len(edges):,} of them are listed"
         )
     key = DIRECTIONS[direction]
-    year = ctx.clock().year
+    year = as_of_year or ctx.clock().year
     # Sort and cut first, so that arXiv is asked only about the papers shown.
     order = sort_records(
         [edge_record(e, key, None, year) | {"_i": i} for i, e in enumerate(edges)], sort

@@ -241,7 +241,12 @@ class SearchResult:
 
 
 def search(
-    ctx: Context, query: SearchQuery, *, limit: int = 20, refresh: bool = False
+    ctx: Context,
+    query: SearchQuery,
+    *,
+    limit: int = 20,
+    refresh: bool = False,
+    as_of_year: int | None = None,
 ) -> SearchResult:
     if not 1 <= limit <= MAX_RESULTS:
         raise UsageError(f"--limit must be between 1 and {MAX_RESULTS:,}")
@@ -280,7 +285,7 @@ def search(
         else:
             paper_cache.save_search(ctx.store, key, items, total, complete, ctx.now())
     items = items[:limit]
-    year = ctx.clock().year
+    year = as_of_year or ctx.clock().year
     if query.source == "arxiv":
         entries = ctx.store.load_arxiv(i["arxiv_id"] for i in items)
         records = [
