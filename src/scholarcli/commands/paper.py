@@ -221,7 +221,8 @@ def _edges(
     if ids_only:
         print_ids(result.records)
     what = "Citations of" if direction == "citations" else "References of"
-    shown = f"{len(result.records):,} of {result.fetched:,} listed" if limit else None
+    listed = result.paper.get("citations" if direction == "citations" else "references_count")
+    shown = f"{len(result.records):,} of {listed:,} {direction}" if limit and listed else None
     if not ids_only:
         render.render_paper_list(
             result.records,
