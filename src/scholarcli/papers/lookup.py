@@ -17,7 +17,7 @@ It must not parse options or print: it reports through the context's reporter.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -140,51 +140,53 @@ def _known(ctx: Context, ref: PaperRef) -> RefRow | None:
 def _fetch(
     ctx: Context, stale: dict[str, PaperRef], cached: dict[str, RefRow]
 ) -> dict[str, RefRow]:
-    """Ask S2 about the stale refs, save the answers, return their new cache rows.
+    """Ask S2 about the stale refs, saving each answered batch (or title) as it comes,
+    so an interrupted run keeps what it had; return the new cache rows.
 
-    When S2 fails and every stale ref has an older cached answer, those answer, with
-    a warning; otherwise the failure is raised.
+    When S2 fails and every ref still unanswered has an older cached answer, those
+    answer, with a warning; otherwise the failure is raised.
     """
+    rows: dict[str, RefRow] = {}
     try:
-        answers = _ask_s2(ctx, stale)
+        for answers in _ask_s2(ctx, stale):
+            now = ctx.now()
+            paper_cache.save_lookup(ctx.store, answers, now)
+            for a in answers:
+                paper_id = a.paper.paper_id if a.paper else None
+                rows[a.ref] = paper_cache.RefRow(a.ref, paper_id, now, list(a.candidates))
     except SourceError as exc:
-        if any(key not in cached for key in stale):
+        if any(key not in rows and key not in cached for key in stale):
             raise
         ctx.reporter.warn(f"{exc.message}; using papers cached earlier")
-        return {}
-    now = ctx.now()
-    paper_cache.save_lookup(ctx.store, answers, now)
-    return {
-        a.ref: paper_cache.RefRow(
-            a.ref, a.paper.paper_id if a.paper else None, now, list(a.candidates)
-        )
-        for a in answers
-    }
+    return rows
 
 
-def _ask_s2(ctx: Context, stale: dict[str, PaperRef]) -> list[paper_cache.Resolved]:
-    from scholarcli.sources.semanticscholar import parse_paper
+def _ask_s2(ctx: Context, stale: dict[str, PaperRef]) -> Iterator[list[paper_cache.Resolved]]:
+    """The answers of one ``/paper/batch`` (500 ids) or one title match at a time."""
+    from scholarcli.sources.semanticscholar import PAPER_BATCH, parse_paper
 
-    answers: list[paper_cache.Resolved] = []
     by_id = {key: ref.s2_id for key, ref in stale.items() if ref.s2_id is not None}
-    if by_id:
-        keys = list(by_id)
-        with ctx.reporter.progress("Semantic Scholar papers", len(keys)) as advance:
-            raws = ctx.s2.papers_batch_raw([by_id[k] for k in keys], LOOKUP_FIELDS)
-            advance(len(keys))
-        for key, raw in zip(keys, raws, strict=True):
-            paper = parse_paper(raw) if raw and raw.get("paperId") else None
-            answers.append(paper_cache.Resolved(key, raw if paper else None, paper))
-    titles = {key: ref for key, ref in stale.items() if ref.s2_id is None}
-    for key, ref in titles.items():
+    keys = list(by_id)
+    with ctx.reporter.progress("Semantic Scholar papers", len(keys) or None) as advance:
+        for first in range(0, len(keys), PAPER_BATCH):
+            chunk = keys[first : first + PAPER_BATCH]
+            raws = ctx.s2.papers_batch_raw([by_id[k] for k in chunk], LOOKUP_FIELDS)
+            answers = []
+            for key, raw in zip(chunk, raws, strict=True):
+                paper = parse_paper(raw) if raw and raw.get("paperId") else None
+                answers.append(paper_cache.Resolved(key, raw if paper else None, paper))
+            advance(len(chunk))
+            yield answers
+    for key, ref in stale.items():
+        if ref.s2_id is not None:
+            continue
         title = ref.title or ref.text
         raw = ctx.s2.match_title(title, LOOKUP_FIELDS)
         if raw and raw.get("paperId"):
             raw = {k: v for k, v in raw.items() if k != "matchScore"}
-            answers.append(paper_cache.Resolved(key, raw, parse_paper(raw)))
+            yield [paper_cache.Resolved(key, raw, parse_paper(raw))]
         else:
-            answers.append(paper_cache.Resolved(key, None, None, _candidates(ctx, title)))
-    return answers
+            yield [paper_cache.Resolved(key, None, None, _candidates(ctx, title))]
 
 
 def _candidates(ctx: Context, title: str) -> list[dict[str, Any]]:
