@@ -270,3 +270,29 @@ def test_as_of_fixes_the_year_of_cites_per_year(runner: CliRunner, seeded) -> No
     (then,) = papers_of(run(runner, "paper", "2308.06744", "-f", "json", "--as-of", "2024-06-01"))
     assert (now["cites_per_year"], then["cites_per_year"]) == (10.0, 20.0)
     assert run(runner, "paper", "2308.06744", "--as-of", "soon").exit_code == 2
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_scholars_own_output_pipes_into_input(runner: CliRunner, seeded, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    listed = run(runner, "search", "distillation", "-f", fmt)
+    seeded.reset_log()
+    again = run(runner, "paper", "--input", "-", "-f", "json", input=listed.stdout)
+    assert again.exit_code == 0, again.stderr
+    assert [p["paper_id"] for p in papers_of(again)] == ["b" * 40, "a" * 40, "c" * 40]
+    # Read as ids, not as titles: one batch, no title matches.
+    assert seeded.count("s2") == 1 and seeded.count("s2", "/paper/search") == 0
+
+
+def test_refs_from_text_forms() -> None:
+    from scholarcli.errors import UsageError
+    from scholarcli.papers.refs_input import refs_from_text
+
+    assert refs_from_text("\ufeff# list\n2308.06744\n\n  10.1/x  \n") == ["2308.06744", "10.1/x"]
+    arxiv_only = '{"papers": [{"paper_id": null, "arxiv_id": "2501.00001"}, {"doi": "10.1/y"}]}'
+    assert refs_from_text(arxiv_only) == ["ARXIV:2501.00001", "10.1/y"]
+    assert refs_from_text('["a", "b"]') == ["a", "b"]
+    assert refs_from_text('title,paper_id\n"A, B",abc\n') == ["abc"]
+    # A title with a comma on its own line is a title, not a CSV header.
+    assert refs_from_text("Attention, please\n") == ["Attention, please"]
+    with pytest.raises(UsageError):
+        refs_from_text('{"papers": [\n')

@@ -45,7 +45,8 @@ InputOption = Annotated[
     str | None,
     typer.Option(
         "--input",
-        help="Read references from FILE, one a line ('-' for stdin; # starts a comment).",
+        help="Read references from FILE, one a line, or scholar's csv/json output "
+        "('-' for stdin; # starts a comment).",
         show_default=False,
     ),
 ]
@@ -57,22 +58,23 @@ AbstractsOption = Annotated[bool, typer.Option("--abstracts", help="Show abstrac
 
 
 def read_refs(refs: Sequence[str], input_file: str | None) -> list[str]:
-    """References from the arguments, then from ``--input`` (blank and # lines skipped)."""
+    """References from the arguments, then from ``--input`` (lines, or scholar's own
+    csv/json/jsonl output: see ``papers.refs_input``)."""
+    from scholarcli.papers.refs_input import refs_from_text
+
     found = [r for r in refs if r.strip()]
     if input_file is not None:
         if input_file == "-":
-            lines = sys.stdin.read().splitlines()
+            text = sys.stdin.read()
         else:
             try:
                 with open(input_file, encoding="utf-8-sig") as handle:
-                    lines = handle.read().splitlines()
+                    text = handle.read()
             except OSError as exc:
                 raise UsageError(f"cannot read --input {input_file}: {exc.strerror}") from None
             except UnicodeDecodeError:
                 raise UsageError(f"--input {input_file} is not UTF-8 text") from None
-        found += [
-            line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")
-        ]
+        found += refs_from_text(text)
     if not found:
         raise UsageError(
             "give at least one paper reference",
