@@ -261,3 +261,33 @@ def test_search_ids_pipe_into_paper(runner: CliRunner, seeded) -> None:  # type:
     looked = run(runner, "paper", "--input", "-", "-f", "json", input=ids.stdout)
     assert [p["paper_id"] for p in papers_of(looked)] == ids.stdout.splitlines()
     assert looked.stdout.count("tldr") == 3
+
+
+def test_search_rides_out_429s_and_empty_pages(runner: CliRunner, many) -> None:  # type: ignore[no-untyped-def]
+    many.inject("s2.paper_search_bulk", "429", times=2)
+    bulk = run(runner, "search", WORD, "--sort", "citations", "--limit", "1500", "--ids-only")
+    assert bulk.exit_code == 0, bulk.stderr
+    assert len(set(bulk.stdout.splitlines())) == 1500
+    many.inject("s2.paper_search", "empty_page", times=1)
+    relevance = run(runner, "search", WORD, "--limit", "200", "--ids-only")
+    assert relevance.exit_code == 0, relevance.stderr
+    assert len(set(relevance.stdout.splitlines())) == 200
+
+
+def test_a_failed_search_is_not_cached(runner: CliRunner, many) -> None:  # type: ignore[no-untyped-def]
+    many.inject("s2.paper_search_bulk", "5xx", times=100, status=503)
+    failed = run(
+        runner,
+        "search",
+        WORD,
+        "--sort",
+        "year",
+        "--limit",
+        "2000",
+        env={"SCHOLAR_MAX_ATTEMPTS": "2"},
+    )
+    assert failed.exit_code == 4
+    assert failed.stderr.startswith("error: Semantic Scholar: HTTP 503")
+    assert (
+        run(runner, "search", WORD, "--sort", "year", "--limit", "2000", "--offline").exit_code == 4
+    )
