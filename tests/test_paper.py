@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -101,9 +102,26 @@ def test_csv_jsonl_and_markdown(runner: CliRunner, seeded) -> None:  # type: ign
     assert [r["paper_id"] for r in rows] == [TSLD, CRILD]
     lines = run(runner, "paper", "2308.06744", "2302.01530", "-f", "jsonl").stdout.splitlines()
     assert [json.loads(line)["paper_id"] for line in lines] == [TSLD, CRILD]
-    markdown = run(runner, "paper", "2308.06744", "-f", "markdown").stdout
-    assert markdown.startswith("# Papers")
-    assert "| paper_id |" in markdown and "Minsoo Kim; Sihwa Lee" in markdown
+    markdown = run(runner, "paper", "2308.06744", "--abstracts", "-f", "markdown").stdout
+    assert markdown.startswith(f"## {seed.PAPERS[0].title}\n\nMinsoo Kim, Sihwa Lee,")
+    assert "[Code](<https://github.com/aiha-lab/TSLD>)" in markdown
+    assert "> **TLDR** This paper is about" in markdown
+    assert "We study token-scaled" in markdown  # --abstracts
+
+
+def test_markdown_list_escapes_table_breakers(runner: CliRunner, seeded) -> None:  # type: ignore[no-untyped-def]
+    seeded.add_paper(
+        "d0" * 20,
+        title="Pipes | and\\backslashes in distillation",
+        year=2024,
+        authors=[(None, "A | B")],
+        citation_count=1,
+    )
+    table = run(runner, "search", "distillation", "-f", "markdown").stdout
+    row = next(line for line in table.splitlines() if "Pipes" in line)
+    assert "Pipes \\| and" in row and "A \\| B" in row
+    # Six cells, seven unescaped pipes: nothing leaked out of its cell.
+    assert len(re.findall(r"(?<!\\)\|", row)) == 7
 
 
 # -------------------------------------------------------------------------- batching

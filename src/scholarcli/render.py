@@ -745,6 +745,9 @@ def render_paper_panels(
     """Papers looked up one by one: a panel each on a terminal; other formats print
     ``{"papers": [...]}`` / one row or line per paper with ``fields``."""
     fmt = resolve_format(fmt, env)
+    if fmt == "markdown":
+        out.write("".join(_paper_markdown(record, abstracts) for record in records))
+        return
     if fmt != "table":
         records = _flat_authors(records, fmt)
         render_records(records, fields, fmt, out, env, title="Papers", json_root="papers")
@@ -752,6 +755,46 @@ def render_paper_panels(
     console = _make_console(out, env)
     for record in records:
         console.print(_paper_panel(record, env, abstracts, console.width))
+
+
+def _paper_markdown(record: Mapping[str, Any], abstracts: bool) -> str:
+    """One paper as a markdown section: the panel's facts, links as links."""
+    names = [str(a.get("name") or "") for a in record.get("authors") or []]
+    lines = [f"## {_md(str(record.get('title') or '(untitled)'))}", ""]
+    if names:
+        lines += [_md(", ".join(names)), ""]
+    where = [
+        str(record.get("venue") or ""),
+        format_date(record.get("date"), record.get("year")),
+        str(record.get("category") or ""),
+    ]
+    facts = [" · ".join(_md(part) for part in where if part)]
+    if record.get("citations") is not None:
+        facts.append(
+            f"{record['citations']:,} citations · {record.get('influential_citations') or 0:,} "
+            f"influential · {record.get('references_count') or 0:,} references · "
+            f"{record.get('cites_per_year') or 0:.1f} cites/year"
+        )
+    links = [
+        f"[{label}](<{record[key]}>)"
+        for label, key in (("Code", "code_url"), ("PDF", "pdf_url"), ("Semantic Scholar", "url"))
+        if record.get(key)
+    ]
+    if links:
+        facts.append(" · ".join(links))
+    ids = [
+        f"{name} `{record[key]}`"
+        for name, key in (("arXiv", "arxiv_id"), ("DOI", "doi"), ("S2", "paper_id"))
+        if record.get(key)
+    ]
+    if ids:
+        facts.append(" · ".join(ids))
+    lines += [f"- {fact}" for fact in facts if fact] + [""]
+    if record.get("tldr"):
+        lines += [f"> **TLDR** {_md(str(record['tldr']))}", ""]
+    if abstracts and record.get("abstract"):
+        lines += [" ".join(str(record["abstract"]).split()), ""]
+    return "\n".join(lines) + "\n"
 
 
 def render_paper_list(
@@ -769,6 +812,9 @@ def render_paper_list(
     and the paper on a terminal (``Infl.`` and intents when the records are edges);
     other formats as render_records with ``{"papers": [...]}`` in json."""
     fmt = resolve_format(fmt, env)
+    if fmt == "markdown":
+        out.write(_paper_list_markdown(records, "is_influential" in fields, title, caption))
+        return
     if fmt != "table":
         records = _flat_authors(records, fmt)
         render_records(records, fields, fmt, out, env, title=title, json_root="papers")
@@ -819,3 +865,30 @@ def render_paper_list(
             row.append(Text("yes" if record.get("is_influential") else ""))
         table.add_row(*row, Group(*parts))
     _make_console(out, env).print(table)
+
+
+def _paper_list_markdown(
+    records: Sequence[Mapping[str, Any]], edges: bool, title: str | None, caption: str | None
+) -> str:
+    """Search results or a citation list as a markdown table (the terminal's columns)."""
+    header = ["Cites", "Year", "Cat", "Code", *(["Infl."] if edges else []), "Title", "Authors"]
+    rows = []
+    for record in records:
+        names = [str(a.get("name") or "") for a in record.get("authors") or []]
+        code = f"[Code](<{record['code_url']}>)" if record.get("code_url") else ""
+        title_cell = _md(str(record.get("title") or "(untitled)"))
+        if record.get("url"):
+            title_cell = f"[{title_cell}](<{record['url']}>)"
+        cells = [
+            "" if record.get("citations") is None else f"{record['citations']:,}",
+            str(record.get("year") or ""),
+            short_category(record.get("category")),
+            code,
+            *(["yes" if record.get("is_influential") else ""] if edges else []),
+            title_cell,
+            _md(authors_short(names)),
+        ]
+        rows.append(cells)
+    text = f"# {_md(title)}\n\n" if title else ""
+    text += _md_table(header, rows, right={0})
+    return text + (f"\n{_md(caption)}\n" if caption else "")
