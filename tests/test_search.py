@@ -291,3 +291,10 @@ def test_a_failed_search_is_not_cached(runner: CliRunner, many) -> None:  # type
     assert (
         run(runner, "search", WORD, "--sort", "year", "--limit", "2000", "--offline").exit_code == 4
     )
+
+
+def test_a_query_arxiv_refuses_is_a_usage_error(runner: CliRunner, seeded) -> None:  # type: ignore[no-untyped-def]
+    result = run(runner, "search", "ti:(distillation", "--source", "arxiv")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: arXiv refused the query")
+    assert seeded.count("arxiv") == 1  # a 400 is final: not asked again

@@ -374,13 +374,24 @@ def _arxiv(
     total: int | None = None
     with ctx.reporter.progress("arXiv search", limit) as advance:
         while len(ids) < limit:
-            feed = ctx.arxiv.search(
-                text,
-                start=len(ids),
-                max_results=min(ARXIV_PAGE, limit - len(ids)),
-                sort_by=sort_by,
-                sort_order="descending",
-            )
+            try:
+                feed = ctx.arxiv.search(
+                    text,
+                    start=len(ids),
+                    max_results=min(ARXIV_PAGE, limit - len(ids)),
+                    sort_by=sort_by,
+                    sort_order="descending",
+                )
+            except SourceError as exc:
+                # arXiv answers a query it cannot parse with HTTP 400 (notes §1.3, §2.3):
+                # the user's to fix, not an outage.
+                if exc.status != 400:
+                    raise
+                raise UsageError(
+                    f"arXiv refused the query {text!r}",
+                    hint='arXiv syntax: ti: au: abs: cat: prefixes, AND OR ANDNOT, "phrases", '
+                    "balanced parentheses",
+                ) from None
             total = feed.total
             found = {e.arxiv_id: e for e in feed.entries}
             ctx.store.save_arxiv_batch(list(found), found, ctx.now())
