@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from scholarcli.cli import app
+from scholarcli.papers.query import SearchQuery
 from scholarcli.papers.records import PAPER_RECORD_FIELDS
-from scholarcli.papers.search import SearchQuery
 
 WORD = "zeugma"  # a word only the bulk papers have
 

@@ -94,8 +94,8 @@ def search(
     Searches are cached for a day (SCHOLAR_SEARCH_TTL seconds); --refresh asks again.
     No match is exit status 3.
     """
+    from scholarcli.papers.query import SearchQuery
     from scholarcli.papers.records import PAPER_RECORD_FIELDS
-    from scholarcli.papers.search import SearchQuery
     from scholarcli.papers.search import search as run_search
 
     check_exclusive(refresh=refresh, offline=offline)
