@@ -122,3 +122,11 @@ def test_a_bad_ref_is_named_and_the_rest_printed(runner: CliRunner, world) -> No
     assert result.exit_code == 3
     assert [p["paper_id"] for p in json.loads(result.stdout)["papers"]] == [TSLD]
     assert "not-a-doi" in result.stderr
+
+
+@pytest.mark.parametrize("module", ["records.py", "query.py", "refs_input.py"])
+def test_the_pure_paper_modules_do_no_io(module: str) -> None:
+    from test_architecture import PACKAGE, imports
+
+    found = imports(PACKAGE / "papers" / module)
+    assert not {"requests", "sqlite3", "os", "socket", "subprocess", "urllib", "http"} & found
