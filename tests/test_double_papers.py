@@ -143,3 +143,42 @@ def test_shapes_match_the_recordings(library: ApiDouble, fixtures_dir: Path) -> 
         assert set(ours[path]) <= set(real) | {"next"}, path
         assert set(real) - {"next", "token"} <= set(ours[path]), path
     assert set(ours["/paper/search/match"]["data"][0]) >= {"paperId", "title", "matchScore"}
+
+
+def test_journal_and_publication_types_follow_the_recordings(api_double: ApiDouble) -> None:
+    for pid, venue in (("1" * 40, "EMNLP"), ("2" * 40, "Nature"), ("3" * 40, "")):
+        api_double.add_paper(
+            pid,
+            title=f"Paper in {venue or 'nowhere'}",
+            year=2020,
+            venue=venue,
+            authors=[(None, "A")],
+        )
+    api_double.add_paper(
+        "4" * 40,
+        title="A preprint",
+        year=2020,
+        venue="arXiv.org",
+        authors=[(None, "A")],
+        arxiv_id="2001.00001",
+    )
+    fields = "journal,publicationTypes"
+    got = {
+        p["paperId"]: p
+        for p in requests.post(
+            api_double.s2_url + "/paper/batch",
+            params={"fields": fields},
+            json={"ids": ["1" * 40, "2" * 40, "3" * 40, "4" * 40]},
+            timeout=TIMEOUT,
+        ).json()
+    }
+    conference, journal, nothing, preprint = (got[c * 40] for c in "1234")
+    assert conference["publicationTypes"] == ["JournalArticle", "Conference"]
+    assert set(conference["journal"]) == {"pages"}
+    assert journal["publicationTypes"] == ["JournalArticle"]
+    assert (
+        set(journal["journal"]) == {"name", "pages", "volume"}
+        and " - " in journal["journal"]["pages"]
+    )
+    assert nothing["journal"] is None and nothing["publicationTypes"] is None
+    assert preprint["journal"] == {"name": "ArXiv", "volume": "abs/2001.00001"}

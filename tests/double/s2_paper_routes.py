@@ -30,6 +30,7 @@ from .s2_fields import (
     FULL_PAPER_ONLY,
     PaperSelection,
     citation_selection,
+    is_conference,
     paper_json,
     paper_selection,
     reference_count,
@@ -94,7 +95,11 @@ def _fields_of_study(paper: Paper) -> list[str]:
 
 
 def _publication_types(paper: Paper) -> list[str]:
-    return ["JournalArticle"] if paper.venue else []
+    return (
+        ["JournalArticle", "Conference"]
+        if is_conference(paper.venue)
+        else (["JournalArticle"] if paper.venue else [])
+    )
 
 
 def _filters(call: Call) -> list[Any]:
