@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from scholarcli.cli import app
@@ -130,3 +132,43 @@ def test_the_pure_paper_modules_do_no_io(module: str) -> None:
 
     found = imports(PACKAGE / "papers" / module)
     assert not {"requests", "sqlite3", "os", "socket", "subprocess", "urllib", "http"} & found
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 3000) | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_KEYS = st.sampled_from(
+    [
+        "paperId",
+        "externalIds",
+        "corpusId",
+        "url",
+        "title",
+        "abstract",
+        "venue",
+        "year",
+        "referenceCount",
+        "citationCount",
+        "influentialCitationCount",
+        "openAccessPdf",
+        "tldr",
+        "publicationTypes",
+        "publicationDate",
+        "journal",
+        "authors",
+    ]
+)
+
+
+@given(st.dictionaries(_KEYS, _JSON, max_size=12))
+def test_a_record_is_built_from_any_json_s2_might_send(raw: dict) -> None:  # type: ignore[type-arg]
+    from scholarcli.papers.records import PAPER_RECORD_FIELDS, paper_record
+
+    record = paper_record(raw, None, 2026)
+    assert list(record) == list(PAPER_RECORD_FIELDS)
+    assert isinstance(record["authors"], list) and isinstance(record["title"], str)
+    assert record["citations"] >= 0 and record["cites_per_year"] >= 0

@@ -80,11 +80,12 @@ def _doi(raw: Any) -> str | None:
 
 
 def _int(value: Any) -> int | None:
+    """A count or year as S2 sends it; anything else (negative, text, bool) is None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return int(value)
     return None
 
@@ -92,13 +93,23 @@ def _int(value: Any) -> int | None:
 def ids_of(raw: Mapping[str, Any]) -> tuple[str | None, str | None]:
     """(arxiv_id, doi) of an S2 paper; arXiv's DataCite DOI names the preprint, so it
     gives the arXiv id and no DOI (notes/arxiv-api.md §3)."""
-    external = raw.get("externalIds") or {}
-    arxiv_id = external.get("ArXiv") or None
+    external = raw.get("externalIds")
+    if not isinstance(external, Mapping):
+        external = {}
+    arxiv_id = external.get("ArXiv") if isinstance(external.get("ArXiv"), str) else None
     doi = _doi(external.get("DOI"))
     if doi and doi.startswith(ARXIV_DOI_PREFIX):
         arxiv_id = arxiv_id or doi[len(ARXIV_DOI_PREFIX) :]
         doi = None
     return (str(arxiv_id) if arxiv_id else None), doi
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _strings(value: Any) -> list[str]:
+    return [str(v) for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _journal(raw: Any) -> dict[str, str | None] | None:
@@ -133,16 +144,18 @@ def paper_record(
     """The record of one S2 paper object and its arXiv entry (or None)."""
     arxiv_id, doi = ids_of(raw)
     paper_id = str(raw.get("paperId") or "") or None
-    date = (entry.published if entry else None) or raw.get("publicationDate") or None
-    year = _int(raw.get("year")) or (int(date[:4]) if date else None)
+    published = raw.get("publicationDate") if isinstance(raw.get("publicationDate"), str) else None
+    date = (entry.published if entry else None) or published or None
+    year = _int(raw.get("year")) or (int(date[:4]) if date and date[:4].isdigit() else None)
     citations = _int(raw.get("citationCount")) or 0
-    abstract = raw.get("abstract") or (entry.abstract if entry and entry.abstract else None)
+    own_abstract = raw.get("abstract") if isinstance(raw.get("abstract"), str) else None
+    abstract = own_abstract or (entry.abstract if entry and entry.abstract else None)
     tldr = raw.get("tldr")
     external = raw.get("externalIds")
     corpus = _int(raw.get("corpusId"))
     if corpus is None and isinstance(external, Mapping):
         corpus = _int(external.get("CorpusId"))
-    url = raw.get("url") or (
+    url = (raw.get("url") if isinstance(raw.get("url"), str) else None) or (
         f"https://www.semanticscholar.org/paper/{paper_id}" if paper_id else None
     )
     return {
@@ -156,7 +169,7 @@ def paper_record(
                 "name": str(a.get("name") or ""),
                 "author_id": str(a["authorId"]) if a.get("authorId") else None,
             }
-            for a in raw.get("authors") or []
+            for a in _list(raw.get("authors"))
             if isinstance(a, Mapping)
         ]
         or [{"name": name, "author_id": None} for name in (entry.authors if entry else [])],
@@ -172,15 +185,15 @@ def paper_record(
         "code_url": find_code_url(
             entry.comment if entry else None,
             entry.abstract if entry else None,
-            raw.get("abstract"),
+            own_abstract,
         ),
         "pdf_url": _pdf_url(raw, arxiv_id),
         "tldr": str(tldr["text"]) if isinstance(tldr, Mapping) and tldr.get("text") else None,
         "abstract": abstract,
         "url": url,
-        "publication_types": [str(t) for t in raw.get("publicationTypes") or []],
+        "publication_types": _strings(raw.get("publicationTypes")),
         "journal": _journal(raw.get("journal")),
-        "publication_date": raw.get("publicationDate") or None,
+        "publication_date": published or None,
         "external_ids": dict(external) if isinstance(external, Mapping) else {},
         "arxiv_comment": entry.comment if entry else None,
     }
@@ -191,7 +204,7 @@ def arxiv_record(entry: ArxivEntry, as_of_year: int) -> dict[str, Any]:
 
     S2's fields (paper_id, citations, ...) are null: arXiv does not count citations.
     """
-    year = int(entry.published[:4]) if entry.published else None
+    year = int(entry.published[:4]) if entry.published and entry.published[:4].isdigit() else None
     doi = _doi(entry.doi)
     return {
         "paper_id": None,
