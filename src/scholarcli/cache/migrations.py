@@ -167,6 +167,8 @@ MIGRATIONS: list[str] = [
         complete INTEGER NOT NULL,
         fetched_at TEXT NOT NULL
     );
+    -- A ref in a new spelling (a DOI after the S2 id) finds a looked-up paper by DOI.
+    CREATE INDEX papers_doi ON papers(doi);
     -- direction is 'citations' or 'references'; edges as S2 listed them.
     CREATE TABLE paper_edges (
         paper_id TEXT NOT NULL,
