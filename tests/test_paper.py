@@ -314,3 +314,37 @@ def test_refs_from_text_forms() -> None:
     assert refs_from_text("Attention, please\n") == ["Attention, please"]
     with pytest.raises(UsageError):
         refs_from_text('{"papers": [\n')
+
+
+def test_a_failure_midway_keeps_the_batches_already_fetched(thousand, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from scholarcli.config import load_settings
+    from scholarcli.errors import SourceError
+    from scholarcli.papers.lookup import lookup_papers
+    from scholarcli.profile.sync import Context
+    from scholarcli.sources.semanticscholar import SemanticScholar
+
+    double, papers = thousand
+    ids = [p.paper_id for p in papers]
+    real = SemanticScholar.papers_batch_raw
+    calls: list[int] = []
+
+    def second_fails(self, chunk, fields):  # type: ignore[no-untyped-def]
+        calls.append(len(chunk))
+        if len(calls) == 2:
+            raise SourceError("Semantic Scholar: HTTP 503 after 6 attempts", source="s2")
+        return real(self, chunk, fields)
+
+    monkeypatch.setattr(SemanticScholar, "papers_batch_raw", second_fails)
+    ctx = Context.open(load_settings())
+    with pytest.raises(SourceError):
+        lookup_papers(ctx, ids)
+    ctx.close()
+    assert calls == [500, 500]
+    double.reset_log()
+    offline = Context.open(load_settings(), offline=True)
+    try:
+        kept = lookup_papers(offline, ids[:500])
+    finally:
+        offline.close()
+    assert [p["paper_id"] for p in kept.papers] == ids[:500]
+    assert double.count() == 0
