@@ -158,3 +158,10 @@ def test_unknown_paper_exits_3_and_offline_needs_the_cache(runner: CliRunner, ci
     assert warm.exit_code == 0, warm.stderr
     assert cited.count() == 0
     assert run(runner, "paper", CITED, "--citations", "--offline").exit_code == 4
+
+
+def test_json_names_the_paper_the_list_belongs_to(runner: CliRunner, seeded) -> None:  # type: ignore[no-untyped-def]
+    result = run(runner, "paper", "2308.06744", "--citations", "--limit", "2", "-f", "json")
+    data = json.loads(result.stdout)
+    assert data["paper"]["paper_id"] == "a" * 40 and data["paper"]["citations"] == 40
+    assert len(data["papers"]) == 2 and list(data["papers"][0]) == list(EDGE_RECORD_FIELDS)

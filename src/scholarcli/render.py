@@ -807,11 +807,17 @@ def render_paper_list(
     title: str | None = None,
     abstracts: bool = False,
     caption: str | None = None,
+    subject: Mapping[str, Any] | None = None,
 ) -> None:
     """Search results or a citation list: a table of citations, year, category, Code
     and the paper on a terminal (``Infl.`` and intents when the records are edges);
-    other formats as render_records with ``{"papers": [...]}`` in json."""
+    other formats as render_records with ``{"papers": [...]}`` in json, plus
+    ``"paper": subject`` (the paper whose citations these are) when given."""
     fmt = resolve_format(fmt, env)
+    if fmt == "json" and subject is not None:
+        rows = [{name: record.get(name) for name in fields} for record in records]
+        _write_json({"paper": dict(subject), "papers": rows}, out, env)
+        return
     if fmt == "markdown":
         out.write(_paper_list_markdown(records, "is_influential" in fields, title, caption))
         return

@@ -235,6 +235,7 @@ def _edges(
             title=f"{what} {result.paper.get('title') or refs[0]}",
             abstracts=abstracts,
             caption=shown,
+            subject=result.paper,
         )
     if not result.arxiv_complete:
         raise typer.Exit(int(ExitStatus.PARTIAL))
