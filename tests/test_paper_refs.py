@@ -172,3 +172,39 @@ def test_a_record_is_built_from_any_json_s2_might_send(raw: dict) -> None:  # ty
     assert list(record) == list(PAPER_RECORD_FIELDS)
     assert isinstance(record["authors"], list) and isinstance(record["title"], str)
     assert record["citations"] >= 0 and record["cites_per_year"] >= 0
+
+
+def test_records_from_real_recordings(fixtures_dir) -> None:  # type: ignore[no-untyped-def]
+    """Every paper object of the real recordings becomes a sane record."""
+    from recordings import s2_recordings
+    from scholarcli.papers.records import paper_record
+
+    seen = 0
+    empty_pdf = 0
+    for rec in s2_recordings(fixtures_dir):
+        try:
+            body = json.loads(rec.body)
+        except ValueError:
+            continue
+        items = body.get("data") if isinstance(body, dict) else body
+        for raw in items if isinstance(items, list) else []:
+            if not isinstance(raw, dict) or "paperId" not in raw or "title" not in raw:
+                continue
+            record = paper_record(raw, None, 2026)
+            seen += 1
+            assert record["paper_id"] == raw["paperId"]
+            if record["doi"]:
+                assert record["doi"] == record["doi"].lower()
+                assert not record["doi"].startswith("10.48550/")
+            if record["journal"] is not None:
+                assert set(record["journal"]) == {"name", "volume", "pages"}
+                assert any(record["journal"].values())
+            oa = raw.get("openAccessPdf")
+            if isinstance(oa, dict) and not oa.get("url"):
+                empty_pdf += 1
+                assert record["pdf_url"] is None or record["pdf_url"].startswith(
+                    "https://arxiv.org/pdf/"
+                )
+            assert all(isinstance(t, str) for t in record["publication_types"])
+    assert seen > 500
+    assert empty_pdf > 0  # the recordings hold openAccessPdf objects with url ""
