@@ -251,6 +251,8 @@ def test_arxiv_query_building() -> None:
     assert dated.arxiv_query() == (
         "(cat:cs.CL AND ti:llm) AND submittedDate:[202301010000 TO 202412312359]"
     )
+    own = SearchQuery.build("submittedDate:[202301010000 TO 202401010000]", source="arxiv")
+    assert own.arxiv_query() == "submittedDate:[202301010000 TO 202401010000]"
     since = SearchQuery.build('"language model"', source="arxiv", year="2024-")
     assert since.arxiv_query().endswith("submittedDate:[202401010000 TO 999912312359]")
 

@@ -58,7 +58,9 @@ FIELDS_OF_STUDY = (
     "Linguistics",
 )
 _YEARS = re.compile(r"^(\d{4})?(-)?(\d{4})?$")
-_ARXIV_SYNTAX = re.compile(r"\b(?:ti|au|abs|co|jr|cat|rn|id|all):|\b(?:AND|OR|ANDNOT)\b")
+_ARXIV_SYNTAX = re.compile(
+    r"\b(?:ti|au|abs|co|jr|cat|rn|id|all|submittedDate|lastUpdatedDate):|\b(?:AND|OR|ANDNOT)\b"
+)
 
 
 def _fold(text: str) -> str:
