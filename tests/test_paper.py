@@ -348,3 +348,11 @@ def test_a_failure_midway_keeps_the_batches_already_fetched(thousand, monkeypatc
         offline.close()
     assert [p["paper_id"] for p in kept.papers] == ids[:500]
     assert double.count() == 0
+
+
+def test_many_titles_get_a_note_on_their_cost(runner: CliRunner, seeded) -> None:  # type: ignore[no-untyped-def]
+    titles = "\n".join(f"A made up title number {k}" for k in range(25))
+    result = run(runner, "paper", "--input", "-", "--ids-only", input=titles)
+    assert result.exit_code == 3
+    assert "note: 25 titles to match, one Semantic Scholar request each" in result.stderr
+    assert seeded.count("s2", "/paper/search/match") == 25

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from scholarcli.cache.papers import RefRow
 
 CANDIDATES = 3
+TITLES_NOTE = 20  # more titles than this get a note on what they cost
 # Lists (search results, citations) ask arXiv only when one request covers every arXiv
 # paper not yet cached; longer lists use what is cached (arXiv allows one request per 3 s).
 LIST_ARXIV_MAX = 100
@@ -177,6 +178,15 @@ def _ask_s2(ctx: Context, stale: dict[str, PaperRef]) -> Iterator[list[paper_cac
                 answers.append(paper_cache.Resolved(key, raw if paper else None, paper))
             advance(len(chunk))
             yield answers
+    titles = sum(1 for ref in stale.values() if ref.s2_id is None)
+    if titles > TITLES_NOTE:
+        # Titles cannot be batched: say what it will cost at S2's pace before paying it.
+        seconds = titles * ctx.settings.s2_interval
+        pace = f"; at least {seconds / 60:.0f} min at S2's pace" if seconds >= 120 else ""
+        ctx.reporter.note(
+            f"{titles:,} titles to match, one Semantic Scholar request each{pace} "
+            "(ids, DOIs and arXiv ids go 500 to a request)"
+        )
     for key, ref in stale.items():
         if ref.s2_id is not None:
             continue
