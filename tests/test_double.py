@@ -206,9 +206,9 @@ def test_unknown_field_gives_the_real_400_body(turing: ApiDouble) -> None:
     assert response.content == (
         b'{"error":"Unrecognized or unsupported fields: [bogus, papers.tldr]"}\n'
     )
-    batch = s2_post(turing, "/paper/batch", ["a" * 40], fields="tldr")
+    batch = s2_post(turing, "/paper/batch", ["a" * 40], fields="textAvailability")
     assert batch.status_code == 400
-    assert batch.json() == {"error": "Unrecognized or unsupported fields: [tldr]"}
+    assert batch.json() == {"error": "Unrecognized or unsupported fields: [textAvailability]"}
 
 
 def test_not_found_bodies(turing: ApiDouble) -> None:

@@ -15,6 +15,8 @@ from scholarcli.commands import cache as cache_commands
 from scholarcli.commands import coauthors as coauthor_commands
 from scholarcli.commands import metrics as metric_commands
 from scholarcli.commands import novelty as novelty_commands
+from scholarcli.commands import paper as paper_commands
+from scholarcli.commands import search as search_commands
 from scholarcli.commands import track as track_commands
 from scholarcli.commands.common import setup_logging
 from scholarcli.commands.params import humanize, parameter_name
@@ -114,6 +116,8 @@ app.command()(track_commands.tracked)
 app.command()(track_commands.refresh)
 app.command()(track_commands.history)
 app.add_typer(cache_commands.app, name="cache")
+app.command()(paper_commands.paper)
+app.command()(search_commands.search)
 
 
 def main() -> None:

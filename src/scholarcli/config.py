@@ -23,6 +23,9 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRY_TIME = 90.0
 DEFAULT_BACKOFF_BASE = 2.0
 DEFAULT_MAX_ATTEMPTS = 6
+# Paper searches are answered from the cache for this long (seconds): results change
+# daily at most (arXiv's manual says so of its own; S2 adds papers continuously).
+DEFAULT_SEARCH_TTL = 86_400.0
 
 
 def default_home() -> Path:
@@ -44,6 +47,7 @@ class Settings:
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     debug: bool = False
     api_key: str | None = field(default=None, repr=False)
+    search_ttl: float = DEFAULT_SEARCH_TTL
 
     @property
     def db_path(self) -> Path:
@@ -99,4 +103,5 @@ def load_settings(env: Mapping[str, str] | None = None, *, debug: bool = False) 
         max_attempts=attempts,
         debug=debug or env.get("SCHOLAR_DEBUG", "").strip() in {"1", "true", "yes"},
         api_key=env.get("SEMANTIC_SCHOLAR_API_KEY", "").strip() or None,
+        search_ttl=_number(env, "SCHOLAR_SEARCH_TTL", DEFAULT_SEARCH_TTL),
     )

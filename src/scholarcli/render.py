@@ -898,3 +898,231 @@ def render_record_sections(
     for number, section in enumerate(sections, start=1):
         part = f"{title} ({number}/{len(sections)})" if title and len(sections) > 1 else title
         render_records(records, [*keys, *section], fmt, out, env, title=part)
+
+
+# --- paper records (scholar paper / search / --citations) ------------------------------
+_PANEL_AUTHORS = 12  # a panel lists this many authors, then "... and N more"
+
+
+def _paper_panel(record: Mapping[str, Any], env: OutputEnv, abstracts: bool, width: int) -> Panel:
+    """One paper as a panel: title, authors, where and when, counts, links, TLDR."""
+    names = [str(a.get("name") or "") for a in record.get("authors") or []]
+    lines: list[RenderableType] = [Text(record.get("title") or "(untitled)", style="bold")]
+    if names:
+        shown = ", ".join(names[:_PANEL_AUTHORS])
+        more = len(names) - _PANEL_AUTHORS
+        lines.append(Text(shown + (f" and {more} more" if more > 0 else "")))
+    where = [str(record.get("venue") or ""), format_date(record.get("date"), record.get("year"))]
+    category = record.get("category")
+    if category:
+        where.append(f"{short_category(category)} ({category})")
+    lines.append(Text(" · ".join(part for part in where if part), style="cyan"))
+    counts = []
+    if record.get("citations") is not None:
+        counts.append(f"{record['citations']:,} citations")
+        counts.append(f"{record.get('influential_citations') or 0:,} influential")
+    if record.get("references_count") is not None:
+        counts.append(f"{record['references_count']:,} references")
+    if record.get("cites_per_year") is not None:
+        counts.append(f"{record['cites_per_year']:.1f} cites/year")
+    if counts:
+        lines.append(Text(" · ".join(counts)))
+    for label, key in (("Code", "code_url"), ("PDF", "pdf_url"), ("S2", "url")):
+        url = record.get(key)
+        if url:
+            style = Style(color="blue", link=url) if env.color else Style()
+            lines.append(Text.assemble((f"{label:<5}", "bold"), (url, style)))
+    ids = [
+        f"{name} {record[key]}"
+        for name, key in (("arXiv", "arxiv_id"), ("DOI", "doi"), ("CorpusId", "corpus_id"))
+        if record.get(key)
+    ]
+    if ids:
+        lines.append(Text(" · ".join(ids), style="dim"))
+    if record.get("tldr"):
+        lines.append(Text.assemble(("TLDR ", "bold"), " ".join(str(record["tldr"]).split())))
+    if abstracts and record.get("abstract"):
+        lines.append(Text(" ".join(str(record["abstract"]).split()), style="dim"))
+    return Panel(Group(*lines), box=box.ROUNDED, padding=(0, 1), width=min(width, 100))
+
+
+def _flat_authors(records: Sequence[Mapping[str, Any]], fmt: str) -> Sequence[Mapping[str, Any]]:
+    """csv and markdown cells hold author names joined by ``; `` (json keeps the ids)."""
+    if fmt not in ("csv", "markdown"):
+        return records
+    return [
+        {
+            **r,
+            "authors": [
+                a.get("name") if isinstance(a, Mapping) else a for a in r.get("authors") or []
+            ],
+        }
+        for r in records
+    ]
+
+
+def render_paper_panels(
+    records: Sequence[Mapping[str, Any]],
+    fields: Sequence[str],
+    fmt: str,
+    out: TextIO,
+    env: OutputEnv,
+    *,
+    abstracts: bool = False,
+) -> None:
+    """Papers looked up one by one: a panel each on a terminal; other formats print
+    ``{"papers": [...]}`` / one row or line per paper with ``fields``."""
+    fmt = resolve_format(fmt, env)
+    if fmt == "markdown":
+        out.write("".join(_paper_markdown(record, abstracts) for record in records))
+        return
+    if fmt != "table":
+        records = _flat_authors(records, fmt)
+        render_records(records, fields, fmt, out, env, title="Papers", json_root="papers")
+        return
+    console = _make_console(out, env)
+    for record in records:
+        console.print(_paper_panel(record, env, abstracts, console.width))
+
+
+def _paper_markdown(record: Mapping[str, Any], abstracts: bool) -> str:
+    """One paper as a markdown section: the panel's facts, links as links."""
+    names = [str(a.get("name") or "") for a in record.get("authors") or []]
+    lines = [f"## {_md(str(record.get('title') or '(untitled)'))}", ""]
+    if names:
+        lines += [_md(", ".join(names)), ""]
+    where = [
+        str(record.get("venue") or ""),
+        format_date(record.get("date"), record.get("year")),
+        str(record.get("category") or ""),
+    ]
+    facts = [" · ".join(_md(part) for part in where if part)]
+    if record.get("citations") is not None:
+        facts.append(
+            f"{record['citations']:,} citations · {record.get('influential_citations') or 0:,} "
+            f"influential · {record.get('references_count') or 0:,} references · "
+            f"{record.get('cites_per_year') or 0:.1f} cites/year"
+        )
+    links = [
+        f"[{label}](<{record[key]}>)"
+        for label, key in (("Code", "code_url"), ("PDF", "pdf_url"), ("Semantic Scholar", "url"))
+        if record.get(key)
+    ]
+    if links:
+        facts.append(" · ".join(links))
+    ids = [
+        f"{name} `{record[key]}`"
+        for name, key in (("arXiv", "arxiv_id"), ("DOI", "doi"), ("S2", "paper_id"))
+        if record.get(key)
+    ]
+    if ids:
+        facts.append(" · ".join(ids))
+    lines += [f"- {fact}" for fact in facts if fact] + [""]
+    if record.get("tldr"):
+        lines += [f"> **TLDR** {_md(str(record['tldr']))}", ""]
+    if abstracts and record.get("abstract"):
+        lines += [" ".join(str(record["abstract"]).split()), ""]
+    return "\n".join(lines) + "\n"
+
+
+def render_paper_list(
+    records: Sequence[Mapping[str, Any]],
+    fields: Sequence[str],
+    fmt: str,
+    out: TextIO,
+    env: OutputEnv,
+    *,
+    title: str | None = None,
+    abstracts: bool = False,
+    caption: str | None = None,
+    subject: Mapping[str, Any] | None = None,
+) -> None:
+    """Search results or a citation list: a table of citations, year, category, Code
+    and the paper on a terminal (``Infl.`` and intents when the records are edges);
+    other formats as render_records with ``{"papers": [...]}`` in json, plus
+    ``"paper": subject`` (the paper whose citations these are) when given."""
+    fmt = resolve_format(fmt, env)
+    if fmt == "json" and subject is not None:
+        rows = [{name: record.get(name) for name in fields} for record in records]
+        _write_json({"paper": dict(subject), "papers": rows}, out, env)
+        return
+    if fmt == "markdown":
+        out.write(_paper_list_markdown(records, "is_influential" in fields, title, caption))
+        return
+    if fmt != "table":
+        records = _flat_authors(records, fmt)
+        render_records(records, fields, fmt, out, env, title=title, json_root="papers")
+        return
+    edges = "is_influential" in fields
+    table = Table(
+        **_TABLE_STYLE,
+        title=title,
+        title_style="bold",
+        title_justify="left",
+        header_style="bold dim",
+        caption=caption,
+        caption_style="dim",
+        caption_justify="left",
+    )
+    table.add_column("Cites", justify="right", no_wrap=True)
+    table.add_column("Year", no_wrap=True)
+    table.add_column("Cat", no_wrap=True)
+    table.add_column("", no_wrap=True)  # Code
+    if edges:
+        table.add_column("Infl.", no_wrap=True)
+    table.add_column("Paper", overflow="fold")
+    for record in records:
+        parts: list[RenderableType] = [Text(record.get("title") or "(untitled)", style="bold")]
+        names = [str(a.get("name") or "") for a in record.get("authors") or []]
+        if names:
+            parts.append(Text(authors_short(names)))
+        if edges and record.get("intents"):
+            parts.append(Text("intents: " + ", ".join(record["intents"]), style="dim"))
+        if abstracts and record.get("abstract"):
+            parts.append(Text(" ".join(str(record["abstract"]).split()), style="dim"))
+        code = record.get("code_url")
+        code_cell = Text("")
+        if code:
+            code_cell = (
+                Text("Code", style=Style(color="blue", underline=True, link=code))
+                if env.color
+                else Text("Code")
+            )
+        citations = record.get("citations")
+        row = [
+            Text("" if citations is None else f"{citations:,}", style="bold green"),
+            Text(str(record.get("year") or "")),
+            Text(short_category(record.get("category")), style="cyan"),
+            code_cell,
+        ]
+        if edges:
+            row.append(Text("yes" if record.get("is_influential") else ""))
+        table.add_row(*row, Group(*parts))
+    _make_console(out, env).print(table)
+
+
+def _paper_list_markdown(
+    records: Sequence[Mapping[str, Any]], edges: bool, title: str | None, caption: str | None
+) -> str:
+    """Search results or a citation list as a markdown table (the terminal's columns)."""
+    header = ["Cites", "Year", "Cat", "Code", *(["Infl."] if edges else []), "Title", "Authors"]
+    rows = []
+    for record in records:
+        names = [str(a.get("name") or "") for a in record.get("authors") or []]
+        code = f"[Code](<{record['code_url']}>)" if record.get("code_url") else ""
+        title_cell = _md(str(record.get("title") or "(untitled)"))
+        if record.get("url"):
+            title_cell = f"[{title_cell}](<{record['url']}>)"
+        cells = [
+            "" if record.get("citations") is None else f"{record['citations']:,}",
+            str(record.get("year") or ""),
+            short_category(record.get("category")),
+            code,
+            *(["yes" if record.get("is_influential") else ""] if edges else []),
+            title_cell,
+            _md(authors_short(names)),
+        ]
+        rows.append(cells)
+    text = f"# {_md(title)}\n\n" if title else ""
+    text += _md_table(header, rows, right={0})
+    return text + (f"\n{_md(caption)}\n" if caption else "")

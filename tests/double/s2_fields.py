@@ -7,8 +7,9 @@ always-present `paperId` / `authorId`. Nested `references.x` / `citations.x` (fr
 paper's stored `references` / `citers`, for /paper/batch, /paper/{id} and, references
 only, /author/{id}/papers) and `embedding[.specter_vN]` (/paper/batch and /paper/{id}
 only, as the spec's schemas allow) are served where a route allows them; other fields
-the real API has but the double does not model (tldr, textAvailability) are rejected like
-unknown ones, so a client that starts depending on them fails loudly in tests.
+the real API has but the double does not model (textAvailability) are rejected like
+unknown ones, so a client that starts depending on them fails loudly in tests. `tldr` is
+modelled but only the endpoints that serve FullPaper accept it (`FULL_PAPER_ONLY`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ PAPER_FIELDS = (
     "openAccessPdf",
     "fieldsOfStudy",
     "s2FieldsOfStudy",
+    "tldr",
     "publicationTypes",
     "publicationDate",
     "journal",
@@ -55,6 +57,9 @@ AUTHOR_FIELDS = (
     "papers",
 )
 CITATION_EDGE_FIELDS = ("contexts", "isInfluential", "intents", "contextsWithIntent")
+# Fields of SPEC FullPaper that BasePaper endpoints (bulk search, citations, references)
+# do not serve (notes/semantic-scholar-api.md §4 "Which fields each endpoint allows").
+FULL_PAPER_ONLY = frozenset({"tldr"})
 
 
 @dataclass(frozen=True)
@@ -129,7 +134,7 @@ def _split_paper_fields(
                 citation_names.append(sub)
         elif embedding and name in EMBEDDING_MODELS:
             model = EMBEDDING_MODELS[name]
-        elif not dot and name in PAPER_FIELDS:
+        elif not dot and name in PAPER_FIELDS and not (prefix and name in FULL_PAPER_ONLY):
             top.add(name)
             wants_authors = wants_authors or name == "authors"
         elif dot and head == "authors" and sub in AUTHOR_FIELDS and sub != "papers":
@@ -237,10 +242,60 @@ def _publication_venue(paper: Paper) -> dict[str, Any] | None:
     }
 
 
+# Venues served as conference papers. Real S2 gives those publicationTypes
+# ["JournalArticle", "Conference"] and often a journal of pages alone, while journals get
+# name, volume and pages (FIX SemanticScholarTest.test_search_paper.6222d16 and
+# test_get_author_papers.ae6c154: {"pages": "2001-2016"} for EMNLP, {"name": "Science",
+# "pages": "518 - 521", "volume": "360"}).
+CONFERENCES = frozenset(
+    {
+        "ACL",
+        "EMNLP",
+        "NAACL",
+        "EACL",
+        "COLING",
+        "NeurIPS",
+        "ICLR",
+        "ICML",
+        "AAAI",
+        "IJCAI",
+        "CVPR",
+        "ICCV",
+        "ECCV",
+        "Interspeech",
+        "ICASSP",
+        "SIGIR",
+        "KDD",
+        "OSDI",
+        "Findings",
+    }
+)
+
+
+def is_conference(venue: str) -> bool:
+    return bool(venue) and venue.split()[0] in CONFERENCES
+
+
+def _pages(paper: Paper) -> str:
+    first = 1 + int(stable_hex("pages", paper.paper_id)[:4], 16) % 3000
+    return f"{first}-{first + 8 + first % 9}"
+
+
 def _journal(paper: Paper) -> dict[str, Any] | None:
     if paper.arxiv_id and paper.venue in ("", "arXiv.org"):
         return {"name": "ArXiv", "volume": f"abs/{paper.arxiv_id}"}
-    return {"name": paper.venue} if paper.venue else None
+    if not paper.venue:
+        return None
+    if is_conference(paper.venue):
+        return {"pages": _pages(paper)}
+    volume = str(1 + int(stable_hex("volume", paper.paper_id)[:2], 16) % 60)
+    return {"name": paper.venue, "pages": _pages(paper).replace("-", " - "), "volume": volume}
+
+
+def _publication_types(paper: Paper) -> list[str] | None:
+    if not paper.venue:
+        return None
+    return ["JournalArticle", "Conference"] if is_conference(paper.venue) else ["JournalArticle"]
 
 
 def _bibtex(paper: Paper) -> dict[str, str]:
@@ -267,6 +322,21 @@ def _open_access_pdf(paper: Paper) -> dict[str, Any] | None:
         f"https://arxiv.org/abs/{paper.arxiv_id}, which is subject to the license by "
         "the author or copyright owner provided with this content.",
     }
+
+
+def reference_count(paper: Paper) -> int:
+    """How many references the paper lists (served by `/paper/{id}/references` too):
+    its stored reference list where a test gave one, else a stable made-up count."""
+    if paper.references is not None:
+        return len(paper.references)
+    return 10 + int(stable_hex("refs", paper.paper_id)[:4], 16) % 50
+
+
+def _tldr(paper: Paper) -> dict[str, Any] | None:
+    # S2 has TLDRs mostly for papers with an abstract (FIX Paper.json: model tldr@v2.0.0).
+    if not paper.abstract:
+        return None
+    return {"model": "tldr@v2.0.0", "text": f"This paper is about {paper.title.lower()}."}
 
 
 def author_stub_json(
@@ -302,18 +372,15 @@ def paper_json(store: Store, paper: Paper, selection: PaperSelection) -> dict[st
         "abstract": lambda: paper.abstract,
         "venue": lambda: paper.venue,
         "year": lambda: paper.year,
-        "referenceCount": lambda: (
-            len(paper.references)
-            if paper.references is not None
-            else 10 + int(stable_hex("refs", paper.paper_id)[:4], 16) % 50
-        ),
+        "referenceCount": lambda: reference_count(paper),
         "citationCount": lambda: paper.citation_count,
         "influentialCitationCount": lambda: paper.influential_citation_count,
         "isOpenAccess": lambda: paper.arxiv_id is not None,
         "openAccessPdf": lambda: _open_access_pdf(paper),
         "fieldsOfStudy": lambda: ["Computer Science"] if paper.arxiv_id else None,
         "s2FieldsOfStudy": lambda: [{"category": "Computer Science", "source": "s2-fos-model"}],
-        "publicationTypes": lambda: ["JournalArticle"] if paper.venue else None,
+        "tldr": lambda: _tldr(paper),
+        "publicationTypes": lambda: _publication_types(paper),
         "publicationDate": lambda: paper.publication_date,
         "journal": lambda: _journal(paper),
         "citationStyles": lambda: _bibtex(paper),

@@ -13,6 +13,7 @@ import json
 import re
 from typing import Any
 
+from . import s2_paper_routes
 from .responses import ApiError, Response, s2_error, s2_json, s2_missing_route
 from .routing import Call, Route, find_route
 from .s2_fields import (
@@ -314,6 +315,7 @@ ROUTES = [
     Route("POST", re.compile(r"/author/batch"), "s2.author_batch", author_batch),
     Route("GET", re.compile(r"/author/([^/]+)/papers"), "s2.author_papers", author_papers, True),
     Route("GET", re.compile(r"/author/([^/]+)"), "s2.author", author),
+    *s2_paper_routes.ROUTES,
     Route("POST", re.compile(r"/paper/batch"), "s2.paper_batch", paper_batch),
     Route("GET", re.compile(r"/paper/(.+)/citations"), "s2.paper_citations", paper_citations, True),
     Route("GET", re.compile(r"/paper/(.+)"), "s2.paper", paper),

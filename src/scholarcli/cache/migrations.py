@@ -225,6 +225,45 @@ MIGRATIONS: list[str] = [
         computed_at TEXT NOT NULL
     );
     """,
+    # scholar paper / search: looked-up papers, what each ref resolved to, paper searches,
+    # citation and reference lists (SQL in cache/papers.py).
+    """
+    -- S2's full paper object as a lookup asked for it (papers.raw may hold fewer fields).
+    CREATE TABLE paper_details (
+        paper_id TEXT PRIMARY KEY,
+        raw TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
+    -- A ref as the user gave it, normalised; paper_id NULL: S2 knows no such paper, and
+    -- candidates holds the closest titles for a title that matched nothing.
+    CREATE TABLE paper_refs (
+        ref TEXT PRIMARY KEY,
+        paper_id TEXT,
+        candidates TEXT NOT NULL DEFAULT '[]',
+        fetched_at TEXT NOT NULL
+    );
+    -- One search by its normalised query and filters: results in order, complete = the
+    -- source had no more (so any smaller --limit is answered from here).
+    CREATE TABLE paper_searches (
+        search_key TEXT PRIMARY KEY,
+        results TEXT NOT NULL,
+        total INTEGER,
+        complete INTEGER NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
+    -- A ref in a new spelling (a DOI after the S2 id) finds a looked-up paper by DOI.
+    CREATE INDEX papers_doi ON papers(doi);
+    -- direction is 'citations' or 'references'; edges as S2 listed them.
+    CREATE TABLE paper_edges (
+        paper_id TEXT NOT NULL,
+        direction TEXT NOT NULL,
+        edges TEXT NOT NULL,
+        complete INTEGER NOT NULL,
+        truncated INTEGER NOT NULL DEFAULT 0,
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (paper_id, direction)
+    );
+    """,
 ]
 
 

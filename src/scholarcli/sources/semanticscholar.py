@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -336,6 +336,96 @@ class SemanticScholar:
             if nxt is None:
                 return counts
             offset = nxt
+
+    def search_papers(
+        self, query: str, fields: str, filters: Mapping[str, str], *, offset: int, limit: int
+    ) -> dict[str, Any]:
+        """One page of ``GET /paper/search`` (relevance): ``{total, offset, next?, data}``.
+
+        ``data`` is absent when nothing matches (FIX test_empty_paginated_results) and
+        is then returned as an empty list; a 400 past S2's 1,000-result window ends the
+        results (``_past_end`` is set) rather than failing.
+        """
+        body = self.http.request(
+            "GET",
+            self._url("paper", "search"),
+            _page,
+            params={"query": query, "fields": fields, "offset": offset, "limit": limit, **filters},
+            accept=_past_end,
+        )
+        body.setdefault("data", [])
+        return body
+
+    def search_papers_bulk(
+        self, query: str, fields: str, filters: Mapping[str, str], *, sort: str, token: str | None
+    ) -> dict[str, Any]:
+        """One page of ``GET /paper/search/bulk``: ``{total, token, data}``, 1,000 a page.
+
+        The last page has ``token: null``; S2 may also end early with a null token when
+        its budget runs out (notes §1), which the caller sees as fewer than ``total``.
+        """
+        params: dict[str, Any] = {"query": query, "fields": fields, "sort": sort, **filters}
+        if token:
+            params["token"] = token
+        body = self.http.request(
+            "GET", self._url("paper", "search", "bulk"), _bulk_page, params=params
+        )
+        return body
+
+    def match_title(self, title: str, fields: str) -> dict[str, Any] | None:
+        """``GET /paper/search/match``: the closest title's paper, or None on S2's 404
+        "Title match not found" (FIX test_bad_titles)."""
+
+        def parse(response: requests.Response) -> dict[str, Any] | None:
+            if response.status_code == 404:
+                return None
+            body = _json(response)
+            data = body.get("data") if isinstance(body, dict) else None
+            if not isinstance(data, list):
+                raise RetryableResponse("unexpected title match shape")
+            return data[0] if data and isinstance(data[0], dict) else None
+
+        return self.http.request(
+            "GET",
+            self._url("paper", "search", "match"),
+            parse,
+            params={"query": title, "fields": fields},
+            accept=lambda r: r.status_code == 404,
+        )
+
+    def paper_edges(
+        self, paper_id: str, direction: str, fields: str, *, offset: int, limit: int
+    ) -> dict[str, Any] | None:
+        """One page of ``/paper/{id}/citations`` or ``/references`` (``direction``):
+        ``{offset, next?, data:[{isInfluential, intents, citingPaper|citedPaper}]}``.
+
+        None when S2 knows no such paper (404). Past the 9,999-item window S2 answers
+        400 "Requested data ... not available"; that page comes back with ``_past_end``.
+        """
+
+        def parse(response: requests.Response) -> dict[str, Any] | None:
+            if response.status_code == 404:
+                return None
+            return _page(response)
+
+        return self.http.request(
+            "GET",
+            self._url("paper", paper_id, direction),
+            parse,
+            params={"fields": fields, "offset": offset, "limit": limit},
+            accept=lambda r: r.status_code == 404 or _past_end(r),
+        )
+
+
+def _bulk_page(response: requests.Response) -> dict[str, Any]:
+    body = _json(response)
+    if not isinstance(body, dict) or not isinstance(body.get("data", []), list):
+        raise RetryableResponse("unexpected bulk page shape")
+    token = body.get("token")
+    if token is not None and not isinstance(token, str):
+        raise RetryableResponse("unexpected bulk token")
+    body.setdefault("data", [])
+    return body
 
 
 def _batch(response: requests.Response, expected: int) -> list[Any]:

@@ -1,0 +1,135 @@
+"""``scholar search QUERY``: papers from Semantic Scholar (or arXiv), as paper records."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from scholarcli import render
+from scholarcli.commands.common import (
+    AsOfOption,
+    FormatOption,
+    OfflineOption,
+    RefreshOption,
+    check_exclusive,
+    command_boundary,
+    open_context,
+    output_format,
+    parse_as_of,
+)
+from scholarcli.commands.paper import AbstractsOption, IdsOnlyOption, print_ids
+from scholarcli.errors import ExitStatus
+
+
+class Source(StrEnum):
+    s2 = "s2"
+    arxiv = "arxiv"
+
+
+class SearchSort(StrEnum):
+    relevance = "relevance"
+    citations = "citations"
+    year = "year"
+
+
+@command_boundary
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for (arXiv: ti: au: abs: cat: work).")],
+    year: Annotated[
+        str | None,
+        typer.Option("--year", help="Years: 2020-2024, 2020-, -2019 or 2021.", show_default=False),
+    ] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field",
+            help='Field of study, e.g. "Computer Science"; repeatable.',
+            show_default=False,
+        ),
+    ] = None,
+    venue: Annotated[
+        list[str] | None,
+        typer.Option("--venue", help="Venue, e.g. ACL; repeatable.", show_default=False),
+    ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--type",
+            help="Publication type: JournalArticle, Conference, Review, ...; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    min_citations: Annotated[
+        int | None,
+        typer.Option(
+            "--min-citations", help="Only papers cited at least N times.", show_default=False
+        ),
+    ] = None,
+    open_access: Annotated[
+        bool, typer.Option("--open-access", help="Only papers with an open-access PDF.")
+    ] = False,
+    sort: Annotated[
+        SearchSort,
+        typer.Option("--sort", help="relevance (first 1,000 at most), citations or year."),
+    ] = SearchSort.relevance,
+    limit: Annotated[
+        int,
+        typer.Option("--limit", help="How many results (up to 10,000 with --sort citations|year)."),
+    ] = 20,
+    source: Annotated[
+        Source, typer.Option("--source", help="s2 (Semantic Scholar) or arxiv.")
+    ] = Source.s2,
+    abstracts: AbstractsOption = False,
+    ids_only: IdsOnlyOption = False,
+    fmt: FormatOption = None,
+    as_of: AsOfOption = None,
+    refresh: RefreshOption = False,
+    offline: OfflineOption = False,
+) -> None:
+    """Search papers; results print like `scholar paper` and pipe into it with --ids-only.
+
+    Searches are cached for a day (SCHOLAR_SEARCH_TTL seconds); --refresh asks again.
+    No match is exit status 3.
+    """
+    from scholarcli.papers.query import SearchQuery
+    from scholarcli.papers.records import PAPER_RECORD_FIELDS
+    from scholarcli.papers.search import search as run_search
+
+    check_exclusive(refresh=refresh, offline=offline)
+    fmt_name, env = output_format(fmt)
+    current_year = parse_as_of(as_of).year
+    wanted = SearchQuery.build(
+        query,
+        source=source.value,
+        year=year,
+        fields_of_study=field,
+        venues=venue,
+        types=kind,
+        min_citations=min_citations,
+        open_access=open_access,
+        sort=sort.value,
+    )
+    with open_context(offline=offline) as ctx:
+        result = run_search(ctx, wanted, limit=limit, refresh=refresh, as_of_year=current_year)
+    if ids_only:
+        print_ids(result.records)
+    else:
+        about = f" of about {result.total:,}" if result.total is not None else ""
+        render.render_paper_list(
+            result.records,
+            PAPER_RECORD_FIELDS,
+            fmt_name,
+            sys.stdout,
+            env,
+            title=f"{len(result.records):,}{about} results for {query!r}",
+            abstracts=abstracts,
+        )
+    if not result.records:
+        print(f"error: no paper matches {query!r}", file=sys.stderr)
+        print("hint: try fewer words or filters", file=sys.stderr)
+        raise typer.Exit(int(ExitStatus.NOT_FOUND))
+    if not result.arxiv_complete:
+        raise typer.Exit(int(ExitStatus.PARTIAL))
