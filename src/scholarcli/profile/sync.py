@@ -279,6 +279,8 @@ def author_papers(ctx: Context, author: Author, fresh: Freshness) -> list[Paper]
     """
     fetch = ctx.store.author_fetch(author.author_id)
     if fetch is not None and fresh.usable(ctx, fetch[0]):
+        if fetch[1]:  # the cached list is S2's first 10,000: say so on every run, not once
+            _warn_truncated(ctx, author)
         return ctx.store.load_author_papers(author.author_id)
     if ctx.offline:
         raise SourceError(
@@ -292,7 +294,15 @@ def author_papers(ctx: Context, author: Author, fresh: Freshness) -> list[Paper]
         if fetch is None:
             raise
         ctx.reporter.warn(f"{exc.message}; showing data cached at {fetch[0]}")
+        if fetch[1]:
+            _warn_truncated(ctx, author)
         return ctx.store.load_author_papers(author.author_id)
+
+
+def _warn_truncated(ctx: Context, author: Author) -> None:
+    ctx.reporter.warn(
+        f"Semantic Scholar lists at most 10,000 papers per author; {author.name} has more"
+    )
 
 
 def fetch_author_papers(ctx: Context, author: Author) -> list[Paper]:
@@ -300,9 +310,7 @@ def fetch_author_papers(ctx: Context, author: Author) -> list[Paper]:
     with ctx.reporter.progress(f"Papers of {author.name}", author.paper_count) as advance:
         pages = ctx.s2.author_papers(author.author_id, on_page=advance, expected=author.paper_count)
     if pages.truncated:
-        ctx.reporter.warn(
-            f"Semantic Scholar lists at most 10,000 papers per author; {author.name} has more"
-        )
+        _warn_truncated(ctx, author)
     ctx.store.save_author_papers(
         author, author.author_id, pages.papers, ctx.now(), truncated=pages.truncated
     )
