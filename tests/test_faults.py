@@ -184,7 +184,6 @@ def test_a_dead_source_stops_within_two_minutes_at_default_backoff(
 ) -> None:
     """Issue #5's bound: backoff 2 s doubling, 90 s budget, SCHOLAR_TIMEOUT=2, scaled."""
     from refresh_helpers import add_people, track_directly
-
     from scholarcli.config import DEFAULT_BACKOFF_BASE, DEFAULT_MAX_RETRY_TIME
 
     seed.load(double_env)
