@@ -132,6 +132,18 @@ def test_retry_after_is_honoured() -> None:
     assert clock.sleeps == [7.0]
 
 
+@pytest.mark.parametrize(
+    ("value", "waited"), [("0.25", [0.25]), ("nan", [1.5]), ("-3", [1.5]), ("soon", [1.5])]
+)
+def test_a_fractional_retry_after_is_honoured_and_nonsense_ignored(
+    value: str, waited: list[float]
+) -> None:
+    clock = FakeClock()
+    http, _ = client([(503, b"", {"Retry-After": value}), OK], clock)
+    http.request("GET", "http://s2/x", as_json)
+    assert clock.sleeps == waited  # nonsense falls back to the backoff (1.5 s here)
+
+
 def test_client_errors_are_final_and_403_hints_at_the_key() -> None:
     clock = FakeClock()
     http, script = client([(403, b'{"message":"Forbidden"}', {})], clock)

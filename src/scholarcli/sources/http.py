@@ -164,6 +164,10 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
     value = value.strip()
     if value.isdigit():
         return float(value)
+    # RFC 9110 says whole seconds; a fraction ("0.5") is read too, as most clients do.
+    with contextlib.suppress(ValueError):
+        seconds = float(value)
+        return seconds if 0 <= seconds < float("inf") else None
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
