@@ -274,3 +274,16 @@ def test_recover_leaves_another_programs_file_alone(runner: CliRunner, scholar_h
     one_error(run(runner, "cache", "info"), 2)
     assert db_path.read_bytes() == before
     assert sorted(p.name for p in scholar_home.iterdir()) == ["cache.sqlite3"]
+
+
+def test_a_scholar_home_that_cannot_be_made_is_a_usage_error(
+    runner: CliRunner, seeded, monkeypatch: pytest.MonkeyPatch, scholar_home: Path
+) -> None:
+    # Tests run as root in CI, where no folder is unwritable; so the refusal is simulated.
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    stderr = one_error(run(runner, "author", seed.NAME), 2)
+    assert f"cannot create the folder {scholar_home}: Permission denied" in stderr
+    assert "SCHOLAR_HOME" in stderr
