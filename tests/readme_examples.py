@@ -141,23 +141,28 @@ def run_line(line: str, env: dict[str, str], cwd: Path) -> list[str]:
         cwd=cwd,
     )
     os.close(child)
-    out = b""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([parent], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(parent, 65536)
-            except OSError:  # EIO: every writer of the terminal has gone
-                break
-            if not chunk:
-                break
-            out += chunk
-        elif proc.poll() is not None:
-            break
-    os.close(parent)
     assert proc.stderr is not None
-    err = proc.stderr.read()
+    err_fd = proc.stderr.fileno()
+    out, err, open_fds = b"", b"", {parent, err_fd}
+    deadline = time.monotonic() + 120
+    # Both streams are read as they come, so a chatty stderr cannot fill its pipe and stall.
+    while open_fds and time.monotonic() < deadline:
+        ready, _, _ = select.select(list(open_fds), [], [], 0.2)
+        for fd in ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # EIO: every writer of the terminal has gone
+                chunk = b""
+            if not chunk:
+                open_fds.discard(fd)
+            elif fd == parent:
+                out += chunk
+            else:
+                err += chunk
+        if not ready and proc.poll() is not None and parent in open_fds:
+            open_fds.discard(parent)  # the terminal stays open only while bash's children live
+    os.close(parent)
+    proc.stderr.close()
     proc.wait(timeout=30)
     text = out.decode("utf-8", "replace").replace("\r\n", "\n") + err.decode("utf-8", "replace")
     return text.split("\n")
