@@ -173,3 +173,28 @@ def load(double, *, author_id: str = AUTHOR_ID, name: str = NAME) -> None:  # ty
             categories=[paper.category, "cs.AI"],
             comment=paper.comment,
         )
+
+
+# The README's world: the seed author and a second, made-up person to compare with.
+OTHER_ID = "600"
+OTHER_NAME = "Jane Doe"
+OTHER_PAPERS = ((900, 2015), (20, 2018), (2, 2025))  # (citations, year)
+
+
+def load_world(double) -> None:  # type: ignore[no-untyped-def]
+    """The double as every README example sees it (tests/test_readme_examples.py)."""
+    # The double spreads citations over the years up to "now"; fixed, so the examples'
+    # per-year numbers do not move on New Year's Day.
+    double.store.current_year = 2026
+    load(double)
+    double.add_author(OTHER_ID, OTHER_NAME, affiliations=["University of Examples"])
+    for n, (citations, year) in enumerate(OTHER_PAPERS):
+        double.add_paper(
+            f"{0xE0 + n:02x}" * 20,  # ids apart from the seed papers
+            title=f"A paper of {year} by {OTHER_NAME}",
+            year=year,
+            publication_date=f"{year}-03-01",
+            venue="Journal of Examples",
+            authors=[(OTHER_ID, OTHER_NAME), (None, "Ann Other")][: 1 + n % 2],
+            citation_count=citations,
+        )

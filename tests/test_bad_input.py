@@ -173,7 +173,11 @@ def test_corrupt_or_foreign_cache_file(
         conn.close()
     before = db_path.read_bytes()
     result = runner.invoke(app, ["author", seed.NAME, "-f", "json"])
-    assert_clean_failure(result, {1})
+    # Another program's file is a configuration problem (2); a damaged one has its own
+    # status (6) and a hint naming the recovery command.
+    damaged = content in {"garbage", "truncated"}
+    assert_clean_failure(result, {6} if damaged else {2})
+    assert ("hint: run 'scholar cache recover'" in result.stderr) == damaged
     assert "hint: " in result.stderr
     assert db_path.read_bytes() == before  # refused, never rewritten
 
@@ -262,5 +266,5 @@ def test_damage_found_mid_run_is_one_clear_line(
     data[(root - 1) * page_size : root * page_size] = b"\xde\xad" * (page_size // 2)
     db_path.write_bytes(bytes(data))
     result = runner.invoke(app, ["author", seed.NAME, "-f", "json", "--offline"])
-    assert_clean_failure(result, {1})
-    assert "damaged" in result.stderr and "hint: " in result.stderr
+    assert_clean_failure(result, {6})
+    assert "damaged" in result.stderr and "scholar cache recover" in result.stderr

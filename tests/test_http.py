@@ -132,6 +132,18 @@ def test_retry_after_is_honoured() -> None:
     assert clock.sleeps == [7.0]
 
 
+@pytest.mark.parametrize(
+    ("value", "waited"), [("0.25", [0.25]), ("nan", [1.5]), ("-3", [1.5]), ("soon", [1.5])]
+)
+def test_a_fractional_retry_after_is_honoured_and_nonsense_ignored(
+    value: str, waited: list[float]
+) -> None:
+    clock = FakeClock()
+    http, _ = client([(503, b"", {"Retry-After": value}), OK], clock)
+    http.request("GET", "http://s2/x", as_json)
+    assert clock.sleeps == waited  # nonsense falls back to the backoff (1.5 s here)
+
+
 def test_client_errors_are_final_and_403_hints_at_the_key() -> None:
     clock = FakeClock()
     http, script = client([(403, b'{"message":"Forbidden"}', {})], clock)
@@ -254,3 +266,30 @@ def test_a_success_ends_the_streak() -> None:
     # Without the reset, 36 s already spent would leave no room for the second's waits.
     assert http.request("GET", "http://s2/b", as_json) == {"ok": True}
     assert len(script.sent) == 6
+
+
+def test_the_default_policy_bounds_a_dead_source_on_an_injected_clock() -> None:
+    """The defaults behind test_faults' scaled wall-clock test, without its waiting."""
+    from scholarcli.config import (
+        DEFAULT_BACKOFF_BASE,
+        DEFAULT_MAX_ATTEMPTS,
+        DEFAULT_MAX_RETRY_TIME,
+    )
+
+    defaults = RetryPolicy()
+    assert (defaults.backoff_base, defaults.max_attempts, defaults.max_retry_time) == (
+        DEFAULT_BACKOFF_BASE,
+        DEFAULT_MAX_ATTEMPTS,
+        DEFAULT_MAX_RETRY_TIME,
+    )
+    clock = FakeClock()
+    http, script = client([TOO_MANY] * 100, clock)
+    tries = []
+    for person in range(10):  # a refresh walking through people while S2 is down
+        sent = len(script.sent)
+        with pytest.raises(SourceError):
+            http.request("GET", f"http://s2/{person}", as_json)
+        tries.append(len(script.sent) - sent)
+    assert sum(clock.sleeps) <= DEFAULT_MAX_RETRY_TIME
+    assert tries[0] == DEFAULT_MAX_ATTEMPTS
+    assert tries[-3:] == [1, 1, 1]  # the budget is spent: one try each, no waiting

@@ -91,7 +91,7 @@ def _numbers(home: Path) -> dict[str, tuple[int, int, int]]:
 
 @pytest.fixture
 def scenario(runner: CliRunner, double_env, scholar_home: Path, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("SCHOLAR_TIMEOUT", "1")
+    monkeypatch.setenv("SCHOLAR_TIMEOUT", "0.5")  # a "slow" answer comes after 1.25 s
     ids = build(double_env)
     assert refresh(runner)[0] == 0
     change(double_env, ids)
@@ -108,7 +108,7 @@ def test_fault_cleared_within_four_attempts_gives_the_same_result(
     route: str,
     fault: str,  # type: ignore[no-untyped-def]
 ) -> None:
-    scenario.inject(route, fault, times=4, delay=2.0 if fault == "slow" else 0.0)
+    scenario.inject(route, fault, times=4, delay=1.25 if fault == "slow" else 0.0)
     code, stderr = refresh(runner)
     assert code == 0, stderr
     assert _numbers(scholar_home) == expected

@@ -3,6 +3,19 @@
 Every failure a user can cause or meet is one of these exceptions; the single
 error boundary in ``cli`` turns them into one ``error:`` line (plus an optional
 ``hint:``) and the exit status of DESIGN.md. Nothing here imports the layers above.
+
+Exit statuses (README.md "Exit codes" says the same to users):
+
+====  ==========================================================================
+0     success
+1     unexpected error, a bug (``--debug`` shows the traceback)
+2     usage error: a bad option, date, id, input or SCHOLAR_HOME
+3     not found: no matching author or paper
+4     a source was unreachable or kept refusing and the cache could not answer
+5     partial: the work finished but some items failed
+6     the cache is damaged; see the hint (``scholar cache recover``)
+130   interrupted
+====  ==========================================================================
 """
 
 from __future__ import annotations
@@ -17,6 +30,7 @@ class ExitStatus(enum.IntEnum):
     NOT_FOUND = 3
     UNAVAILABLE = 4
     PARTIAL = 5
+    DAMAGED = 6  # the cache file is damaged; the hint names the recovery command
     INTERRUPTED = 130
 
 
@@ -66,9 +80,19 @@ class SourceError(ScholarError):
 
 
 class CacheError(ScholarError):
-    """The cache file is unreadable, foreign or corrupt; nothing was written to it."""
+    """The cache cannot be used as configured (a foreign file, a folder that cannot be
+    made); nothing was written to it. A configuration problem, so a usage error."""
 
-    exit_status = ExitStatus.ERROR
+    exit_status = ExitStatus.USAGE
+
+
+class CacheDamagedError(CacheError):
+    """The cache file is damaged (SQLite reports a malformed or unreadable database).
+
+    Its own exit status, so a script can tell it from a bug and run the recovery the
+    hint names (``scholar cache recover``)."""
+
+    exit_status = ExitStatus.DAMAGED
 
 
 class PartialError(ScholarError):

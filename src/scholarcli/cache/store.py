@@ -22,14 +22,41 @@ from pathlib import Path
 from typing import Any
 
 from scholarcli.cache import migrations
-from scholarcli.errors import CacheError
+from scholarcli.errors import CacheDamagedError, CacheError
 from scholarcli.models import ArxivEntry, Author, AuthorRef, Paper
 
 BUSY_TIMEOUT_MS = 60_000
 
 
 def ensure_private_dir(path: Path) -> None:
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Make a folder under SCHOLAR_HOME (private); a path that cannot be one is a usage error."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except FileExistsError:
+        raise CacheError(
+            f"cannot use {path} as a folder: it is a file",
+            hint=HOME_HINT,
+        ) from None
+    except OSError as exc:
+        raise CacheError(
+            f"cannot create the folder {path}: {exc.strerror or exc}",
+            hint=HOME_HINT,
+        ) from None
+
+
+def check_home(folder: Path) -> None:
+    """Refuse a SCHOLAR_HOME that is, or lies under, a file, without creating anything."""
+    existing = next((p for p in [folder, *folder.parents] if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        where = "it is a file" if existing == folder else f"{existing} is a file"
+        raise CacheError(f"cannot use {folder} as a folder: {where}", hint=HOME_HINT)
+
+
+HOME_HINT = "point SCHOLAR_HOME at a folder you can write to, or unset it to use the default"
+RECOVER_HINT = (
+    "run 'scholar cache recover': it moves the damaged file aside (kept, with a timestamp) "
+    "and starts a fresh cache"
+)
 
 
 def corruption(exc: BaseException) -> CacheError | None:
@@ -41,9 +68,8 @@ def corruption(exc: BaseException) -> CacheError | None:
     """
     if type(exc) is not sqlite3.DatabaseError:
         return None
-    return CacheError(
-        f"the cache is damaged ({exc}); nothing more was written to it",
-        hint="move the file away (scholar cache path shows it) and run again",
+    return CacheDamagedError(
+        f"the cache is damaged ({exc}); nothing more was written to it", hint=RECOVER_HINT
     )
 
 
@@ -73,11 +99,23 @@ class Store:
 
     # -- opening -------------------------------------------------------------------
     @classmethod
-    def open(cls, path: Path) -> Store:
+    def open(cls, path: Path, *, create: bool = True) -> Store:
+        """Open (and migrate) the cache; with ``create=False`` a missing file is not made:
+        an empty in-memory cache answers instead, so a read leaves no file behind."""
+        if not create and not path.exists():
+            check_home(path.parent)
+            return cls.empty(path)
         ensure_private_dir(path.parent)
+        if path.is_dir():
+            raise CacheError(f"cannot use {path} as the cache: it is a folder", hint=HOME_HINT)
         if not path.exists():
             # Create the file ourselves so it is private from the first byte.
-            fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+            try:
+                fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+            except OSError as exc:
+                raise CacheError(
+                    f"cannot create the cache {path}: {exc.strerror or exc}", hint=HOME_HINT
+                ) from None
             os.close(fd)
         try:
             conn = sqlite3.connect(
@@ -95,11 +133,14 @@ class Store:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             migrations.apply(conn)
+        except sqlite3.OperationalError as exc:
+            # Not damage: a read-only file or folder, a full disk, a lock held too long.
+            conn.close()
+            raise CacheError(f"cannot use the cache at {path}: {exc}", hint=HOME_HINT) from exc
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise CacheError(
-                f"the cache at {path} is unreadable ({exc})",
-                hint="move the file away (scholar cache path shows it) and run again",
+            raise CacheDamagedError(
+                f"the cache at {path} is unreadable ({exc})", hint=RECOVER_HINT
             ) from exc
         except CacheError:
             conn.close()
@@ -110,6 +151,22 @@ class Store:
                 with contextlib.suppress(OSError):
                     side.chmod(0o600)
         return cls(conn, path)
+
+    @classmethod
+    def empty(cls, path: Path) -> Store:
+        """An empty, migrated cache in memory that reports ``path`` as its location."""
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        migrations.apply(conn)
+        return cls(conn, path)
+
+    def problems(self) -> list[str]:
+        """What ``PRAGMA quick_check`` finds wrong with the file ([] when healthy)."""
+        try:
+            rows = self.conn.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+        found = [str(r[0]) for r in rows]
+        return [] if found == ["ok"] else found
 
     @staticmethod
     def _use_wal(conn: sqlite3.Connection) -> None:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from scholarcli.sources.semanticscholar import SemanticScholar
 
 DEFAULT_MAX_AGE = timedelta(days=7)
+OFFLINE_HINT = "fill the cache by running the same command once without --offline"
 
 
 class Reporter(Protocol):
@@ -80,9 +81,9 @@ class Context:
     def open(
         cls, settings: Settings, reporter: Reporter | None = None, *, offline: bool = False
     ) -> Context:
-        return cls(
-            settings, Store.open(settings.db_path), reporter or QuietReporter(), offline=offline
-        )
+        # An offline run only reads: a missing cache is answered empty, never created.
+        store = Store.open(settings.db_path, create=not offline)
+        return cls(settings, store, reporter or QuietReporter(), offline=offline)
 
     def close(self) -> None:
         for client in self._clients.values():
@@ -99,7 +100,11 @@ class Context:
         from scholarcli.sources.http import HttpClient, RateLimiter, RetryPolicy
 
         if self.offline:
-            raise SourceError(f"{name}: not asked, --offline is set", source=name)
+            raise SourceError(
+                f"{name}: not asked, --offline is set, and the cache cannot answer",
+                source=name,
+                hint=OFFLINE_HINT,
+            )
         ensure_private_dir(self.settings.locks_dir)
         limiter = RateLimiter(
             interval, self.settings.locks_dir, name.split()[0].lower(), exclusive=exclusive
@@ -195,6 +200,12 @@ def candidates_for(ctx: Context, name: str, fresh: Freshness) -> list[Author]:
     cached = ctx.store.cached_search(key)
     if cached is not None and fresh.usable(ctx, cached[1]):
         return merge.rank_candidates(name, cached[0])
+    if cached is None and ctx.offline:
+        raise SourceError(
+            f"{name!r} is not in the cache, and --offline asks no source",
+            source="cache",
+            hint=f'fill the cache by running once without --offline, e.g. scholar author "{name}"',
+        )
     try:
         found = ctx.s2.search_authors(name)
     except SourceError as exc:
@@ -259,7 +270,9 @@ def _authors_by_id(ctx: Context, ids: list[str], fresh: Freshness) -> list[Autho
     absent = [i for i in ids if i not in cached]
     if absent:
         raise SourceError(
-            f"author {', '.join(absent)} is not in the cache and --offline is set", source="cache"
+            f"author {', '.join(absent)} is not in the cache and --offline is set",
+            source="cache",
+            hint=OFFLINE_HINT,
         )
     return [cached[i] for i in ids]
 
@@ -271,6 +284,8 @@ def author_papers(ctx: Context, author: Author, fresh: Freshness) -> list[Paper]
     """
     fetch = ctx.store.author_fetch(author.author_id)
     if fetch is not None and fresh.usable(ctx, fetch[0]):
+        if fetch[1]:  # the cached list is S2's first 10,000: say so on every run, not once
+            _warn_truncated(ctx, author)
         return ctx.store.load_author_papers(author.author_id)
     if ctx.offline:
         raise SourceError(
@@ -284,7 +299,15 @@ def author_papers(ctx: Context, author: Author, fresh: Freshness) -> list[Paper]
         if fetch is None:
             raise
         ctx.reporter.warn(f"{exc.message}; showing data cached at {fetch[0]}")
+        if fetch[1]:
+            _warn_truncated(ctx, author)
         return ctx.store.load_author_papers(author.author_id)
+
+
+def _warn_truncated(ctx: Context, author: Author) -> None:
+    ctx.reporter.warn(
+        f"Semantic Scholar lists at most 10,000 papers per author; {author.name} has more"
+    )
 
 
 def fetch_author_papers(ctx: Context, author: Author) -> list[Paper]:
@@ -292,9 +315,7 @@ def fetch_author_papers(ctx: Context, author: Author) -> list[Paper]:
     with ctx.reporter.progress(f"Papers of {author.name}", author.paper_count) as advance:
         pages = ctx.s2.author_papers(author.author_id, on_page=advance, expected=author.paper_count)
     if pages.truncated:
-        ctx.reporter.warn(
-            f"Semantic Scholar lists at most 10,000 papers per author; {author.name} has more"
-        )
+        _warn_truncated(ctx, author)
     ctx.store.save_author_papers(
         author, author.author_id, pages.papers, ctx.now(), truncated=pages.truncated
     )

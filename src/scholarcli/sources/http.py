@@ -81,6 +81,7 @@ class RateLimiter:
         exclusive: bool = False,
     ) -> None:
         self.interval = interval
+        self.name = name
         self.clock = clock
         self.sleep = sleep
         self._state = state_dir / f"{name}.next" if state_dir else None
@@ -98,6 +99,7 @@ class RateLimiter:
         if self._state is None or self._lock is None:
             slot = max(now, self._next_local)
             self._next_local = slot + self.interval
+            log.debug("rate %s slot %.6f", self.name, slot)
             return slot - now
         with self._lock:
             try:
@@ -108,6 +110,9 @@ class RateLimiter:
                 stored = 0.0
             slot = max(now, stored)
             _write_private(self._state, repr(slot + self.interval))
+        # The reserved start, on the wall clock shared by every process: with --debug it
+        # lets a test check the spacing the limiter promises, free of scheduling delays.
+        log.debug("rate %s slot %.6f", self.name, slot)
         return slot - now
 
     @contextlib.contextmanager
@@ -167,6 +172,10 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
     value = value.strip()
     if value.isdigit():
         return float(value)
+    # RFC 9110 says whole seconds; a fraction ("0.5") is read too, as most clients do.
+    with contextlib.suppress(ValueError):
+        seconds = float(value)
+        return seconds if 0 <= seconds < float("inf") else None
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -1,0 +1,275 @@
+"""Run the README's ```console examples against the test double; rewrite their output.
+
+The rules an example must follow are at the top of tests/test_readme_examples.py.
+This module holds the machinery: ``blocks`` parses the README, ``run_block`` runs one
+block's commands in a fresh SCHOLAR_HOME against a fresh double holding the README
+world (``seed.load_world``), ``normalise`` removes what differs between runs.
+
+    python tests/readme_examples.py            # list the examples that differ
+    python tests/readme_examples.py --update   # write the real output into README.md
+
+It must not reach the network: both sources point at the loopback double.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import fcntl
+import os
+import pty
+import re
+import select
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+README = ROOT / "README.md"
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
+
+import seed  # noqa: E402  (tests/ is put on the path above, for the script use)
+
+FENCE = "```console"
+PROMPT = "$ "
+ELLIPSIS = "..."
+COLUMNS = 88
+SHOWN_DAY = "2026-11-27"  # today, as every example shows it
+SHOWN_TIME = "03:17"  # the time of day next to today's date, as shown
+SHOWN_HOME = "~/.local/share/scholar"  # the default SCHOLAR_HOME on Linux
+ALLOWED_PROGRAMS = frozenset(
+    {"scholar", "printf", "echo", "cat", "head", "tail", "cut", "sort", "wc", "grep", "jq"}
+)
+
+
+@dataclass
+class Command:
+    line: str  # without the prompt
+    expected: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    start: int  # 0-based index of the line after the opening fence
+    end: int  # index of the closing fence
+    commands: list[Command]
+
+    @property
+    def name(self) -> str:
+        first = self.commands[0].line if self.commands else ""
+        return f"line {self.start}: {first[:60]}"
+
+
+def blocks(text: str) -> list[Block]:
+    """Every ```console block: ``$ `` lines and, under each, the output it shows."""
+    lines = text.split("\n")
+    found: list[Block] = []
+    i = 0
+    while i < len(lines):
+        if lines[i].strip() != FENCE:
+            i += 1
+            continue
+        start = i + 1
+        end = start
+        while end < len(lines) and lines[end].strip() != "```":
+            end += 1
+        commands: list[Command] = []
+        for line in lines[start:end]:
+            if line.startswith(PROMPT):
+                commands.append(Command(line[len(PROMPT) :]))
+            elif commands:
+                commands[-1].expected.append(line)
+        for command in commands:  # a blank line between two commands is layout, not output
+            while command.expected and not command.expected[-1].strip():
+                command.expected.pop()
+        found.append(Block(start, end, commands))
+        i = end + 1
+    return found
+
+
+def programs(line: str) -> list[str]:
+    """The program of each stage of a pipeline (after any VAR=value prefixes)."""
+    line = line.split(" #", 1)[0]
+    names = []
+    for stage in re.split(r"\|\|?|&&|;", line):
+        words = [w for w in stage.split() if not re.fullmatch(r"[A-Z_][A-Z0-9_]*=\S*", w)]
+        if words:
+            names.append(words[0])
+    return names
+
+
+def environment(home: Path, double) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SCHOLAR_", "SEMANTIC_SCHOLAR"))
+    }
+    bin_dir = str(Path(sys.executable).parent)
+    env.update(
+        PATH=bin_dir + os.pathsep + env.get("PATH", ""),
+        SCHOLAR_HOME=str(home),
+        SCHOLAR_S2_URL=double.s2_url,
+        SCHOLAR_ARXIV_URL=double.arxiv_url,
+        SCHOLAR_S2_INTERVAL="0",
+        SCHOLAR_ARXIV_INTERVAL="0",
+        SCHOLAR_TIMEOUT="10",
+        NO_COLOR="1",
+        COLUMNS=str(COLUMNS),
+        LC_ALL="C.UTF-8",
+        TERM="xterm",
+    )
+    env.pop("SCHOLAR_DEBUG", None)
+    return env
+
+
+def run_line(line: str, env: dict[str, str], cwd: Path) -> list[str]:
+    """Run one ``$`` line in bash with stdout on a terminal; its stdout, then its stderr."""
+    parent, child = pty.openpty()
+    columns = int(re.search(r"\bCOLUMNS=(\d+)", line).group(1)) if "COLUMNS=" in line else COLUMNS  # type: ignore[union-attr]
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    proc = subprocess.Popen(
+        ["bash", "-c", line],
+        stdin=subprocess.DEVNULL,
+        stdout=child,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=cwd,
+    )
+    os.close(child)
+    assert proc.stderr is not None
+    err_fd = proc.stderr.fileno()
+    out, err, open_fds = b"", b"", {parent, err_fd}
+    deadline = time.monotonic() + 120
+    # Both streams are read as they come, so a chatty stderr cannot fill its pipe and stall.
+    while open_fds and time.monotonic() < deadline:
+        ready, _, _ = select.select(list(open_fds), [], [], 0.2)
+        for fd in ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # EIO: every writer of the terminal has gone
+                chunk = b""
+            if not chunk:
+                open_fds.discard(fd)
+            elif fd == parent:
+                out += chunk
+            else:
+                err += chunk
+        if not ready and proc.poll() is not None and parent in open_fds:
+            open_fds.discard(parent)  # the terminal stays open only while bash's children live
+    os.close(parent)
+    proc.stderr.close()
+    proc.wait(timeout=30)
+    text = out.decode("utf-8", "replace").replace("\r\n", "\n") + err.decode("utf-8", "replace")
+    return text.split("\n")
+
+
+def normalise(lines: list[str], home: Path, cwd: Path) -> list[str]:
+    """Only what must differ between runs: paths, today's date and the time of day."""
+    days = {dt.date.today().isoformat(), dt.datetime.now(dt.UTC).date().isoformat()}
+    day = "|".join(re.escape(d) for d in days)
+    stamp = re.compile(rf"({day})(?:([T ])\d\d:\d\d(?::\d\d(\.\d+)?)?)?")
+
+    def shown(match: re.Match[str]) -> str:
+        text, sep = match.group(0), match.group(2)
+        if sep is None:
+            return SHOWN_DAY
+        time_part = text[11:]
+        seconds = ":04" if len(time_part) > 5 else ""
+        fraction = "0" * (len(match.group(3)) - 1) if match.group(3) else ""
+        return SHOWN_DAY + sep + SHOWN_TIME + seconds + ("." + fraction if fraction else "")
+
+    result = []
+    for line in lines:
+        line = line.replace(str(home), SHOWN_HOME).replace(str(cwd), ".")
+        line = stamp.sub(shown, line)
+        result.append(line.rstrip())
+    while result and not result[-1]:
+        result.pop()
+    return result
+
+
+def matches(expected: list[str], actual: list[str]) -> bool:
+    """Line by line; a line that is exactly ``...`` stands for any number of lines."""
+    expected = [line.rstrip() for line in expected]
+    if ELLIPSIS not in expected:
+        return expected == actual
+    parts: list[list[str]] = [[]]
+    for line in expected:
+        if line == ELLIPSIS:
+            parts.append([])
+        else:
+            parts[-1].append(line)
+    head, *middle, tail = parts
+    if actual[: len(head)] != head:
+        return False
+    rest = actual[len(head) :]
+    if tail and (len(rest) < len(tail) or rest[len(rest) - len(tail) :] != tail):
+        return False
+    rest = rest[: len(rest) - len(tail)] if tail else rest
+    for part in middle:  # each in order, anywhere in what is left
+        for i in range(len(rest) - len(part) + 1):
+            if rest[i : i + len(part)] == part:
+                rest = rest[i + len(part) :]
+                break
+        else:
+            return False
+    return True
+
+
+def run_block(block: Block) -> list[list[str]]:
+    """Each command's normalised output, run in order in one fresh home and folder."""
+    from double import ApiDouble
+
+    with ApiDouble() as double, tempfile.TemporaryDirectory() as tmp:
+        seed.load_world(double)
+        home, cwd = Path(tmp) / "scholar-home", Path(tmp) / "work"
+        cwd.mkdir()
+        env = environment(home, double)
+        return [normalise(run_line(c.line, env, cwd), home, cwd) for c in block.commands]
+
+
+def updated(text: str) -> tuple[str, list[str]]:
+    """README text with every example's output replaced by a real run's (``...`` kept
+    where the shown output still matches), and the names of the blocks that changed."""
+    lines = text.split("\n")
+    changed = []
+    for block in reversed(blocks(text)):
+        outputs = run_block(block)
+        new: list[str] = []
+        for command, actual in zip(block.commands, outputs, strict=True):
+            if new:
+                new.append("")
+            new.append(PROMPT + command.line)
+            new += command.expected if matches(command.expected, actual) else actual
+        if new != lines[block.start : block.end]:
+            changed.append(block.name)
+            lines[block.start : block.end] = new
+    return "\n".join(lines), changed
+
+
+def main(argv: list[str]) -> int:
+    text = README.read_text(encoding="utf-8")
+    if "--update" in argv:
+        new_text, changed = updated(text)
+        README.write_text(new_text, encoding="utf-8")
+        print("\n".join(f"updated {name}" for name in changed) or "README examples unchanged")
+        return 0
+    failures = 0
+    for block in blocks(text):
+        for command, actual in zip(block.commands, run_block(block), strict=True):
+            if not matches(command.expected, actual):
+                failures += 1
+                print(f"--- {block.name}: $ {command.line}")
+                sys.stdout.writelines(
+                    d + "\n" for d in difflib.unified_diff(command.expected, actual, lineterm="")
+                )
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,104 @@
+"""Every ```console example in README.md runs as shown.
+
+The rules, for anyone writing an example:
+
+1. Only blocks fenced with ```console are run. A line starting with ``$ `` is a
+   command; the lines under it, up to the next ``$ `` line or the closing fence, are
+   what it prints: its stdout, then its stderr. Blank lines at the end of an output are
+   layout; put one blank line between commands.
+2. Each block runs on its own, its commands in order, in bash, in a fresh empty folder
+   and a fresh SCHOLAR_HOME, against the loopback test double loaded with the README
+   world: ``seed.load_world`` (Du-Seong Chang, id 2112233445, 9 papers, 753 citations,
+   and Jane Doe, id 600, 3 papers, 922 citations). Nothing is cached when a block starts:
+   a block that needs someone tracked tracks them itself. A file a command reads is
+   made in the block, e.g. ``$ printf 'citations,year\n3,2020\n' > papers.csv`` (no output).
+3. stdout is a terminal 88 columns wide (so the default format is ``table``), NO_COLOR
+   is set; ``$ COLUMNS=80 scholar ...`` gives a narrower terminal. stderr is not a
+   terminal (no progress bars).
+4. Fix dates that metrics depend on with ``--as-of 2026-11-27``. Today's date in the
+   output is shown as 2026-11-27 and a time of day next to it as 03:17 (03:17:04 with
+   seconds); SCHOLAR_HOME is shown as ~/.local/share/scholar. Nothing else is
+   normalised, except trailing spaces.
+5. A line that is exactly ``...`` stands for any number of lines (to shorten a long
+   output); everything else must match line for line.
+6. A command may use only ``scholar`` and the programs in ``ALLOWED_PROGRAMS``
+   (coreutils-like tools and jq, which .ci/run installs), never csvstat and the like.
+
+To write or refresh the outputs from real runs: ``python tests/readme_examples.py
+--update`` (it keeps a shortened output that still matches); without ``--update`` it
+prints the differences.
+"""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+
+import pytest
+
+import readme_examples as rx
+
+TEXT = rx.README.read_text(encoding="utf-8")
+BLOCKS = rx.blocks(TEXT)
+
+
+def test_the_readme_has_examples_to_run() -> None:
+    assert len(BLOCKS) >= 8
+    assert all(block.commands for block in BLOCKS), [b.name for b in BLOCKS if not b.commands]
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=[b.name for b in BLOCKS])
+def test_example_runs_as_shown(block: rx.Block) -> None:
+    for command in block.commands:
+        unknown = [p for p in rx.programs(command.line) if p not in rx.ALLOWED_PROGRAMS]
+        assert unknown == [], f"{command.line!r} uses {unknown}; see rule 6"
+        assert all(shutil.which(p) for p in rx.programs(command.line)), command.line
+    outputs = rx.run_block(block)
+    for command, actual in zip(block.commands, outputs, strict=True):
+        diff = "\n".join(difflib.unified_diff(command.expected, actual, lineterm=""))
+        assert rx.matches(command.expected, actual), (
+            f"$ {command.line}\n{diff}\n(python tests/readme_examples.py --update rewrites it)"
+        )
+
+
+def test_normalising_touches_only_today_and_paths(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    today = dt.date.today().isoformat()
+    lines = [
+        f"as of {today}",
+        f"{today} 08:31       9",
+        f'"fetched_at": "{today}T08:31:02+00:00"',
+        "Jun 17, 2024  2024-06-17 12:00",
+        f"{tmp_path}/h/cache.sqlite3   ",
+    ]
+    assert rx.normalise(lines, tmp_path / "h", tmp_path / "w") == [
+        f"as of {rx.SHOWN_DAY}",
+        f"{rx.SHOWN_DAY} 03:17       9",
+        f'"fetched_at": "{rx.SHOWN_DAY}T03:17:04+00:00"',
+        "Jun 17, 2024  2024-06-17 12:00",
+        "~/.local/share/scholar/cache.sqlite3",
+    ]
+
+
+def test_an_ellipsis_line_stands_for_any_lines_and_nothing_else_is_loose() -> None:
+    actual = ["a", "b", "c", "d"]
+    assert rx.matches(["a", "...", "d"], actual)
+    assert rx.matches(["a", "...", "c", "...", "d"], actual)
+    assert rx.matches(["a", "b", "c", "d", "..."], actual)
+    assert not rx.matches(["a", "c", "d"], actual)
+    assert not rx.matches(["a", "...", "x"], actual)
+    assert not rx.matches(["a", "b", "c", "d "], ["a", "b", "c"])
+
+
+def test_the_parser_reads_commands_and_their_output() -> None:
+    text = "x\n```console\n$ scholar a\none\n\n$ scholar b | head -1\n```\n```\n$ not run\n```\n"
+    (block,) = rx.blocks(text)
+    assert [(c.line, c.expected) for c in block.commands] == [
+        ("scholar a", ["one"]),
+        ("scholar b | head -1", []),
+    ]
+    assert rx.programs("COLUMNS=80 scholar a -f csv | head -3  # comment | x") == [
+        "scholar",
+        "head",
+    ]
