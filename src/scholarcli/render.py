@@ -906,6 +906,7 @@ _PANEL_AUTHORS = 12  # a panel lists this many authors, then "... and N more"
 
 def _paper_panel(record: Mapping[str, Any], env: OutputEnv, abstracts: bool, width: int) -> Panel:
     """One paper as a panel: title, authors, where and when, counts, links, TLDR."""
+    _rich()
     names = [str(a.get("name") or "") for a in record.get("authors") or []]
     lines: list[RenderableType] = [Text(record.get("title") or "(untitled)", style="bold")]
     if names:
@@ -1054,6 +1055,7 @@ def render_paper_list(
         render_records(records, fields, fmt, out, env, title=title, json_root="papers")
         return
     edges = "is_influential" in fields
+    _rich()
     table = Table(
         **_TABLE_STYLE,
         title=title,
