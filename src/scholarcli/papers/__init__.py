@@ -1,0 +1,1 @@
+"""Papers: look them up, search them, and export them as BibTeX, RIS or CSL-JSON."""

@@ -1,0 +1,132 @@
+"""Paper records as BibTeX (read by BibTeX, biblatex/biber and reference managers).
+
+Entry types: ``@article`` (journal), ``@inproceedings`` (``booktitle``), ``@book``,
+``@incollection``, and for arXiv preprints ``@misc`` with ``eprint``,
+``archivePrefix = {arXiv}`` and ``primaryClass``, as arXiv's own BibTeX export writes
+them; a published paper that is also on arXiv keeps its type and gets the eprint fields
+too. Every value is braced. The ten LaTeX special characters ``\\ { } % & $ _ # ~ ^``
+are escaped so that a title prints as it reads (``$x^2$`` stays the five characters,
+not math); other characters stay UTF-8 (biber and bibtexparser read UTF-8, and
+``\\usepackage[utf8]{inputenc}`` is the LaTeX default since 2018). Words with an
+upper-case letter past their first (``LLM``, ``ExeGPT``) are braced so that
+sentence-case styles keep them. Names stay "Given Family"; a group's name is braced
+whole so that BibTeX does not split it at "and".
+
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from scholarcli.papers.formats import common
+from scholarcli.papers.formats.common import Kind, Record
+
+_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "$": r"\$",
+    "_": r"\_",
+    "#": r"\#",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_TYPES = {
+    Kind.ARTICLE: "article",
+    Kind.INPROCEEDINGS: "inproceedings",
+    Kind.PREPRINT: "misc",
+    Kind.BOOK: "book",
+    Kind.INCOLLECTION: "incollection",
+    Kind.MISC: "misc",
+}
+
+
+def escape(value: str) -> str:
+    """LaTeX-escape the special characters of plain text (see the module doc)."""
+    return "".join(_ESCAPES.get(c, c) for c in value)
+
+
+def _protected(word: str) -> bool:
+    return any(any(c.isupper() for c in part[1:]) for part in word.split("-"))
+
+
+def title(value: str) -> str:
+    """Escaped, with words in odd capitals braced against a style's sentence case."""
+    return " ".join(
+        "{" + escape(word) + "}" if _protected(word) else escape(word)
+        for word in common.text(value).split(" ")
+    )
+
+
+def name(value: str) -> str:
+    parts = common.split_name(value)
+    escaped = escape(common.text(value))
+    # One-word names need no braces; groups, and names with a comma, must not be split.
+    if parts.literal and (" " in parts.literal or "," in parts.literal):
+        return "{" + escaped + "}"
+    if parts.suffix:  # BibTeX reads "Given Family Jr." as family name "Jr."
+        return ", ".join(escape(p) for p in (parts.family, parts.suffix, parts.given))
+    return escaped
+
+
+def fields(record: Record, *, abstracts: bool = False) -> list[tuple[str, str]]:
+    """(field, already escaped value) pairs of one entry, in the order written."""
+    kind = common.kind(record)
+    journal = common.journal(record)
+    venue = common.venue(record)
+    out: list[tuple[str, str]] = []
+    authors = common.author_names(record)
+    if authors:
+        out.append(("author", " and ".join(name(a) for a in authors)))
+    out.append(("title", title(record.get("title") or "")))
+    if kind is Kind.ARTICLE:
+        out.append(("journal", escape(journal.get("name") or venue)))
+    elif kind in (Kind.INPROCEEDINGS, Kind.INCOLLECTION):
+        out.append(("booktitle", escape(venue)))
+    elif kind is Kind.BOOK and venue:
+        out.append(("publisher", escape(venue)))
+    if kind is Kind.ARTICLE and journal.get("volume"):
+        out.append(("volume", escape(journal["volume"])))
+    if journal.get("pages") and kind is not Kind.PREPRINT:
+        first, last = common.page_range(journal["pages"])
+        out.append(("pages", escape(f"{first}--{last}" if last else first)))
+    parts = common.date_parts(record)
+    if parts:
+        out.append(("year", str(parts[0])))
+    if len(parts) > 1:
+        out.append(("date", common.iso_date(parts)))
+    doi = common.text(record.get("doi"))
+    if doi:
+        out.append(("doi", escape(doi)))
+    url = common.url(record)
+    if url:
+        out.append(("url", escape(url)))
+    arxiv_id = common.text(record.get("arxiv_id"))
+    if arxiv_id:
+        out.append(("eprint", escape(arxiv_id)))
+        out.append(("archivePrefix", "arXiv"))
+        category = common.text(record.get("category"))
+        if category:
+            out.append(("primaryClass", escape(category)))
+    abstract = common.text(record.get("abstract"))
+    if abstracts and abstract:
+        out.append(("abstract", escape(abstract)))
+    return out
+
+
+def entry(record: Record, key: str, *, abstracts: bool = False) -> str:
+    kind = common.kind(record)
+    pairs = fields(record, abstracts=abstracts)
+    body = ",\n".join(f"  {field} = {{{value}}}" for field, value in pairs)
+    return f"@{_TYPES[kind]}{{{key},\n{body}\n}}\n"
+
+
+def dumps(records: Sequence[Record], *, abstracts: bool = False) -> str:
+    """A .bib file of the records (entries separated by a blank line)."""
+    keys = common.citation_keys(records)
+    return "\n".join(
+        entry(record, key, abstracts=abstracts) for record, key in zip(records, keys, strict=True)
+    )
