@@ -9,8 +9,10 @@ are escaped so that a title prints as it reads (``$x^2$`` stays the five charact
 not math); other characters stay UTF-8 (biber and bibtexparser read UTF-8, and
 ``\\usepackage[utf8]{inputenc}`` is the LaTeX default since 2018). Words with an
 upper-case letter past their first (``LLM``, ``ExeGPT``) are braced so that
-sentence-case styles keep them. Names stay "Given Family"; a group's name is braced
-whole so that BibTeX does not split it at "and".
+sentence-case styles keep them; TeX's ligatures (``--``, two back quotes) are broken
+with an empty group so the characters print as they are. Names stay "Given Family"
+("Family, Jr., Given" with a suffix, which BibTeX would otherwise take for the family
+name); a group's or a one-word name is braced whole, so BibTeX never splits it at "and".
 
 Pure: no I/O.
 """
@@ -22,17 +24,20 @@ from collections.abc import Sequence
 from scholarcli.papers.formats import common
 from scholarcli.papers.formats.common import Kind, Record
 
+# Each in braces: BibTeX then takes it as one "special character" (names split and
+# abbreviate around it, case changes leave it alone). Braces become macros because
+# BibTeX counts every brace, escaped or not, so "\{" alone would unbalance the field.
 _ESCAPES = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "%": r"\%",
-    "&": r"\&",
-    "$": r"\$",
-    "_": r"\_",
-    "#": r"\#",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
+    "\\": r"{\textbackslash}",
+    "{": r"{\textbraceleft}",
+    "}": r"{\textbraceright}",
+    "%": r"{\%}",
+    "&": r"{\&}",
+    "$": r"{\$}",
+    "_": r"{\_}",
+    "#": r"{\#}",
+    "~": r"{\textasciitilde}",
+    "^": r"{\textasciicircum}",
 }
 _TYPES = {
     Kind.ARTICLE: "article",
@@ -44,9 +49,21 @@ _TYPES = {
 }
 
 
+# Pairs TeX's fonts turn into one glyph ("--" an en dash, "``" an opening quote, "?`" an
+# inverted question mark): an empty group between them keeps the two characters.
+_LIGATURES = {("-", "-"), ("`", "`"), ("'", "'"), ("?", "`"), ("!", "`")}
+
+
 def escape(value: str) -> str:
     """LaTeX-escape the special characters of plain text (see the module doc)."""
-    return "".join(_ESCAPES.get(c, c) for c in value)
+    out = []
+    previous = ""
+    for char in value:
+        if (previous, char) in _LIGATURES:
+            out.append("{}")
+        out.append(_ESCAPES.get(char, char))
+        previous = char
+    return "".join(out)
 
 
 def _protected(word: str) -> bool:
@@ -64,8 +81,8 @@ def title(value: str) -> str:
 def name(value: str) -> str:
     parts = common.split_name(value)
     escaped = escape(common.text(value))
-    # One-word names need no braces; groups, and names with a comma, must not be split.
-    if parts.literal and (" " in parts.literal or "," in parts.literal):
+    # A group's name, a name with a comma, or one word ("and" even) stays whole.
+    if parts.literal:
         return "{" + escaped + "}"
     if parts.suffix:  # BibTeX reads "Given Family Jr." as family name "Jr."
         return ", ".join(escape(p) for p in (parts.family, parts.suffix, parts.given))
@@ -92,7 +109,8 @@ def fields(record: Record, *, abstracts: bool = False) -> list[tuple[str, str]]:
         out.append(("volume", escape(journal["volume"])))
     if journal.get("pages") and kind is not Kind.PREPRINT:
         first, last = common.page_range(journal["pages"])
-        out.append(("pages", escape(f"{first}--{last}" if last else first)))
+        # "--" is the en dash of a page range: written after escaping, so not broken up.
+        out.append(("pages", f"{escape(first)}--{escape(last)}" if last else escape(first)))
     parts = common.date_parts(record)
     if parts:
         out.append(("year", str(parts[0])))

@@ -44,7 +44,7 @@ def item(record: Record, key: str, *, abstracts: bool = False) -> dict[str, Any]
     kind = common.kind(record)
     journal = common.journal(record)
     venue = common.venue(record)
-    out: dict[str, Any] = {"id": key, "type": _TYPES[kind]}
+    out: dict[str, Any] = {"id": key, "citation-key": key, "type": _TYPES[kind]}
     out["title"] = common.text(record.get("title"))
     authors = common.author_names(record)
     if authors:
