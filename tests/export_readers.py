@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +138,10 @@ def citeproc_bibliography(items: list[dict[str, Any]]) -> list[str]:
     )
     from citeproc.source.json import CiteProcJSON
 
-    source = CiteProcJSON(items)
+    with warnings.catch_warnings():
+        # citeproc-py predates CSL 1.0.2's citation-key variable and says so.
+        warnings.filterwarnings("ignore", message=".*unsupported: citation_key")
+        source = CiteProcJSON(items)
     style = CitationStylesStyle("harvard-cite-them-right", validate=False)
     bibliography = CitationStylesBibliography(style, source, formatter.plain)
     for item in items:

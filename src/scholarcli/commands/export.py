@@ -108,7 +108,7 @@ def export(
     else:
         write_atomic(output, text)
         note = f"note: wrote {len(records)} {fmt.value} entries to {output}"
-        render.stderr_console(env).print(note, markup=False, highlight=False)
+        render.stderr_console(env).print(note, markup=False, highlight=False, soft_wrap=True)
     if unresolved:
         raise NotFoundError(
             f"{len(unresolved)} of {len(refs or [])} refs name no paper; the rest were exported"
