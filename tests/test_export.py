@@ -320,3 +320,45 @@ def test_papers_file_missing_is_a_usage_error(runner: CliRunner, fake_lookup) ->
     result = export(runner, "--papers", "/nonexistent/refs.txt")
     assert result.exit_code == 2
     assert "cannot read --papers" in result.stderr
+
+
+def test_published_papers_become_articles_and_proceedings(runner: CliRunner, double_env) -> None:  # type: ignore[no-untyped-def]
+    """The author list asks S2 for publicationTypes and journal, so the profile path
+    knows a journal from a conference (the double types every venue JournalArticle)."""
+    double_env.add_author("900", "Jane Q. Doe")
+    me = ("900", "Jane Q. Doe")
+    double_env.add_paper(
+        "9" * 40,
+        title="A Journal Paper",
+        year=2021,
+        publication_date="2021-05-03",
+        venue="Nature",
+        authors=[me],
+        doi="10.1038/S41586-021-00001-X",
+    )
+    double_env.add_paper(
+        "8" * 40,
+        title="A Conference Paper",
+        year=2022,
+        venue="Conference on Empirical Methods in Natural Language Processing",
+        authors=[(None, "Ann Lee"), me],
+    )
+    double_env.add_paper("7" * 40, title="Notes", year=2020, authors=[me])
+    result = export(runner, "Jane Q. Doe")
+    assert result.exit_code == 0, result.stderr
+    entries = {e["ID"]: e for e in read_bibtex(result.stdout)}
+    assert set(entries) == {"doe2021journal", "lee2022conference", "doe2020notes"}
+    journal = entries["doe2021journal"]
+    assert (journal["ENTRYTYPE"], journal["journal"]) == ("article", "Nature")
+    assert journal["doi"] == "10.1038/s41586-021-00001-x"
+    assert journal["date"] == "2021-05-03"
+    assert journal["url"] == "https://www.semanticscholar.org/paper/" + "9" * 40
+    conference = entries["lee2022conference"]
+    assert conference["ENTRYTYPE"] == "inproceedings"
+    assert (
+        conference["booktitle"] == "Conference on Empirical Methods in Natural Language Processing"
+    )
+    assert conference["author"] == ["Ann Lee", "Jane Q. Doe"]
+    assert entries["doe2020notes"]["ENTRYTYPE"] == "misc"  # no venue, not on arXiv
+    papers = next(r for r in double_env.requests if "/papers" in r.path)
+    assert {"publicationTypes", "journal"} <= set(papers.query["fields"][0].split(","))

@@ -6,8 +6,12 @@ CSL-JSON alike, so the decisions live here once:
 - **kind**: a preprint (an arXiv paper with no venue beyond arXiv itself), a journal
   article, a conference paper, a book, a chapter, or ``misc``. Semantic Scholar labels
   arXiv-only papers ``JournalArticle`` with the journal "ArXiv", so arXiv as a venue or
-  journal always means preprint; a real venue decides by S2's ``publicationTypes``, and
-  without them by the venue's name (``Conference``, ``Proceedings``, ``EMNLP`` ...).
+  journal always means preprint. Otherwise S2's ``publicationTypes`` decide where they
+  are definite (``Conference``, ``Book``, ``BookSection``, ``Dataset``); S2 also calls
+  many proceedings papers ``JournalArticle`` and leaves many papers untyped, so then a
+  journal volume means an article, and else a conference-like venue name
+  (``Conference``, ``Proceedings``, ``EMNLP`` ..., but not PNAS or Proc. IEEE) means
+  proceedings.
 - **keys**: ``kim2023token``: the first author's family name and the first significant
   title word, both ASCII-folded, and the year. Papers sharing a key are put in a stable
   order (date, then paper id, DOI, arXiv id, title) and all but the first get ``a``,
@@ -92,7 +96,17 @@ def venue(record: Record) -> str:
     return journal(record).get("name", "")
 
 
+# Journals whose names start like proceedings (PNAS, Proc. IEEE, PVLDB, PACM ...).
+_JOURNAL_PROCEEDINGS = re.compile(
+    r"\bproc(eedings|\.)? of the (national academy|ieee\b|royal society|american mathematical|"
+    r"london mathematical|vldb endowment|acm on)",
+    re.IGNORECASE,
+)
+
+
 def looks_like_conference(name: str) -> bool:
+    if _JOURNAL_PROCEEDINGS.search(name):
+        return False
     return bool(_CONFERENCE_WORDS.search(name) or _CONFERENCE_ACRONYMS.search(name))
 
 
@@ -110,14 +124,13 @@ def kind(record: Record) -> Kind:
         return Kind.BOOK
     if "Conference" in types:
         return Kind.INPROCEEDINGS
-    if types & {"JournalArticle", "Review", "LettersAndComments", "Editorial", "CaseReport"}:
-        # S2 calls many proceedings papers JournalArticle; a journal's volume says it is one.
-        if looks_like_conference(where) and not journal(record).get("volume"):
-            return Kind.INPROCEEDINGS
-        return Kind.ARTICLE
-    if "Dataset" in types:
+    if "Dataset" in types and not journal(record):
         return Kind.MISC
-    return Kind.INPROCEEDINGS if looks_like_conference(where) else Kind.ARTICLE
+    # S2 calls many proceedings papers JournalArticle, and lists papers with no type at
+    # all: a journal volume says journal, else a conference-like venue says proceedings.
+    if journal(record).get("volume") or not looks_like_conference(where):
+        return Kind.ARTICLE
+    return Kind.INPROCEEDINGS
 
 
 # --- names -------------------------------------------------------------------------------
@@ -209,9 +222,11 @@ def iso_date(parts: Sequence[int]) -> str:
 
 
 def page_range(pages: str) -> tuple[str, str]:
-    """("123", "130") from "123-130", "123 – 130" or "123--130"; ("e123", "") alone."""
+    """("123", "130") from "123-130", "123 – 130" or "123--130"; ("e123", "") alone or
+    from S2's "O30 - O30"."""
     first, _, last = re.sub(r"\s*[-‐-―]+\s*", "-", pages).partition("-")
-    return first.strip(), last.strip()
+    first, last = first.strip(), last.strip()
+    return (first, "") if last == first else (first, last)
 
 
 def arxiv_url(record: Record) -> str:
