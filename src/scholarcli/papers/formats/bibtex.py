@@ -19,6 +19,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from scholarcli.papers.formats import common
@@ -54,16 +55,15 @@ _TYPES = {
 _LIGATURES = {("-", "-"), ("`", "`"), ("'", "'"), ("?", "`"), ("!", "`")}
 
 
+_SPECIAL = re.compile(r"[\\{}%&$_#~^]")
+_LIGATURE = re.compile("|".join(f"(?<={re.escape(a)})(?={re.escape(b)})" for a, b in _LIGATURES))
+
+
 def escape(value: str) -> str:
     """LaTeX-escape the special characters of plain text (see the module doc)."""
-    out = []
-    previous = ""
-    for char in value:
-        if (previous, char) in _LIGATURES:
-            out.append("{}")
-        out.append(_ESCAPES.get(char, char))
-        previous = char
-    return "".join(out)
+    # Ligature characters are never specials, so the two passes cannot interfere.
+    escaped = _SPECIAL.sub(lambda match: _ESCAPES[match.group()], value)
+    return _LIGATURE.sub("{}", escaped)
 
 
 def _protected(word: str) -> bool:
@@ -89,9 +89,11 @@ def name(value: str) -> str:
     return escaped
 
 
-def fields(record: Record, *, abstracts: bool = False) -> list[tuple[str, str]]:
+def fields(
+    record: Record, *, abstracts: bool = False, kind: Kind | None = None
+) -> list[tuple[str, str]]:
     """(field, already escaped value) pairs of one entry, in the order written."""
-    kind = common.kind(record)
+    kind = kind or common.kind(record)
     journal = common.journal(record)
     venue = common.venue(record)
     out: list[tuple[str, str]] = []
@@ -111,7 +113,7 @@ def fields(record: Record, *, abstracts: bool = False) -> list[tuple[str, str]]:
         first, last = common.page_range(journal["pages"])
         # "--" is the en dash of a page range: written after escaping, so not broken up.
         out.append(("pages", f"{escape(first)}--{escape(last)}" if last else escape(first)))
-    parts = common.date_parts(record)
+    parts = common.date_parts(record, kind)
     if parts:
         out.append(("year", str(parts[0])))
     if len(parts) > 1:
@@ -137,7 +139,7 @@ def fields(record: Record, *, abstracts: bool = False) -> list[tuple[str, str]]:
 
 def entry(record: Record, key: str, *, abstracts: bool = False) -> str:
     kind = common.kind(record)
-    pairs = fields(record, abstracts=abstracts)
+    pairs = fields(record, abstracts=abstracts, kind=kind)
     body = ",\n".join(f"  {field} = {{{value}}}" for field, value in pairs)
     return f"@{_TYPES[kind]}{{{key},\n{body}\n}}\n"
 

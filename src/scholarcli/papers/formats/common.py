@@ -60,7 +60,8 @@ _CONFERENCE_ACRONYMS = re.compile(
 )
 
 
-_BREAKS = ("Cc", "Zl", "Zp")
+# Control characters (Unicode category Cc) and line/paragraph separators become spaces.
+_BREAKS = str.maketrans({c: " " for c in [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]})
 
 
 def text(value: Any) -> str:
@@ -68,8 +69,7 @@ def text(value: Any) -> str:
     become one space, control characters go (no format can carry them)."""
     if value is None:
         return ""
-    cleaned = "".join(" " if unicodedata.category(c) in _BREAKS else c for c in str(value))
-    return " ".join(cleaned.split())
+    return " ".join(str(value).translate(_BREAKS).split())
 
 
 def is_arxiv_name(name: str) -> bool:
@@ -199,12 +199,12 @@ def year(record: Record) -> int | None:
     return None
 
 
-def date_parts(record: Record) -> list[int]:
+def date_parts(record: Record, entry_kind: Kind | None = None) -> list[int]:
     """[year, month, day] as far as known: for a preprint its arXiv date, else the
     publication date; a date from another year than ``year`` (an older preprint of a
     published paper) is not used, the year alone is."""
     order = ("date", "publication_date")
-    if kind(record) is not Kind.PREPRINT:
+    if (entry_kind or kind(record)) is not Kind.PREPRINT:
         order = ("publication_date", "date")
     known = year(record)
     for key in order:

@@ -49,7 +49,7 @@ def item(record: Record, key: str, *, abstracts: bool = False) -> dict[str, Any]
     authors = common.author_names(record)
     if authors:
         out["author"] = [name(a) for a in authors]
-    parts = common.date_parts(record)
+    parts = common.date_parts(record, kind)
     if parts:
         out["issued"] = {"date-parts": [parts]}
     if kind is Kind.ARTICLE:

@@ -56,7 +56,7 @@ def tags(record: Record, key: str, *, abstracts: bool = False) -> list[tuple[str
         out.append(("SP", first))
         if last:
             out.append(("EP", last))
-    parts = common.date_parts(record)
+    parts = common.date_parts(record, kind)
     if parts:
         out.append(("PY", str(parts[0])))
         out.append(("DA", "/".join(common.iso_date(parts).split("-"))))
