@@ -362,3 +362,51 @@ def test_published_papers_become_articles_and_proceedings(runner: CliRunner, dou
     assert entries["doe2020notes"]["ENTRYTYPE"] == "misc"  # no venue, not on arXiv
     papers = next(r for r in double_env.requests if "/papers" in r.path)
     assert {"publicationTypes", "journal"} <= set(papers.query["fields"][0].split(","))
+
+
+@pytest.mark.parametrize(
+    ("name", "reader"),
+    [("refs.ris", read_ris), ("refs.json", read_csljson), ("refs.BIB", read_bibtex)],
+)
+def test_the_output_extension_picks_the_format_when_f_is_not_given(
+    runner: CliRunner,
+    seeded,
+    tmp_path: Path,
+    name: str,
+    reader: Any,  # type: ignore[no-untyped-def]
+) -> None:
+    target = tmp_path / name
+    result = export(runner, seed.NAME, "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert len(reader(target.read_text(encoding="utf-8"))) == 9
+
+
+def test_f_wins_over_the_extension_and_o_dash_is_stdout(runner: CliRunner, seeded) -> None:  # type: ignore[no-untyped-def]
+    result = export(runner, seed.NAME, "-f", "ris", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    assert len(read_ris(result.stdout)) == 9
+
+
+def test_stdout_is_utf8_whatever_the_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from scholarcli.papers.export import write_stdout
+
+    raw = io.BytesIO()
+    monkeypatch.setattr("sys.stdout", io.TextIOWrapper(raw, encoding="ascii"))
+    write_stdout("Ärger 한국어\n")
+    assert raw.getvalue().decode("utf-8") == "Ärger 한국어\n"
+
+
+def test_papers_from_a_terminal_is_refused() -> None:
+    import io
+
+    from scholarcli.errors import UsageError
+    from scholarcli.papers.export import read_refs
+
+    class Terminal(io.BytesIO):
+        def isatty(self) -> bool:
+            return True
+
+    with pytest.raises(UsageError, match="terminal"):
+        read_refs("-", Terminal(b"2308.06744\n"))

@@ -59,14 +59,20 @@ def export(
         ),
     ] = None,
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="bibtex, ris or csljson.")
-    ] = ExportFormat.bibtex,
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="bibtex, ris or csljson (default: what -o's extension says, else bibtex).",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--output",
             "-o",
-            help="Write to this file (atomically) instead of stdout.",
+            help="Write to this file (atomically) instead of stdout (- is stdout).",
             show_default=False,
         ),
     ] = None,
@@ -79,13 +85,21 @@ def export(
     from datetime import date
 
     from scholarcli.papers import formats
-    from scholarcli.papers.export import author_records, read_refs, write_atomic
+    from scholarcli.papers.export import (
+        author_records,
+        export_format,
+        read_refs,
+        write_atomic,
+        write_stdout,
+    )
     from scholarcli.profile.sync import Freshness
 
     check_exclusive(refresh=refresh, offline=offline)
     if papers is not None and (name or ids):
         raise UsageError("give a name or --id, or --papers, not both")
     fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
+    target = None if output in (None, "-") else output
+    fmt_name = export_format(fmt.value if fmt else None, target)
     refs = read_refs(papers, sys.stdin.buffer if sys.stdin else None) if papers else None
     env = render.OutputEnv.detect()
     unresolved: list[Any] = []
@@ -101,13 +115,12 @@ def export(
         render.warn(env, f"{missing.ref}: {missing.reason}")
     if refs is not None and not records:
         raise NotFoundError("none of the refs names a paper", hint="scholar paper REF shows why")
-    text = formats.dumps(records, fmt.value, abstracts=abstracts)
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    text = formats.dumps(records, fmt_name, abstracts=abstracts)
+    if target is None:
+        write_stdout(text)
     else:
-        write_atomic(output, text)
-        note = f"note: wrote {len(records)} {fmt.value} entries to {output}"
+        write_atomic(Path(target), text)
+        note = f"note: wrote {len(records)} {fmt_name} entries to {target}"
         render.stderr_console(env).print(note, markup=False, highlight=False, soft_wrap=True)
     if unresolved:
         raise NotFoundError(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -65,6 +66,28 @@ def author_records(
     return AuthorRecords(chosen[0].name, [a.author_id for a in chosen], records, complete)
 
 
+def export_format(requested: str | None, output: str | None) -> str:
+    """``-f`` when given, else what ``-o``'s extension names (.bib, .ris, .json), else
+    BibTeX."""
+    from scholarcli.papers.formats import SUFFIXES
+
+    if requested:
+        return requested
+    return SUFFIXES.get(Path(output).suffix.lower(), "bibtex") if output else "bibtex"
+
+
+def write_stdout(text: str) -> None:
+    """The export on stdout as UTF-8 whatever the locale (every format here is UTF-8)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
+
+
 MAX_REF_LENGTH = 2000
 
 
@@ -87,6 +110,12 @@ def read_refs(path: str, stdin: BinaryIO | None = None) -> list[str]:
         if path == "-":
             if stdin is None:
                 raise UsageError("--papers - reads standard input, but none is available")
+            if stdin.isatty():
+                raise UsageError(
+                    "--papers - reads refs from standard input, which is a terminal",
+                    hint="pipe them in, e.g. scholar search QUERY --ids-only | scholar export "
+                    "--papers -",
+                )
             data = stdin.read()
         else:
             data = Path(path).read_bytes()

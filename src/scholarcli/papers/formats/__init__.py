@@ -16,8 +16,8 @@ FORMATS: dict[str, Callable[..., str]] = {
     "ris": ris.dumps,
     "csljson": csljson.dumps,
 }
-#: File name extensions, for the hint when -o names a different one.
-EXTENSIONS = {"bibtex": ".bib", "ris": ".ris", "csljson": ".json"}
+#: The format a file name asks for (``-o refs.ris`` without ``-f``).
+SUFFIXES = {".bib": "bibtex", ".bibtex": "bibtex", ".ris": "ris", ".json": "csljson"}
 
 
 def dumps(records: Sequence[Record], fmt: str, *, abstracts: bool = False) -> str:
