@@ -49,6 +49,10 @@ def latex_text(value: str) -> str:
     return DECODER.latex_to_text(value)
 
 
+# Fields biblatex and \\url read verbatim: compared as written, not decoded as LaTeX.
+VERBATIM = {"doi", "url", "eprint"}
+
+
 def read_bibtex(text: str) -> list[dict[str, Any]]:
     """Entries as {"ENTRYTYPE", "ID", field: decoded text, "author": [names]}."""
     library = bibtexparser.parse_string(
@@ -63,6 +67,8 @@ def read_bibtex(text: str) -> list[dict[str, Any]]:
                 found["author"] = [
                     latex_text(" ".join([*n.first, *n.von, *n.last, *n.jr])) for n in field.value
                 ]
+            elif field.key in VERBATIM:
+                found[field.key] = field.value
             else:
                 found[field.key] = latex_text(field.value)
         entries.append(found)

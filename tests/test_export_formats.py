@@ -474,3 +474,13 @@ def test_real_author_papers_read_back_in_every_format(fixtures_dir: Path) -> Non
     # Journals named "Proceedings of ..." (PNAS) stay articles.
     pnas = [e for e in bib if "National Academy" in e.get("journal", e.get("booktitle", ""))]
     assert pnas and all(e["ENTRYTYPE"] == "article" for e in pnas)
+
+
+def test_doi_and_url_are_verbatim_in_bibtex_and_plain_elsewhere() -> None:
+    doi = "10.1002/(sici)1097-4571(199806)49:8<693::aid-asi4>3.0.co;2-0_x~y%41"
+    url = "https://example.org/a_b/~user/%7Efile?q=1&r=2#frag"
+    paper = record("T", doi=doi, url=url, venue="JASIS", journal={"name": "JASIS"})
+    (bib,), (ris_entry,), (item,) = all_formats([paper])
+    assert bib["doi"] == ris_entry["doi"] == item["DOI"] == doi
+    assert bib["url"] == url and ris_entry["urls"] == [url] and item["URL"] == url
+    assert bibtex.verbatim("https://x.org/{a} b\\c") == "https://x.org/%7Ba%7D%20b%5Cc"

@@ -4,12 +4,13 @@ Entry types: ``@article`` (journal), ``@inproceedings`` (``booktitle``), ``@book
 ``@incollection``, and for arXiv preprints ``@misc`` with ``eprint``,
 ``archivePrefix = {arXiv}`` and ``primaryClass``, as arXiv's own BibTeX export writes
 them; a published paper that is also on arXiv keeps its type and gets the eprint fields
-too. Every value is braced. The ten LaTeX special characters ``\\ { } % & $ _ # ~ ^``
-are escaped so that a title prints as it reads (``$x^2$`` stays the five characters,
-not math); other characters stay UTF-8 (biber and bibtexparser read UTF-8, and
-``\\usepackage[utf8]{inputenc}`` is the LaTeX default since 2018). Words with an
-upper-case letter past their first (``LLM``, ``ExeGPT``) are braced so that
-sentence-case styles keep them; TeX's ligatures (``--``, two back quotes) are broken
+too. Every value is braced. ``doi``, ``url`` and ``eprint`` are verbatim fields
+(biblatex, ``\\url``) and are written as they are. Elsewhere the ten LaTeX special
+characters ``\\ { } % & $ _ # ~ ^`` are escaped so that a title prints as it reads
+(``$x^2$`` stays the five characters, not math); other characters stay UTF-8 (biber
+and bibtexparser read UTF-8, and ``\\usepackage[utf8]{inputenc}`` is the LaTeX default
+since 2018). Words with an upper-case letter past their first (``LLM``, ``ExeGPT``) are
+braced so that sentence-case styles keep them; TeX's ligatures (``--``, two back quotes) are broken
 with an empty group so the characters print as they are. Names stay "Given Family"
 ("Family, Jr., Given" with a suffix, which BibTeX would otherwise take for the family
 name); a group's or a one-word name is braced whole, so BibTeX never splits it at "and".
@@ -66,6 +67,19 @@ def escape(value: str) -> str:
     return _LIGATURE.sub("{}", escaped)
 
 
+# Characters a verbatim field cannot hold: braces would unbalance the entry, a backslash
+# or a space would be read as TeX; URLs carry them percent-encoded instead ("%" itself
+# stays: it already starts an encoded character).
+_UNSAFE_VERBATIM = re.compile(r"[{}\\\s]")
+
+
+def verbatim(value: str) -> str:
+    """A ``doi``, ``url`` or ``eprint`` value: biblatex and ``\\url`` read these
+    verbatim, so they are not LaTeX-escaped (``10.1000/a_b`` stays as it is); the few
+    characters no field can hold are percent-encoded."""
+    return _UNSAFE_VERBATIM.sub(lambda m: f"%{ord(m.group()):02X}", value)
+
+
 def _protected(word: str) -> bool:
     return any(any(c.isupper() for c in part[1:]) for part in word.split("-"))
 
@@ -120,13 +134,13 @@ def fields(
         out.append(("date", common.iso_date(parts)))
     doi = common.text(record.get("doi"))
     if doi:
-        out.append(("doi", escape(doi)))
+        out.append(("doi", verbatim(doi)))
     url = common.url(record)
     if url:
-        out.append(("url", escape(url)))
+        out.append(("url", verbatim(url)))
     arxiv_id = common.text(record.get("arxiv_id"))
     if arxiv_id:
-        out.append(("eprint", escape(arxiv_id)))
+        out.append(("eprint", verbatim(arxiv_id)))
         out.append(("archivePrefix", "arXiv"))
         category = common.text(record.get("category"))
         if category:
