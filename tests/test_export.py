@@ -324,7 +324,7 @@ def test_papers_file_missing_is_a_usage_error(runner: CliRunner, fake_lookup) ->
 
 def test_published_papers_become_articles_and_proceedings(runner: CliRunner, double_env) -> None:  # type: ignore[no-untyped-def]
     """The author list asks S2 for publicationTypes and journal, so the profile path
-    knows a journal from a conference (the double types every venue JournalArticle)."""
+    knows a journal from a conference (S2 may call a conference paper JournalArticle)."""
     double_env.add_author("900", "Jane Q. Doe")
     me = ("900", "Jane Q. Doe")
     double_env.add_paper(
@@ -340,7 +340,7 @@ def test_published_papers_become_articles_and_proceedings(runner: CliRunner, dou
         "8" * 40,
         title="A Conference Paper",
         year=2022,
-        venue="Conference on Empirical Methods in Natural Language Processing",
+        venue="EMNLP",
         authors=[(None, "Ann Lee"), me],
     )
     double_env.add_paper("7" * 40, title="Notes", year=2020, authors=[me])
@@ -355,9 +355,7 @@ def test_published_papers_become_articles_and_proceedings(runner: CliRunner, dou
     assert journal["url"] == "https://www.semanticscholar.org/paper/" + "9" * 40
     conference = entries["lee2022conference"]
     assert conference["ENTRYTYPE"] == "inproceedings"
-    assert (
-        conference["booktitle"] == "Conference on Empirical Methods in Natural Language Processing"
-    )
+    assert conference["booktitle"] == "EMNLP"
     assert conference["author"] == ["Ann Lee", "Jane Q. Doe"]
     assert entries["doe2020notes"]["ENTRYTYPE"] == "misc"  # no venue, not on arXiv
     papers = next(r for r in double_env.requests if "/papers" in r.path)
