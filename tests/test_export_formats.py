@@ -484,3 +484,9 @@ def test_doi_and_url_are_verbatim_in_bibtex_and_plain_elsewhere() -> None:
     assert bib["doi"] == ris_entry["doi"] == item["DOI"] == doi
     assert bib["url"] == url and ris_entry["urls"] == [url] and item["URL"] == url
     assert bibtex.verbatim("https://x.org/{a} b\\c") == "https://x.org/%7Ba%7D%20b%5Cc"
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_csljson_text_is_exactly_the_items(count: int) -> None:
+    papers = [PREPRINT, ARTICLE, record(HOSTILE_TITLES[1], HOSTILE_NAMES)][:count]
+    assert json.loads(csljson.dumps(papers)) == csljson.items(papers)

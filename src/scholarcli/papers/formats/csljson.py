@@ -14,7 +14,7 @@ Pure: no I/O.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from scholarcli.papers.formats import common
@@ -90,6 +90,16 @@ def items(records: Sequence[Record], *, abstracts: bool = False) -> list[dict[st
     ]
 
 
+def _item_text(item: Mapping[str, Any]) -> str:
+    # One line per variable: names and dates stay on their line, so a file of many
+    # papers reads (and diffs) paper by paper instead of one number per line.
+    lines = (f"    {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in item.items())
+    return "  {\n" + ",\n".join(lines) + "\n  }"
+
+
 def dumps(records: Sequence[Record], *, abstracts: bool = False) -> str:
-    """A CSL-JSON file: the items as a UTF-8 JSON array, indented, ending in a newline."""
-    return json.dumps(items(records, abstracts=abstracts), ensure_ascii=False, indent=2) + "\n"
+    """A CSL-JSON file: a UTF-8 JSON array, one variable a line, ending in a newline."""
+    found = items(records, abstracts=abstracts)
+    if not found:
+        return "[]\n"
+    return "[\n" + ",\n".join(_item_text(item) for item in found) + "\n]\n"
