@@ -408,3 +408,28 @@ def test_papers_from_a_terminal_is_refused() -> None:
 
     with pytest.raises(UsageError, match="terminal"):
         read_refs("-", Terminal(b"2308.06744\n"))
+
+
+@pytest.mark.slow
+def test_a_real_process_in_an_ascii_locale_writes_utf8(double_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    title = "대규모 언어 모델: Ärger with $x^2$ & 100% {braces}"
+    double_env.add_author("901", "김민수")
+    double_env.add_paper(
+        "6" * 40, title=title, year=2024, venue="Nature", authors=[("901", "김민수")]
+    )
+    env = dict(os.environ, LC_ALL="C", LANG="C", PYTHONIOENCODING="ascii", PYTHONUTF8="0")
+    for fmt, reader in (("bibtex", read_bibtex), ("ris", read_ris), ("csljson", read_csljson)):
+        done = subprocess.run(
+            [sys.executable, "-m", "scholarcli", "export", "--id", "901", "-f", fmt],
+            env=env,
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+        (entry,) = reader(done.stdout.decode("utf-8"))
+        assert entry["title"] == title
