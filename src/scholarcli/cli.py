@@ -13,6 +13,7 @@ from scholarcli import __version__
 from scholarcli.commands import author as author_commands
 from scholarcli.commands import cache as cache_commands
 from scholarcli.commands import coauthors as coauthor_commands
+from scholarcli.commands import export as export_commands
 from scholarcli.commands import metrics as metric_commands
 from scholarcli.commands import novelty as novelty_commands
 from scholarcli.commands import paper as paper_commands
@@ -118,6 +119,7 @@ app.command()(track_commands.history)
 app.add_typer(cache_commands.app, name="cache")
 app.command()(paper_commands.paper)
 app.command()(search_commands.search)
+app.command()(export_commands.export)
 
 
 def main() -> None:

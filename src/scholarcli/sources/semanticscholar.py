@@ -30,6 +30,8 @@ AUTHOR_FIELDS = "name,affiliations,homepage,paperCount,citationCount,hIndex,url"
 PAPER_FIELDS = (
     "title,year,publicationDate,venue,externalIds,citationCount,"
     "influentialCitationCount,authors,abstract,url"
+    # What `scholar export` needs for @article vs @inproceedings, volume and pages.
+    ",publicationTypes,journal"
 )
 # Only what the count-check of a refresh needs.
 PAPER_COUNT_FIELDS = "citationCount,influentialCitationCount"
