@@ -47,10 +47,11 @@ def report(
     refresh: RefreshOption = False,
     offline: OfflineOption = False,
 ) -> None:
-    """Write an HTML report: header numbers, charts and the sortable paper table.
+    r"""Write an HTML report: header numbers, charts and the sortable paper table.
 
     One file with everything inline (no CDN, nothing fetched when opened), readable with
-    JavaScript off and printable. Needs the report extra: pip install "scholarcli[report]".
+    JavaScript off and printable. Several names go side by side; all --id together are one
+    more person. Needs the report extra: pip install "scholarcli\[report]".
     """
     from scholarcli.report.html import EXTRA_HINT, missing_extra
 

@@ -74,6 +74,9 @@ def _style() -> Any:  # matplotlib types the keys as a Literal of every rc name
 _XML_HEAD = re.compile(r"^.*?(?=<svg)", re.DOTALL)
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
 _SIZE_ATTRS = re.compile(r'\s(width|height)="[^"]*pt"')
+# matplotlib names its groups figure_1, axes_1, patch_1 ... in every figure: nothing
+# refers to them, and several charts on one page would repeat them.
+_GROUP_IDS = re.compile(r'<g id="[^"]*"')
 
 
 def _svg(figure: Figure, key: str, label: str) -> str:
@@ -86,7 +89,7 @@ def _svg(figure: Figure, key: str, label: str) -> str:
         figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = _METADATA.sub("", _XML_HEAD.sub("", buffer.getvalue(), count=1))
     text = _SIZE_ATTRS.sub("", text.split("\n", 1)[0]) + "\n" + text.split("\n", 1)[1]
-    text = text.replace(INK, "currentColor")
+    text = _GROUP_IDS.sub("<g", text).replace(INK, "currentColor")
     safe = (
         label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
     )

@@ -1,0 +1,281 @@
+"""``scholar report`` without a browser: the page's content, its self-containment, the
+numbers against ``scholar author -f json``, the h-index series and the usage errors.
+
+The browser checks (console, requests, sorting, filtering, axe) are in
+test_report_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import seed
+from scholarcli.cache import tracking
+from scholarcli.cache.store import Store
+from scholarcli.cli import app
+from scholarcli.config import load_settings
+from scholarcli.models import ProfilePaper
+from scholarcli.report.data import NOT_ON_ARXIV, OTHER, category_stacks, reconstructed_h
+
+AS_OF = "2026-11-27"
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text inside elements with data-field."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.fields: dict[str, str] = {}
+        self._field: str | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        self.tags.append((tag, values))
+        if "data-field" in values and tag != "td":
+            self._field = values["data-field"]
+            self.fields.setdefault(self._field, "")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._field = None
+
+    def handle_data(self, data: str) -> None:
+        if self._field is not None:
+            self.fields[self._field] += data
+
+    def attrs(self, tag: str, **match: str) -> list[dict[str, str]]:
+        return [
+            a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in match.items())
+        ]
+
+
+def make_report(runner: CliRunner, tmp_path: Path, *args: str) -> tuple[str, Any]:
+    target = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", *args, "--as-of", AS_OF, "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    assert f"wrote {target}" in result.stderr
+    return target.read_text(encoding="utf-8"), result
+
+
+def author_json(runner: CliRunner, *args: str) -> dict[str, Any]:
+    result = runner.invoke(app, ["author", *args, "-f", "json", "--as-of", AS_OF])
+    assert result.exit_code == 0, result.stderr
+    return dict(json.loads(result.stdout))
+
+
+def test_header_and_papers_equal_author_json(runner: CliRunner, seeded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page, _ = make_report(runner, tmp_path, seed.NAME)
+    shown = Tags(page)
+    profile = author_json(runner, seed.NAME)
+    author = profile["author"]
+    assert shown.fields["name"] == author["name"] == seed.NAME
+    for key in ("h_index", "paper_count", "citation_count", "g_index", "i10_index"):
+        (tile,) = shown.attrs("dd", **{"data-field": key})
+        assert int(tile["data-value"]) == author[key]
+        assert shown.fields[key].replace(",", "") == str(author[key])
+    (category,) = shown.attrs("span", **{"data-field": "primary_category"})
+    assert category["data-value"] == author["primary_category"] == "cs.CL"
+    rows = shown.attrs("tr")
+    ids = [row["data-paper-id"] for row in rows if "data-paper-id" in row]
+    assert sorted(ids) == sorted(p["paper_id"] for p in profile["papers"])
+    # Most cited first, as the author table lists them; and each count as in json.
+    citations = [int(td["data-value"]) for td in shown.attrs("td", **{"data-field": "citations"})]
+    assert citations == sorted((p["citations"] for p in profile["papers"]), reverse=True)
+
+
+def test_page_fetches_nothing(runner: CliRunner, seeded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page, _ = make_report(runner, tmp_path, seed.NAME)
+    shown = Tags(page)
+    assert not shown.attrs("link")
+    assert not [a for t, a in shown.tags if t in {"script", "img", "iframe"} and a.get("src")]
+    # url(#id) points inside the page (the charts' clip paths); any other url( would fetch.
+    assert "@import" not in page and not re.search(r"url\((?!#)", page)
+    (policy,) = shown.attrs("meta", **{"http-equiv": "Content-Security-Policy"})
+    assert policy["content"].startswith("default-src 'none'")
+    # Links to papers and code are for the reader to follow; nothing else names a host.
+    hrefs = {a["href"] for a in shown.attrs("a")}
+    assert {p.code_url for p in seed.PAPERS if p.code_url} <= hrefs
+
+
+def test_every_chart_has_title_axes_and_data_table(
+    runner: CliRunner, seeded, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    page, _ = make_report(runner, tmp_path, seed.NAME)
+    shown = Tags(page)
+    figures = shown.attrs("figure")
+    assert [f["data-chart"] for f in figures] == [
+        "p1-citations",
+        "p1-papers",
+        "p1-h-index",
+        "p1-coauthors",
+    ]
+    svgs = shown.attrs("svg")
+    assert len(svgs) == 4 and all(s["role"] == "img" and s["aria-label"] for s in svgs)
+    assert page.count("<details>") == 4
+    for words in (
+        "Citations per year",
+        "Year of the citing paper",
+        "Papers per year, by arXiv category",
+        "Year of publication",
+        "h-index over time (reconstructed from citation years)",
+        "End of year",
+        "Top coauthors by joint papers",
+        "Joint papers",
+    ):
+        assert f"{words}</text>" in page or f"{words} </text>" in page, words
+    # Text and axes follow the page's colour scheme; no fixed size keeps them from scaling.
+    assert "currentColor" in page and 'width="' not in page.split("<svg", 1)[1].split(">", 1)[0]
+    # The category stacks are colour and hatching apart; the seed has cs.CL and cs.DC.
+    assert '<th scope="col">cs.CL</th><th scope="col">cs.DC</th>' in page
+
+
+def test_ids_are_unique_with_several_people(runner: CliRunner, seeded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    seeded.populate_synthetic("903000", "Mira Halvorsen", 40, arxiv_fraction=0.6)
+    page, result = make_report(runner, tmp_path, seed.NAME, "Mira Halvorsen")
+    shown = Tags(page)
+    assert "2 people" in result.stderr
+    ids = [a["id"] for _, a in shown.tags if "id" in a]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)[:5]
+    names = [s["data-ids"] for s in shown.attrs("section") if "data-ids" in s]
+    assert names == [seed.AUTHOR_ID, "903000"]
+    assert "Side by side" in page and len(shown.attrs("figure")) == 8
+    other = author_json(runner, "Mira Halvorsen")["author"]
+    (tile,) = [a for a in shown.attrs("dd", **{"data-field": "citation_count"})][1:]
+    assert int(tile["data-value"]) == other["citation_count"]
+
+
+def test_novelty_and_impact_show_only_when_computed(
+    runner: CliRunner, seeded, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from scholarcli.report.html import header_tiles
+
+    page, _ = make_report(runner, tmp_path, seed.NAME)
+    assert "Novelty" not in page and "Impact" not in page
+    author = author_json(runner, seed.NAME)["author"]
+    assert "novelty_percentile" not in {t.field for t in header_tiles(author)}
+    author.update(novelty_percentile=71, novelty_papers=7, impact_percentile=62.5)
+    tiles = {t.field: t for t in header_tiles(author)}
+    assert tiles["novelty_percentile"].shown == "p71"
+    assert tiles["novelty_percentile"].detail == "median over 7 papers"
+    assert tiles["impact_percentile"].shown == "p62.5"
+    author.update(novelty_percentile=None)
+    assert "novelty_percentile" not in {t.field for t in header_tiles(author)}
+
+
+def test_h_index_from_snapshots_when_tracked(runner: CliRunner, seeded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert runner.invoke(app, ["track", seed.NAME]).exit_code == 0
+    store = Store.open(load_settings().db_path)
+    try:
+        (person,) = tracking.list_people(store)
+        for taken_at, h in (("2026-01-05T00:00:00+00:00", 3), ("2026-06-05T00:00:00+00:00", 4)):
+            snap = tracking.PersonSnapshot(taken_at, 9, 700, h)
+            tracking.commit_person(store, tracking.PersonCommit(person.key, taken_at, snap, {}))
+    finally:
+        store.close()
+    page, _ = make_report(runner, tmp_path, seed.NAME)
+    assert "h-index over time (refresh snapshots)" in page
+    assert '<th scope="row">2026-01-05</th><td class="num">3</td>' in page
+    assert '<th scope="row">2026-06-05</th><td class="num">4</td>' in page
+    assert "reconstructed" not in page
+
+
+def test_offline_report_makes_no_request(runner: CliRunner, seeded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    first, _ = make_report(runner, tmp_path, seed.NAME)
+    before = seeded.count()
+    again, _ = make_report(runner, tmp_path, seed.NAME, "--offline")
+    assert seeded.count() == before
+    # Same data, same page but for the time it was generated.
+    strip = lambda text: text.split("generated", 1)[1].split("</p>", 1)[1]  # noqa: E731
+    assert strip(again) == strip(first)
+
+
+def test_output_dash_writes_stdout(runner: CliRunner, seeded) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(app, ["report", seed.NAME, "-o", "-", "--as-of", AS_OF])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("<!doctype html>")
+    assert result.stdout.rstrip().endswith("</html>")
+
+
+def test_without_the_extra_it_says_how_to_install(
+    runner: CliRunner, seeded, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now fails
+    result = runner.invoke(app, ["report", seed.NAME, "-o", str(tmp_path / "r.html")])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: scholar report needs matplotlib, which is not installed",
+        'hint: install the report extra: pip install "scholarcli[report]"',
+    ]
+    assert seeded.count() == 0 and not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "error: give at least one name or --id"),
+        ([seed.NAME, "--refresh", "--offline"], "error: --refresh and --offline cannot be used"),
+        ([seed.NAME, "-o", "."], "error: --output '.' is a folder"),
+        ([seed.NAME, "--as-of", "soon"], "error: --as-of must be a date"),
+    ],
+)
+def test_usage_errors(runner: CliRunner, double_env, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(app, ["report", *args])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message)
+    assert double_env.count() == 0
+
+
+def test_report_is_in_help(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["report", "--help"])
+    assert result.exit_code == 0 and "scholarcli[report]" in result.stdout
+
+
+# -- the data behind the charts -------------------------------------------------------------
+def paper(paper_id: str, year: int | None, citations: int, category: str | None) -> ProfilePaper:
+    return ProfilePaper(
+        paper_id, "t", [], None, None, year, "", category, citations, 0, 0.0, None, None, None
+    )
+
+
+def test_reconstructed_h_counts_citations_up_to_each_year() -> None:
+    papers = [paper("a", 2020, 5, "cs.CL"), paper("b", 2021, 3, "cs.CL"), paper("c", 2022, 0, None)]
+    by_paper = {"a": {2020: 1, 2021: 2, 2022: 2}, "b": {2022: 2, 2023: 1}, "c": {}}
+    points = reconstructed_h(papers, by_paper, 2024)
+    # end of 2020: a=1 -> h 1; 2021: a=3 -> 1; 2022: a=5, b=2 -> 2; 2023: b=3 -> 2.
+    assert [(p.label, p.h_index) for p in points] == [
+        ("2020", 1),
+        ("2021", 1),
+        ("2022", 2),
+        ("2023", 2),
+        ("2024", 2),
+    ]
+    assert reconstructed_h([paper("x", None, 4, None)], {"x": {2020: 4}}, 2024) == []
+
+
+def test_category_stacks_name_the_top_ones_and_fill_gaps() -> None:
+    papers = [
+        paper("1", 2020, 0, "cs.CL"),
+        paper("2", 2020, 0, "cs.CL"),
+        paper("3", 2022, 0, "cs.LG"),
+        paper("4", 2022, 0, "stat.ML"),
+        paper("5", 2022, 0, None),
+        paper("6", None, 0, "cs.CL"),
+    ]
+    order, stacks = category_stacks(papers, top=2)
+    assert order == ["cs.CL", "cs.LG", OTHER, NOT_ON_ARXIV]
+    assert stacks == {
+        2020: {"cs.CL": 2},
+        2021: {},
+        2022: {"cs.LG": 1, OTHER: 1, NOT_ON_ARXIV: 1},
+    }
+    assert date.fromisoformat(AS_OF).year == 2026
