@@ -63,6 +63,14 @@ def author(
         int | None, typer.Option("--limit", help="Show at most N papers.", show_default=False)
     ] = None,
     citations_by_year: CitationsByYearOption = False,
+    chart: Annotated[
+        bool,
+        typer.Option(
+            "--chart",
+            help="Add column charts of citations and papers per year (implies "
+            "--citations-by-year; the table view even in a pipe, as plain text).",
+        ),
+    ] = False,
 ) -> None:
     """Profile of a person: metrics and every paper, from Semantic Scholar and arXiv.
 
@@ -75,7 +83,10 @@ def author(
     check_exclusive(refresh=refresh, offline=offline)
     if limit is not None and limit < 1:
         raise UsageError("--limit must be at least 1")
-    fmt_name, env = output_format(fmt)
+    fmt_name, env = output_format(fmt or ("table" if chart else None))
+    if chart and fmt_name in {"csv", "jsonl"}:
+        raise UsageError(f"--chart draws charts, which -f {fmt_name} cannot carry")
+    citations_by_year = citations_by_year or chart
     fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
     when = parse_as_of(as_of)
     with open_context(offline=offline) as ctx:
@@ -90,7 +101,13 @@ def author(
     profile = view.profile
     profile.papers = sort_papers(profile.papers, sort)[:limit]
     render.render_profile(
-        profile, fmt_name, sys.stdout, env, abstracts=abstracts, per_year=view.per_year
+        profile,
+        fmt_name,
+        sys.stdout,
+        env,
+        abstracts=abstracts,
+        per_year=view.per_year,
+        charts=chart,
     )
     if not view.complete:
         raise typer.Exit(int(ExitStatus.PARTIAL))
