@@ -150,14 +150,15 @@ def axe_violations(page: Any, source: str) -> list[dict[str, Any]]:
     return list(result["violations"])
 
 
-def screenshot(html: Path, png: Path, *, width: int = 1280, color_scheme: str = "light") -> None:
-    """A full-page PNG of the report, as the tests open it."""
+def screenshot(
+    html: Path, png: Path, *, width: int = 1280, height: int = 0, color_scheme: str = "light"
+) -> None:
+    """A PNG of the report as the tests open it: the top ``height`` pixels, or all (0)."""
+    viewport = {"width": width, "height": height or 900}
     with (
         chromium() as browser,
-        open_report(
-            browser, html, color_scheme=color_scheme, viewport={"width": width, "height": 900}
-        ) as (page, watch),
+        open_report(browser, html, color_scheme=color_scheme, viewport=viewport) as (page, watch),
     ):
-        page.screenshot(path=str(png), full_page=True)
+        page.screenshot(path=str(png), full_page=not height)
         if watch.blocked or watch.console_errors or watch.page_errors:
             raise RuntimeError(f"the page misbehaved: {watch}")
