@@ -32,6 +32,8 @@ HATCHES = ("", "//", "..", "xx", "\\\\", "++", "--", "oo", "**")
 # Drawn in this colour, then turned into currentColor (no chart element uses it).
 INK = "#2b2b2c"
 SIZE = (6.4, 3.0)  # inches; the SVG scales to its box in the page
+CHAR_INCHES = 0.075  # a tick label character at 10 pt, a little over the average width
+BOTTOM = 0.6  # inches under the axes: tick labels and the x axis label
 
 
 @dataclass
@@ -86,7 +88,7 @@ def _svg(figure: Figure, key: str, label: str) -> str:
 
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": key}):
-        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
     text = _METADATA.sub("", _XML_HEAD.sub("", buffer.getvalue(), count=1))
     text = _SIZE_ATTRS.sub("", text.split("\n", 1)[0]) + "\n" + text.split("\n", 1)[1]
     text = _GROUP_IDS.sub("<g", text).replace(INK, "currentColor")
@@ -96,10 +98,20 @@ def _svg(figure: Figure, key: str, label: str) -> str:
     return text.replace("<svg ", f'<svg role="img" aria-label="{safe}" class="chart-svg" ', 1)
 
 
-def _new_axes() -> tuple[Figure, Axes]:
+def _new_axes(y_label_chars: int, bottom: float) -> tuple[Figure, Axes]:
+    """A figure with margins set from the labels' lengths, in inches.
+
+    Fixed margins instead of a layout engine or savefig's tight bounding box: either
+    lays every text out once more, which was most of a chart's drawing time.
+    """
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=SIZE, layout="constrained")
+    width, height = SIZE
+    left = 0.5 + CHAR_INCHES * y_label_chars  # y axis label, tick labels, padding
+    figure = Figure(figsize=SIZE)
+    figure.subplots_adjust(
+        left=left / width, right=1 - 0.2 / width, bottom=bottom / height, top=1 - 0.4 / height
+    )
     return figure, figure.add_subplot()
 
 
@@ -112,12 +124,13 @@ def _year_axis(ax: Axes) -> None:
     ax.set_axisbelow(True)
 
 
-def _draw(key: str, title: str, draw: Any) -> tuple[str, str]:
+def _draw(
+    key: str, title: str, draw: Any, y_label_chars: int, bottom: float = BOTTOM
+) -> tuple[str, str]:
     import matplotlib
 
-    matplotlib.use("Agg", force=False)
     with matplotlib.rc_context(_style()):
-        figure, ax = _new_axes()
+        figure, ax = _new_axes(y_label_chars, bottom)
         label = draw(ax) or title
         ax.set_title(title)
         return _svg(figure, key, label), label
@@ -135,7 +148,7 @@ def citations_chart(person: PersonReport, key: str) -> Chart:
         ax.set_ylabel("Citations")
         return f"{title}: bar chart, {sum(counts):,} dated citations, {_span(years)}"
 
-    svg, _ = _draw(key, title, draw)
+    svg, _ = _draw(key, title, draw, _digits(max(counts, default=0)))
     rows: list[list[Any]] = [[y, c] for y, c in zip(years, counts, strict=True)]
     return Chart(key, title, svg, ["Year", "Citations"], rows)
 
@@ -171,7 +184,8 @@ def papers_chart(person: PersonReport, key: str) -> Chart:
             ax.set_ylim(top=max(bottom, default=1) * 1.35 + 0.5)  # room for the legend
         return f"{title}: stacked bar chart of {sum(bottom):,} papers, {_span(years)}"
 
-    svg, _ = _draw(key, title, draw)
+    most = max((sum(person.papers_by_category[y].values()) for y in years), default=0)
+    svg, _ = _draw(key, title, draw, _digits(most))
     rows: list[list[Any]] = [
         [year, *(person.papers_by_category[year].get(stack, 0) for stack in stacks)]
         for year in years
@@ -211,7 +225,8 @@ def h_chart(person: PersonReport, key: str) -> Chart:
         last = f", {values[-1]} at the end" if values else ""
         return f"{title}: step chart{last}"
 
-    svg, _ = _draw(key, title, draw)
+    bottom = BOTTOM + (0.3 if snapshots else 0.0)  # dates are drawn slanted
+    svg, _ = _draw(key, title, draw, _digits(max(values, default=0)), bottom)
     rows: list[list[Any]] = [[label, h] for label, h in zip(labels, values, strict=True)]
     column = "Snapshot" if snapshots else "Year"
     return Chart(key, title, svg, [column, "h-index"], rows)
@@ -236,7 +251,7 @@ def coauthors_chart(person: PersonReport, key: str) -> Chart:
         ax.set_ylabel("Coauthor")
         return f"{title}: bar chart of {len(names)} coauthors"
 
-    svg, _ = _draw(key, title, draw)
+    svg, _ = _draw(key, title, draw, max((len(_short(n)) for n in names), default=1))
     rows: list[list[Any]] = [
         [r["name"], r["joint_papers"], r["joint_citations"], r["first_year"], r["last_year"]]
         for r in person.coauthors
@@ -254,6 +269,11 @@ def person_charts(person: PersonReport, prefix: str) -> list[Chart]:
         h_chart(person, f"{prefix}-h-index"),
         coauthors_chart(person, f"{prefix}-coauthors"),
     ]
+
+
+def _digits(value: int) -> int:
+    """Characters of the longest y tick label (MaxNLocator may go one step past it)."""
+    return len(f"{value * 1.25:.0f}") + 1
 
 
 def _span(years: Sequence[int]) -> str:
