@@ -260,7 +260,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         results = [bench(n, options.repeat, Path(folder)) for n in options.sizes]
     print(markdown(results, options.repeat))
-    print(f"Machine: {machine()}")
+    load = " / ".join(f"{x:.1f}" for x in __import__("os").getloadavg())
+    print(f"Machine: {machine()}; load average (1/5/15 min) at the end: {load}")
     problems = [r for r in results if not r.within or r.warm_requests]
     if options.json:
         options.json.parent.mkdir(parents=True, exist_ok=True)

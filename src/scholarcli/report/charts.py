@@ -116,10 +116,11 @@ def _new_axes(y_label_chars: int, bottom: float) -> tuple[Figure, Axes]:
 
 
 def _year_axis(ax: Axes) -> None:
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=10))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # 22,500, not 22500
     ax.grid(axis="y")
     ax.set_axisbelow(True)
 
@@ -234,7 +235,7 @@ def h_chart(person: PersonReport, key: str) -> Chart:
 
 def coauthors_chart(person: PersonReport, key: str) -> Chart:
     title = "Top coauthors by joint papers"
-    names = [str(record["name"]) for record in person.coauthors]
+    names = _distinct([_short(str(record["name"])) for record in person.coauthors])
     joint = [int(record["joint_papers"]) for record in person.coauthors]
 
     def draw(ax: Axes) -> str:
@@ -242,7 +243,7 @@ def coauthors_chart(person: PersonReport, key: str) -> Chart:
 
         positions = list(range(len(names)))
         ax.barh(positions, joint, color=OKABE_ITO[2], height=0.7)
-        ax.set_yticks(positions, [_short(name) for name in names])
+        ax.set_yticks(positions, names)
         ax.invert_yaxis()  # the most frequent coauthor on top
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="x")
@@ -251,7 +252,7 @@ def coauthors_chart(person: PersonReport, key: str) -> Chart:
         ax.set_ylabel("Coauthor")
         return f"{title}: bar chart of {len(names)} coauthors"
 
-    svg, _ = _draw(key, title, draw, max((len(_short(n)) for n in names), default=1))
+    svg, _ = _draw(key, title, draw, max((len(n) for n in names), default=1))
     rows: list[list[Any]] = [
         [r["name"], r["joint_papers"], r["joint_citations"], r["first_year"], r["last_year"]]
         for r in person.coauthors
@@ -273,7 +274,17 @@ def person_charts(person: PersonReport, prefix: str) -> list[Chart]:
 
 def _digits(value: int) -> int:
     """Characters of the longest y tick label (MaxNLocator may go one step past it)."""
-    return len(f"{value * 1.25:.0f}") + 1
+    return len(f"{value * 1.25:,.0f}") + 1
+
+
+def _distinct(names: Sequence[str]) -> list[str]:
+    """Namesakes (different author ids) numbered, so no two bars share a label."""
+    seen: dict[str, int] = {}
+    labels = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        labels.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return labels
 
 
 def _span(years: Sequence[int]) -> str:
