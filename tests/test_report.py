@@ -279,3 +279,52 @@ def test_category_stacks_name_the_top_ones_and_fill_gaps() -> None:
         2022: {"cs.LG": 1, OTHER: 1, NOT_ON_ARXIV: 1},
     }
     assert date.fromisoformat(AS_OF).year == 2026
+
+
+# -- a hand-built person: the h-index series end to end -------------------------------------
+# Citations received per year (paper year, then citing year: count), as in
+# test_citations_by_year.py: P1 2010 {2012: 48, 2022: 2}, P2 2012 {2013: 27, 2023: 3},
+# P3 2021 {2021: 1, 2024: 11}, P4 2019 {2020: 4, 2026: 1}, P5 2025 uncited.
+PER_YEAR = {
+    "p1" + "0" * 38: (50, 2010, {2012: 48, 2022: 2}),
+    "p2" + "0" * 38: (30, 2012, {2013: 27, 2023: 3}),
+    "p3" + "0" * 38: (12, 2021, {2021: 1, 2024: 11}),
+    "p4" + "0" * 38: (5, 2019, {2020: 4, 2026: 1}),
+    "p5" + "0" * 38: (0, 2025, {}),
+}
+
+
+@pytest.fixture
+def person(double_env):  # type: ignore[no-untyped-def]
+    double_env.add_author("500", "Per Year Person")
+    for number, (paper_id, (cites, year, by_year)) in enumerate(PER_YEAR.items(), start=1):
+        double_env.add_paper(
+            paper_id,
+            title=f"Paper {number}",
+            year=year,
+            authors=[("500", "Per Year Person"), ("501", "Co Author")],
+            citation_count=cites,
+            citations_by_year=by_year or None,
+        )
+    return double_env
+
+
+def test_h_index_reconstructed_end_to_end(runner: CliRunner, person, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page, _ = make_report(runner, tmp_path, "--id", "500")
+    # End of 2012: P1 has 48 -> h 1; 2013: 48, 27 -> 2; 2020: 48, 27, 4 -> 3;
+    # 2024: 50, 30, 12, 4 -> 4 (today's h-index); 2010-2011 nothing yet.
+    expected = {2010: 0, 2011: 0, 2012: 1, 2013: 2, 2019: 2, 2020: 3, 2023: 3, 2024: 4, 2026: 4}
+    table = page.split('id="chart-p1-h-index"', 1)[1].split("</table>", 1)[0]
+    for year, h in expected.items():
+        assert f'<th scope="row">{year}</th><td class="num">{h}</td>' in table, year
+    assert table.count("<tr>") == 1 + (2026 - 2010 + 1)  # header + every year
+    assert "Co Author" in page.split('id="chart-p1-coauthors"', 1)[1].split("</table>", 1)[0]
+
+
+def test_failed_citation_years_exit_partial(runner: CliRunner, person, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    person.inject("s2.paper_citations", "5xx", times=100, status=503)
+    target = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", "--id", "500", "--as-of", AS_OF, "-o", str(target)])
+    assert result.exit_code == 5, result.stderr
+    # The page is still written, and says what it lacks.
+    assert "citations per year of 4 paper(s) are unknown" in target.read_text("utf-8")
