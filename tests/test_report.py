@@ -149,6 +149,8 @@ def test_ids_are_unique_with_several_people(runner: CliRunner, seeded, tmp_path:
     names = [s["data-ids"] for s in shown.attrs("section") if "data-ids" in s]
     assert names == [seed.AUTHOR_ID, "903000"]
     assert "Side by side" in page and len(shown.attrs("figure")) == 8
+    first_years = page.split("First year</th>", 1)[1].split("</tr>", 1)[0]
+    assert '<td class="num">2022</td>' in first_years  # a year, not 2,022
     other = author_json(runner, "Mira Halvorsen")["author"]
     (tile,) = [a for a in shown.attrs("dd", **{"data-field": "citation_count"})][1:]
     assert int(tile["data-value"]) == other["citation_count"]

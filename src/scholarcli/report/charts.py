@@ -165,10 +165,12 @@ def papers_chart(person: PersonReport, key: str) -> Chart:
         for index, stack in enumerate(stacks):
             heights = [person.papers_by_category[y].get(stack, 0) for y in years]
             colour = GREY.get(stack) or next(colours)
+            # Only the years this stack has papers in: an empty bar's edge draws a line.
+            drawn = [i for i, h in enumerate(heights) if h]
             ax.bar(
-                years,
-                heights,
-                bottom=bottom,
+                [years[i] for i in drawn],
+                [heights[i] for i in drawn],
+                bottom=[bottom[i] for i in drawn],
                 width=0.8,
                 color=colour,
                 hatch=HATCHES[index % len(HATCHES)],

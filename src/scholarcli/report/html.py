@@ -40,11 +40,12 @@ PERCENTILE_FIELDS: tuple[tuple[str, str], ...] = (
     ("novelty_percentile", "Novelty"),
     ("impact_percentile", "Impact"),
 )
+YEAR = -1  # "decimals" of a year: printed as it is, 2022 and not 2,022
 # The rows of the side-by-side table when several people are on one page.
 COMPARE_FIELDS: tuple[tuple[str, str, int], ...] = (
     *HEADER_FIELDS,
     ("m_quotient", "m-quotient", 2),
-    ("first_year", "First year", 0),
+    ("first_year", "First year", YEAR),
 )
 
 
@@ -62,6 +63,8 @@ def number(value: Any, decimals: int = 0) -> str:
     """A figure for people: thousands separated, floats to ``decimals`` places."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return ""
+    if decimals == YEAR:
+        return str(value)
     if isinstance(value, float):
         return f"{value:,.{decimals}f}"
     if isinstance(value, int) and not isinstance(value, bool):
