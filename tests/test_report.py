@@ -227,6 +227,7 @@ def test_without_the_extra_it_says_how_to_install(
         ([], "error: give at least one name or --id"),
         ([seed.NAME, "--refresh", "--offline"], "error: --refresh and --offline cannot be used"),
         ([seed.NAME, "-o", "."], "error: --output '.' is a folder"),
+        ([seed.NAME, "-o", "no/such/dir/r.html"], "error: --output 'no/such/dir/r.html': the"),
         ([seed.NAME, "--as-of", "soon"], "error: --as-of must be a date"),
     ],
 )
@@ -235,6 +236,33 @@ def test_usage_errors(runner: CliRunner, double_env, args: list[str], message: s
     assert result.exit_code == 2
     assert result.stderr.startswith(message)
     assert double_env.count() == 0
+
+
+def test_plotting_and_templates_load_only_for_report() -> None:
+    # matplotlib and jinja2 are the optional extra: imported inside functions only, so
+    # `scholar --help` and the warm `scholar author` never pay for them.
+    import ast
+    import subprocess
+
+    package = Path(__file__).resolve().parents[1] / "src" / "scholarcli"
+    for path in package.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = {
+            alias.name.split(".")[0]
+            for node in tree.body
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in (
+                node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")]
+            )
+        }
+        assert not {"matplotlib", "jinja2"} & top, path
+    code = (
+        "import sys\n"
+        "from scholarcli.cli import app\n"
+        "assert not {'matplotlib', 'jinja2'} & set(sys.modules), sorted(sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_report_is_in_help(runner: CliRunner) -> None:

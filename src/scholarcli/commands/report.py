@@ -67,6 +67,8 @@ def report(
     target = None if output == "-" else Path(output)
     if target is not None and target.is_dir():
         raise UsageError(f"--output {output!r} is a folder", hint="give a file name, e.g. r.html")
+    if target is not None and not target.parent.is_dir():  # before any request is made
+        raise UsageError(f"--output {output!r}: the folder {str(target.parent)!r} does not exist")
 
     from scholarcli.profile.sync import Freshness
     from scholarcli.report.data import people_reports
