@@ -290,6 +290,9 @@ def test_reconstructed_h_counts_citations_up_to_each_year() -> None:
         ("2024", 2),
     ]
     assert reconstructed_h([paper("x", None, 4, None)], {"x": {2020: 4}}, 2024) == []
+    # A citation dated before its paper's year still counts, from its own year on.
+    early = reconstructed_h([paper("y", 2021, 1, None)], {"y": {2020: 1}}, 2021)
+    assert [(p.label, p.h_index) for p in early] == [("2020", 1), ("2021", 1)]
 
 
 def test_category_stacks_name_the_top_ones_and_fill_gaps() -> None:

@@ -98,8 +98,11 @@ def reconstructed_h(
     if not years:
         return []
     running = {p.paper_id: 0 for p in papers if p.paper_id in by_paper}
+    # S2 sometimes dates a citing paper before the cited one (a preprint cited by its
+    # published version's year): start early enough to count those too.
+    first = min([*years, *(y for i in running for y, n in by_paper[i].items() if n)])
     points = []
-    for year in range(min(years), max(last_year, min(years)) + 1):
+    for year in range(first, max(last_year, first) + 1):
         for paper_id in running:
             running[paper_id] += by_paper[paper_id].get(year, 0)
         points.append(HPoint(str(year), h_index(running.values())))
