@@ -361,3 +361,55 @@ def test_failed_citation_years_exit_partial(runner: CliRunner, person, tmp_path:
     assert result.exit_code == 5, result.stderr
     # The page is still written, and says what it lacks.
     assert "citations per year of 4 paper(s) are unknown" in target.read_text("utf-8")
+
+
+def test_hostile_names_stay_text() -> None:
+    from scholarcli.report.data import HPoint, PersonReport
+    from scholarcli.report.html import render_page
+
+    evil = '<script>alert(1)</script> "$x^2$" & co'
+    person = PersonReport(
+        author={
+            "name": evil,
+            "ids": ["1"],
+            "affiliations": [evil],
+            "as_of": AS_OF,
+            "primary_category": None,
+            "h_index": 1,
+        },
+        papers=[
+            {
+                "paper_id": "p",
+                "title": evil,
+                "authors": [evil],
+                "date": None,
+                "year": 2020,
+                "venue": evil,
+                "category": None,
+                "citations": 3,
+                "cites_per_year": 0.5,
+                "code_url": "javascript:alert(1)",
+                "url": None,
+            }
+        ],
+        per_year=[{"year": 2020, "papers": 1, "citations": 3}],
+        categories=["not on arXiv"],
+        papers_by_category={2020: {"not on arXiv": 1}},
+        h_series=[HPoint("2020", 1)],
+        h_source="reconstructed",
+        coauthors=[
+            {
+                "name": evil,
+                "joint_papers": 1,
+                "joint_citations": 3,
+                "first_year": 2020,
+                "last_year": 2020,
+            }
+        ],
+    )
+    page = render_page([person])
+    assert "<script>alert" not in page and page.count("<script>") == 1
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown, in charts and table
+    assert "$x^2$" in page  # not TeX
+    # A code link that is not http(s) is not made a link.
+    assert 'href="javascript:' not in page

@@ -51,6 +51,7 @@ class Chart:
 def _style() -> Any:  # matplotlib types the keys as a Literal of every rc name
     return {
         "svg.fonttype": "none",  # real <text>, styled by the page's font stack
+        "text.parse_math": False,  # a name or title with $ signs is text, not TeX
         "font.family": "sans-serif",
         "font.size": 10,
         "text.color": INK,

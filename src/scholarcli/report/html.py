@@ -87,6 +87,13 @@ def long_date(value: str | None, year: int | None = None) -> str:
     return value
 
 
+def web_url(value: str | None) -> str | None:
+    """``value`` when it is an http(s) address, else None: never a javascript: link."""
+    if value and value.strip().lower().startswith(("https://", "http://")):
+        return value.strip()
+    return None
+
+
 @dataclass
 class Tile:
     field: str
@@ -153,7 +160,11 @@ def _environment() -> Any:
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(
-        number=number, percentile=percentile, long_date=long_date, short_code=short_code
+        number=number,
+        percentile=percentile,
+        long_date=long_date,
+        short_code=short_code,
+        web_url=web_url,
     )
     return env
 
