@@ -231,6 +231,9 @@ def test_dark_mode_and_print_styles(browser: Any, made: dict[str, Any]) -> None:
         page.emulate_media(media="print")
         assert page.evaluate(background) == "rgb(255, 255, 255)"
         assert page.locator(".tools").is_hidden()
+        pdf = page.pdf(format="A4")  # what "Print" gives: every chart on paper
+        assert pdf.startswith(b"%PDF")
+        assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) >= 1
     with report_browser.open_report(browser, made["html"]) as (page, _):
         assert page.evaluate(background) == "rgb(255, 255, 255)"
         assert re.fullmatch(r"rgb\(\d+, \d+, \d+\)", page.evaluate(background))
