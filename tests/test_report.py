@@ -413,3 +413,13 @@ def test_hostile_names_stay_text() -> None:
     assert "$x^2$" in page  # not TeX
     # A code link that is not http(s) is not made a link.
     assert 'href="javascript:' not in page
+
+
+def test_unknown_person_exits_3_and_writes_nothing(
+    runner: CliRunner, seeded, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", seed.NAME, "Nobody Atall", "-o", str(target)])
+    assert result.exit_code == 3
+    assert result.stderr.startswith("error: no Semantic Scholar author matches 'Nobody Atall'")
+    assert list(tmp_path.iterdir()) == []  # neither the page nor a partial file
