@@ -418,9 +418,11 @@ def test_hostile_names_stay_text() -> None:
 def test_unknown_person_exits_3_and_writes_nothing(
     runner: CliRunner, seeded, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    target = tmp_path / "r.html"
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "r.html"
     result = runner.invoke(app, ["report", seed.NAME, "Nobody Atall", "-o", str(target)])
     assert result.exit_code == 3
     # People are fetched in order (the first one stays cached for the next run).
     assert "error: no Semantic Scholar author matches 'Nobody Atall'" in result.stderr
-    assert list(tmp_path.iterdir()) == []  # neither the page nor a partial file
+    assert list(out.iterdir()) == []  # neither the page nor a partial file
