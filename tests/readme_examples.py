@@ -45,7 +45,7 @@ SHOWN_DAY = "2026-11-27"  # today, as every example shows it
 SHOWN_TIME = "03:17"  # the time of day next to today's date, as shown
 SHOWN_HOME = "~/.local/share/scholar"  # the default SCHOLAR_HOME on Linux
 ALLOWED_PROGRAMS = frozenset(
-    {"scholar", "printf", "echo", "cat", "head", "tail", "cut", "sort", "wc", "grep", "jq"}
+    {"scholar", "printf", "echo", "cat", "head", "tail", "cut", "sort", "wc", "grep", "sed", "jq"}
 )
 
 

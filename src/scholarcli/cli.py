@@ -17,6 +17,7 @@ from scholarcli.commands import export as export_commands
 from scholarcli.commands import metrics as metric_commands
 from scholarcli.commands import novelty as novelty_commands
 from scholarcli.commands import paper as paper_commands
+from scholarcli.commands import report as report_commands
 from scholarcli.commands import search as search_commands
 from scholarcli.commands import track as track_commands
 from scholarcli.commands.common import setup_logging
@@ -120,6 +121,7 @@ app.add_typer(cache_commands.app, name="cache")
 app.command()(paper_commands.paper)
 app.command()(search_commands.search)
 app.command()(export_commands.export)
+app.command()(report_commands.report)
 
 
 def main() -> None:

@@ -521,13 +521,15 @@ def render_profile(
     per_year: Sequence[Mapping[str, Any]] | None = None,
     order: str | None = None,
     more: int = 0,
+    charts: bool = False,
 ) -> None:
     """Print an author profile; csv and jsonl carry the papers only (DESIGN.md Output).
 
     ``per_year`` rows (year, papers, citations) add a bar chart under the table header,
-    a markdown table, or a top-level ``per_year`` list in json. ``order`` (e.g. "Most
-    cited first") is stated under the table; ``more`` papers left out of a terminal
-    table are counted and the way to see them named.
+    a markdown table, or a top-level ``per_year`` list in json; with ``charts`` the
+    table view shows them as two column charts instead (plain ASCII when piped).
+    ``order`` (e.g. "Most cited first") is stated under the table; ``more`` papers left
+    out of a terminal table are counted and the way to see them named.
     """
     fmt = resolve_format(fmt, env)
     records = [paper.as_record() for paper in profile.papers]
@@ -546,7 +548,9 @@ def render_profile(
         console = _make_console(out, env)
         console.print(_header_panel(profile, console.width))
         console.print()
-        if per_year:
+        if per_year and charts:
+            console.print(Text(year_charts(per_year, env, console.width)))
+        elif per_year:
             console.print(per_year_chart(per_year, console.width))
             console.print()
         console.print(Text(_count_line(profile, more), style="bold"))
@@ -1128,3 +1132,71 @@ def _paper_list_markdown(
     text = f"# {_md(title)}\n\n" if title else ""
     text += _md_table(header, rows, right={0})
     return text + (f"\n{_md(caption)}\n" if caption else "")
+
+
+def column_chart(
+    title: str,
+    points: Sequence[tuple[int, int]],
+    *,
+    width: int = 80,
+    height: int = 8,
+    plain: bool = False,
+) -> str:
+    """A column chart of (year, count) as text lines, a column per year, for `--chart`.
+
+    Columns are two cells wide (one when the years would not fit ``width``), their tops
+    drawn to an eighth of a cell; ``plain`` uses ``#`` only (ASCII, for pipes and logs),
+    rounding each column to whole cells. A non-zero count always shows. The y axis shows
+    the largest count; the x axis every year that has room for its last two digits.
+    """
+    if not points:
+        return f"{title}\n(no data)\n"
+    high = max(count for _, count in points)
+    label = len(f"{high:,}")
+    room = width - label - 2
+    bar = 2 if len(points) * 3 <= room else 1
+    step = bar + 1 if len(points) * (bar + 1) <= room else bar
+    lines = [title]
+    for row in range(height, 0, -1):  # top row first
+        cells = []
+        for _, count in points:
+            eighths = round(count / (high or 1) * height * 8)
+            if plain:
+                eighths = round(count / (high or 1) * height) * 8
+            if count > 0:  # a year with any count never looks like a year with none
+                eighths = max(eighths, 8 if plain else 1)
+            full = eighths - (row - 1) * 8
+            glyph = "#" if plain else "█"
+            if full >= 8:
+                cell = glyph
+            elif full > 0:
+                cell = _SPARKS[full - 1]
+            else:
+                cell = " "
+            cells.append((cell * bar).ljust(step))
+        axis = f"{high:,}" if row == height else ("0" if row == 1 and high == 0 else "")
+        lines.append(f"{axis:>{label}} |" + "".join(cells).rstrip())
+    lines.append(" " * label + " +" + "-" * (len(points) * step))
+    years = ""
+    for index, (year, _) in enumerate(points):
+        short = f"{year % 100:02d}"
+        if len(years) <= index * step and (step >= 2 or index % 2 == 0):
+            years = years.ljust(index * step) + short
+    lines.append(" " * (label + 2) + years)
+    first, last = points[0][0], points[-1][0]
+    dash = "-" if plain else "–"
+    lines.append(" " * (label + 2) + (f"{first}{dash}{last}" if first != last else str(first)))
+    return "\n".join(lines) + "\n"
+
+
+def year_charts(rows: Sequence[Mapping[str, Any]], env: OutputEnv, width: int) -> str:
+    """Citations per year and papers per year, one column chart each (`author --chart`)."""
+    plain = not env.stdout_isatty
+    citations = [(int(row["year"]), int(row["citations"])) for row in rows]
+    papers = [(int(row["year"]), int(row["papers"])) for row in rows]
+    cited = "Citations per year (by the citing paper's year)"
+    return (
+        column_chart(cited, citations, width=width, plain=plain)
+        + "\n"
+        + column_chart("Papers per year", papers, width=width, plain=plain)
+    )

@@ -96,6 +96,14 @@ def author(
             "(about 1 request per 500 papers plus 1 per 500 citing papers).",
         ),
     ] = False,
+    chart: Annotated[
+        bool,
+        typer.Option(
+            "--chart",
+            help="Add column charts of citations and papers per year (implies "
+            "--citations-by-year; the table view even in a pipe, as plain text).",
+        ),
+    ] = False,
 ) -> None:
     """Profile of a person: metrics and every paper, from Semantic Scholar and arXiv.
 
@@ -110,7 +118,10 @@ def author(
     check_exclusive(refresh=refresh, offline=offline)
     if limit is not None and limit < 1:
         raise UsageError("--limit must be at least 1")
-    fmt_name, env = output_format(fmt)
+    fmt_name, env = output_format(fmt or ("table" if chart else None))
+    if chart and fmt_name in {"csv", "jsonl"}:
+        raise UsageError(f"--chart draws charts, which -f {fmt_name} cannot carry")
+    citations_by_year = citations_by_year or chart
     fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
     when = parse_as_of(as_of)
     with open_context(offline=offline) as ctx:
@@ -147,6 +158,7 @@ def author(
         per_year=view.per_year,
         order=ORDER_NAMES[sort],
         more=len(ordered) - len(profile.papers) if table_cut else 0,
+        charts=chart,
     )
     if not view.complete:
         raise typer.Exit(int(ExitStatus.PARTIAL))
