@@ -243,7 +243,7 @@ def test_novelty_of_single_papers(runner: CliRunner, world: ApiDouble) -> None:
         "-f",
         "json",
     )
-    assert result.exit_code == 5  # one reference S2 does not know
+    assert result.exit_code == 3  # one reference S2 does not know: named, the rest printed
     assert "'10.9999/none'" in result.stderr
     papers = json.loads(result.stdout)["papers"]
     assert [p["paper_id"] for p in papers] == ["a" * 40, "f" * 40]
@@ -260,9 +260,20 @@ def test_novelty_of_single_papers(runner: CliRunner, world: ApiDouble) -> None:
     )
 
 
-def test_novelty_refuses_titles_and_unknown_papers(runner: CliRunner, world: ApiDouble) -> None:
-    title = run(runner, "novelty", "Token-Scaled Logit Distillation")
-    assert title.exit_code == 2 and title.stderr.startswith("error: ")
+def test_novelty_of_a_title_goes_through_s2_title_match(
+    runner: CliRunner, world: ApiDouble
+) -> None:
+    full = "Token-Scaled Logit Distillation for Ternary Weight Generative Language Models"
+    title = run(runner, "novelty", full, "-f", "json")
+    assert title.exit_code == 0, title.stderr
+    (paper,) = json.loads(title.stdout)["papers"]
+    assert paper["paper_id"] == "a" * 40 and paper["cohort"] == "cs.CL 2023"
+    assert world.count("s2", "/paper/search/match") == 1
+    nothing = run(runner, "novelty", "A title that no paper has at all")
+    assert nothing.exit_code == 3 and "knows none of" in nothing.stderr
+
+
+def test_novelty_refuses_unknown_papers(runner: CliRunner, world: ApiDouble) -> None:
     unknown = run(runner, "novelty", "10.9999/none")
     assert unknown.exit_code == 3 and "knows none of" in unknown.stderr
     assert world.count("s2", "/paper/batch") == 1

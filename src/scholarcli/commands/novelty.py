@@ -64,5 +64,7 @@ def novelty(
         title="Novelty and Impact",
         json_root="papers",
     )
-    if result.missing or not result.complete:
+    if result.missing:  # as scholar paper: the others are printed, the missing named
+        raise typer.Exit(int(ExitStatus.NOT_FOUND))
+    if not result.complete:
         raise typer.Exit(int(ExitStatus.PARTIAL))

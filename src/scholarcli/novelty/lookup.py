@@ -1,4 +1,5 @@
-"""``scholar novelty REF...``: single papers by DOI, arXiv id, S2 id, CorpusId or S2 URL.
+"""``scholar novelty REF...``: single papers by DOI, arXiv id, S2 id, CorpusId, S2 URL
+or title (a title costs one ``/paper/search/match`` request, as in ``scholar paper``).
 
 One ``POST /paper/batch`` (500 refs a request) names the papers and brings their
 reference lists and citation counts at once; arXiv is asked only about arXiv ids it has
@@ -11,7 +12,7 @@ It must not parse options or print.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scholarcli.cache import novelty as cache
@@ -71,13 +72,21 @@ def parse_refs(texts: Sequence[str]) -> list[PaperRef]:
             ref = parse_paper_ref(text)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-        if ref.s2_id is None:
-            raise UsageError(
-                f"{text!r} looks like a title; scholar novelty needs an identifier",
-                hint="give a DOI, an arXiv id, a Semantic Scholar id or URL, or CorpusId:N",
-            )
         parsed.append(ref)
     return parsed
+
+
+def _match_titles(ctx: sync.Context, parsed: list[PaperRef]) -> list[PaperRef]:
+    """Titles named by S2's closest title match, as the paper id it found; a title
+    without a match keeps no id and is reported missing."""
+    named = []
+    for ref in parsed:
+        if ref.s2_id is None and ref.title:
+            match = ctx.s2.match_title(ref.title, "paperId")
+            if match and match.get("paperId"):
+                ref = replace(ref, s2_id=str(match["paperId"]))
+        named.append(ref)
+    return named
 
 
 def _arxiv_id(answer: dict[str, Any]) -> str | None:
@@ -99,6 +108,7 @@ def score_refs(
     parsed = parse_refs(texts)
     if ctx.offline:
         raise UsageError("scholar novelty names papers through Semantic Scholar; drop --offline")
+    parsed = _match_titles(ctx, parsed)
     asked = list(dict.fromkeys(ref.s2_id for ref in parsed if ref.s2_id))
     answers: dict[str, dict[str, Any] | None] = {}
     answers.update(zip(asked, refs.ask_lists(ctx, asked, LOOKUP_FIELDS), strict=True))
