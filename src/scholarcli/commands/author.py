@@ -118,7 +118,7 @@ def author(
     check_exclusive(refresh=refresh, offline=offline)
     if limit is not None and limit < 1:
         raise UsageError("--limit must be at least 1")
-    fmt_name, env = output_format(fmt or ("table" if chart else None))
+    fmt_name, env = output_format("table" if chart and fmt is None else fmt)
     if chart and fmt_name in {"csv", "jsonl"}:
         raise UsageError(f"--chart draws charts, which -f {fmt_name} cannot carry")
     citations_by_year = citations_by_year or chart
