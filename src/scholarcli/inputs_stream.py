@@ -44,6 +44,18 @@ BLOCK = 8 * 1024 * 1024  # bytes per block handed to pandas
 _QUOTE, _NEWLINE = ord('"'), ord("\n")
 
 
+def _byte_table(members: bytes) -> Any:
+    import numpy as np
+
+    table = np.zeros(256, dtype=bool)
+    table[list(members)] = True
+    return table
+
+
+# ASCII whitespace as str.strip() sees it, newline aside (it separates cells below).
+_SPACE_BYTES = b" \t\x0b\x0c\r\x1c\x1d\x1e\x1f"
+
+
 @dataclass
 class PaperTable:
     """The papers of one input as columns, ready for ``metrics.metrics_frame``.
@@ -137,9 +149,12 @@ def _fast(
     if not parts:  # a header alone: no papers
         empty = pd.DataFrame({i: pd.Series([], dtype=object) for i in set(columns.values())})
         parts.append(_values(empty, columns))
+    groups = [part.pop("group") for part in parts] if by is not None else []
     frame = pd.concat(parts, ignore_index=True)
     if by is not None:
-        frame["group"] = _union_groups(frame["group"])
+        # Blocks have their own categories; their union keeps the column small.
+        union = pd.api.types.union_categoricals([g.array for g in groups], ignore_order=True)
+        frame["group"] = pd.Series(union, index=frame.index)
     has_authors = bool(frame.pop("_authors_known").any())
     has_positions = bool(frame["author_position"].notna().any())
     return PaperTable(source, frame, has_authors, has_positions, by)
@@ -352,33 +367,50 @@ def _name_counts(values: pd.Series[Any] | None, needed: npt.NDArray[np.bool_]) -
     if len(texts) == 0 or joined.count("\n") != len(texts) - 1:  # a cell with a newline
         counts[where] = [_names(text) for text in texts]
         return counts
-    raw = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
-    space = (raw == 32) | ((raw >= 9) & (raw <= 13) & (raw != 10)) | ((raw >= 28) & (raw <= 31))
-    packed = np.concatenate(([10], raw[~space], [10]))
-    starts = np.flatnonzero(packed == 10)  # cell k lies between starts[k] and starts[k+1]
+    space, boundary = _tables()
+    # Cell k is raw[starts[k] + 1:starts[k + 1]], between two newlines.
+    raw = np.frombuffer(b"\n" + joined.encode("utf-8") + b"\n", dtype=np.uint8)
+    starts = np.flatnonzero(raw == _NEWLINE)
     cells = len(texts)
 
     def cell_of(positions: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
         return np.searchsorted(starts, positions, side="right") - 1
 
-    def per_cell(positions: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
-        return np.bincount(cell_of(positions), minlength=cells + 1)[:cells]
-
-    is_separator = (packed == ord(";")) | (packed == ord(","))
-    boundary = is_separator | (packed == 10)
-    # A separator next to another separator or to either end of its cell.
-    odd = np.flatnonzero(boundary[:-1] & boundary[1:] & (is_separator[:-1] | is_separator[1:]))
-    suspicious = np.zeros(cells + 1, dtype=bool)
-    suspicious[cell_of(odd + is_separator[1:][odd])] = True
-    suspicious[cell_of(np.flatnonzero(np.isin(packed, (0xC2, 0xE1, 0xE2, 0xE3))))] = True
+    semis = np.flatnonzero(raw == ord(";"))
+    commas = np.flatnonzero(raw == ord(","))
+    separators = np.concatenate((semis, commas))
+    # Beside each separator, the nearest byte that is not a space (up to two away; a
+    # longer run of spaces makes the cell suspicious anyway).
+    after, before = raw[separators + 1], raw[separators - 1]
+    after = np.where(space[after], raw[np.minimum(separators + 2, len(raw) - 1)], after)
+    before = np.where(space[before], raw[separators - 2], before)
+    odd = boundary[after] | boundary[before] | space[after] | space[before]
     lengths = np.diff(starts) - 1
-    semis = per_cell(np.flatnonzero(packed == ord(";")))
-    commas = per_cell(np.flatnonzero(packed == ord(",")))
-    found = np.where(lengths > 0, np.where(semis > 0, semis, commas) + 1.0, np.nan)
+    suspicious = np.zeros(cells + 1, dtype=bool)
+    suspicious[cell_of(separators[odd])] = True
+    # A cell that starts with a space may be blank; a byte that may start a non-ASCII
+    # space (U+0085, U+00A0, U+1680, U+2000-U+205F, U+3000) needs the rule as well.
+    suspicious[:cells] |= (lengths > 0) & space[raw[np.minimum(starts[:-1] + 1, len(raw) - 1)]]
+    high = np.flatnonzero(raw >= 0xC2)
+    suspicious[cell_of(high[np.isin(raw[high], (0xC2, 0xE1, 0xE2, 0xE3))])] = True
+    per_semi = np.bincount(cell_of(semis), minlength=cells + 1)[:cells]
+    per_comma = np.bincount(cell_of(commas), minlength=cells + 1)[:cells]
+    found = np.where(lengths > 0, np.where(per_semi > 0, per_semi, per_comma) + 1.0, np.nan)
     for index in np.flatnonzero(suspicious[:cells]):
         found[index] = _names(texts[index])
     counts[where] = found
     return counts
+
+
+def _tables() -> tuple[Any, Any]:
+    """Byte tables: ASCII whitespace; a cell boundary (newline) or a separator."""
+    global _TABLES
+    if _TABLES is None:
+        _TABLES = (_byte_table(_SPACE_BYTES), _byte_table(b"\n;,"))
+    return _TABLES
+
+
+_TABLES: tuple[Any, Any] | None = None
 
 
 def _names(text: str) -> float:
@@ -391,15 +423,10 @@ def _names(text: str) -> float:
 
 def _stripped_categories(groups: pd.Series[Any]) -> pd.Series[Any]:
     """The categories' text stripped (few values, not one per row); equal ones merge."""
-    categories = groups.cat.categories
-    stripped = [str(value).strip() for value in categories]
-    if stripped == [str(value) for value in categories]:
+    categories = [str(value) for value in groups.cat.categories.tolist()]
+    stripped = [value.strip() for value in categories]
+    if stripped == categories:
         return groups
     if len(set(stripped)) == len(stripped):
         return groups.cat.rename_categories(stripped)
     return groups.astype(object).map(lambda value: str(value).strip()).astype("category")
-
-
-def _union_groups(groups: pd.Series[Any]) -> pd.Series[Any]:
-    """The --by column as one categorical over every block (blocks differ in categories)."""
-    return groups.astype(object).astype("category")

@@ -11,7 +11,6 @@ inside functions.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -42,14 +41,10 @@ def group_fields(by: str) -> tuple[str, ...]:
 
 
 def _plain(value: Any) -> MetricValue:
-    """A value of ``to_dict("records")`` as int, float or None, floats rounded."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
+    """A value of ``to_dict("records")`` as int, float or None (NA and NaN: None)."""
+    if isinstance(value, int | float) and value == value:
         return value
-    if isinstance(value, float) and math.isfinite(value):
-        return round(value, DECIMALS)
-    return None  # pandas NA or NaN: unknown
+    return None
 
 
 def table_metrics(table: PaperTable, as_of: date, reporter: Reporter) -> list[PersonMetrics]:
@@ -67,8 +62,6 @@ def table_metrics(table: PaperTable, as_of: date, reporter: Reporter) -> list[Pe
         )
     by = table.by
     papers = frame.assign(person=frame["group"] if by is not None else 0)
-    if by is not None:
-        papers["person"] = papers["person"].astype(object)
     computed = metrics.metrics_frame(papers, as_of.year) if len(frame) else None
     if computed is None:
         if by is not None:
@@ -78,7 +71,9 @@ def table_metrics(table: PaperTable, as_of: date, reporter: Reporter) -> list[Pe
     else:
         rows = [
             (person, {field: _plain(record[field]) for field in METRIC_FIELDS})
-            for person, record in zip(computed.index, computed.to_dict("records"), strict=True)
+            for person, record in zip(
+                computed.index, computed.round(DECIMALS).to_dict("records"), strict=True
+            )
         ]
     people: list[PersonMetrics] = []
     for person, values in rows:
