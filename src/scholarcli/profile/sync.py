@@ -15,19 +15,20 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from scholarcli.cache import curation as curation_rules
 from scholarcli.cache.store import Store
 from scholarcli.categories import category_name
 from scholarcli.config import Settings
 from scholarcli.errors import NotFoundError, SourceError, UsageError
 from scholarcli.ids import normalise_id
 from scholarcli.models import Author, Paper, Profile
-from scholarcli.profile import merge
+from scholarcli.profile import curation, merge
 
 if TYPE_CHECKING:
     from scholarcli.sources.arxiv import Arxiv
@@ -331,7 +332,9 @@ def build_profile(
     *,
     as_of: date,
     fresh: Freshness,
+    edits: curation.Edits | None = None,
 ) -> ProfileResult:
+    """The person's profile; ``edits`` (--exclude/--include/--merge) are stored first."""
     resolution = resolve(ctx, name, ids, fresh)
     if resolution.other_candidates and name:
         ctx.reporter.note(
@@ -340,11 +343,17 @@ def build_profile(
             f'List them with: scholar find "{name}"; pin one or merge several with --id'
         )
     lists = [author_papers(ctx, author, fresh) for author in resolution.authors]
-    papers = merge.merge_author_lists(lists)
-    complete = enrich_arxiv(ctx, papers)
-    arxiv = ctx.store.load_arxiv(p.arxiv_id for p in papers if p.arxiv_id)
     chosen_ids = [a.author_id for a in resolution.authors]
     display = resolution.authors[0]
+    if edits:
+        everything = merge.merge_author_lists(lists)
+        for note in curation.save_edits(
+            ctx.store, chosen_ids[0], chosen_ids, everything, edits, ctx.now()
+        ):
+            ctx.reporter.note(note)
+    papers = person_papers(ctx, chosen_ids, lists, name=display.name)
+    complete = enrich_arxiv(ctx, papers)
+    arxiv = ctx.store.load_arxiv(p.arxiv_id for p in papers if p.arxiv_id)
     rows = merge.profile_papers(papers, arxiv, chosen_ids, display.name, as_of)
     primary = merge.primary_category(rows)
     fetched = [f[0] for f in (ctx.store.author_fetch(i) for i in chosen_ids) if f]
@@ -362,6 +371,32 @@ def build_profile(
         candidates=resolution.other_candidates,
     )
     return ProfileResult(profile, complete)
+
+
+def person_papers(
+    ctx: Context,
+    author_ids: Sequence[str],
+    lists: Sequence[Sequence[Paper]],
+    *,
+    name: str = "",
+    report: bool = True,
+) -> list[Paper]:
+    """A person's papers: their ids' lists merged, then curated (``profile.curation``).
+
+    The one place curation is applied: every command that reads a person's papers goes
+    through here (``build_profile``, coauthors, refresh), so it obeys the person's
+    rules; with ``report`` a note on stderr says what they changed.
+    """
+    papers = merge.merge_author_lists(lists)
+    rules = curation_rules.rules_for(ctx.store, author_ids)
+    if not rules:
+        return papers
+    curated = curation.apply_rules(papers, rules)
+    summary = curated.summary()
+    if report and summary:
+        who = name or ", ".join(author_ids)
+        ctx.reporter.note(f'{who}: {summary}; see them with scholar curate list "{who}"')
+    return curated.papers
 
 
 def find(ctx: Context, name: str, limit: int) -> list[Author]:

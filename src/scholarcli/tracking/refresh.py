@@ -427,7 +427,7 @@ def _enrich(ctx: sync.Context, plans: Sequence[_Plan]) -> bool:
 def _person_papers(ctx: sync.Context, plan: _Plan) -> list[Paper]:
     """The person's merged papers as ``scholar author`` builds them from the cache."""
     lists = [ctx.store.load_author_papers(i) for i in plan.person.author_ids]
-    papers = merge.merge_author_lists(lists)
+    papers = sync.person_papers(ctx, plan.person.author_ids, lists, report=False)
     for paper in papers:
         if paper.paper_id in plan.count_updates:
             paper.citations, paper.influential_citations = plan.count_updates[paper.paper_id]
