@@ -74,6 +74,9 @@ class Context:
     offline: bool = False
     clock: Callable[[], datetime] = utcnow
     _clients: dict[str, HttpClient] = field(default_factory=dict)
+    # Set when a source failed and cached data answered instead: with an explicit
+    # --refresh that answer is not what was asked for, so the run is partial (exit 5).
+    served_stale: bool = False
     _s2: SemanticScholar | None = None
     _arxiv: Arxiv | None = None
 
@@ -197,6 +200,7 @@ def candidates_for(ctx: Context, name: str, fresh: Freshness) -> list[Author]:
         if cached is None:
             raise
         ctx.reporter.warn(f"{exc.message}; using the search cached at {cached[1]}")
+        ctx.served_stale = True
         return merge.rank_candidates(name, cached[0])
     ctx.store.save_search(key, found, ctx.now())
     return merge.rank_candidates(name, found)
@@ -242,6 +246,7 @@ def _authors_by_id(ctx: Context, ids: list[str], fresh: Freshness) -> list[Autho
             if any(i not in cached for i in missing):
                 raise
             ctx.reporter.warn(f"{exc.message}; using cached author records")
+            ctx.served_stale = True
         else:
             unknown = [i for i, a in zip(missing, answered, strict=True) if a is None]
             if unknown:
@@ -280,6 +285,7 @@ def author_papers(ctx: Context, author: Author, fresh: Freshness) -> list[Paper]
         if fetch is None:
             raise
         ctx.reporter.warn(f"{exc.message}; showing data cached at {fetch[0]}")
+        ctx.served_stale = True
         return ctx.store.load_author_papers(author.author_id)
 
 
@@ -370,7 +376,9 @@ def build_profile(
         fetched_at=min(fetched) if fetched else None,
         candidates=resolution.other_candidates,
     )
-    return ProfileResult(profile, complete)
+    # An explicit --refresh answered from the cache after a failure (a rejected key, S2
+    # down) must not look like success to a script: partial, with the warning given.
+    return ProfileResult(profile, complete and not (fresh.refresh and ctx.served_stale))
 
 
 def person_papers(
