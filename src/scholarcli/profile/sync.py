@@ -403,7 +403,7 @@ def person_papers(
     summary = curated.summary()
     if report and summary:
         who = name or ", ".join(author_ids)
-        ctx.reporter.note(f'{who}: {summary}; see them with scholar curate list "{who}"')
+        ctx.reporter.note(f"{who}: {summary} (scholar curate list shows them)")
     return curated.papers
 
 
