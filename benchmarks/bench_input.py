@@ -47,7 +47,8 @@ if pid == 0:
     os.dup2(devnull, 1)
     os.execvp(sys.argv[2], sys.argv[2:])
 _, status, usage = os.wait4(pid, 0)
-print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+print(time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss,
+      os.waitstatus_to_exitcode(status))
 """
 REFERENCE = """
 import sys
@@ -77,16 +78,21 @@ def write_csv(path: Path, rows: int, people: int, seed: int) -> None:
             )
 
 
-def measure(command: list[str], stdin: str = "-") -> tuple[float, float, int]:
-    """(seconds, peak RSS MiB, exit status) of one child."""
+def measure(command: list[str], stdin: str = "-") -> tuple[float, float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS MiB, exit status) of one child.
+
+    CPU seconds (user + system) are what the child itself used: on a machine shared with
+    other work they stay close to the wall time it would take alone, where the wall time
+    grows with the load.
+    """
     done = subprocess.run(
         [sys.executable, "-S", "-c", LAUNCHER, stdin, *command],
         capture_output=True,
         text=True,
         check=True,
     )
-    seconds, rss_kib, status = done.stdout.split()
-    return float(seconds), int(rss_kib) / 1024, int(status)
+    seconds, cpu, rss_kib, status = done.stdout.split()
+    return float(seconds), float(cpu), int(rss_kib) / 1024, int(status)
 
 
 def main() -> int:
@@ -125,13 +131,15 @@ def main() -> int:
             f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}. "
             f"File: {args.rows:,} rows, {size / 2**20:,.0f} MiB, {args.people:,} people.",
             "",
-            "| command | seconds | peak RSS MiB | exit |",
-            "|---|---:|---:|---:|",
+            f"Load average at the start: {os.getloadavg()[0]:.1f}.",
+            "",
+            "| command | wall s | CPU s (user + sys) | peak RSS MiB | exit |",
+            "|---|---:|---:|---:|---:|",
         ]
         for label, command, stdin in runs:
             print(f"running {label} ...", file=sys.stderr)
-            seconds, rss, status = measure(command, stdin)
-            lines.append(f"| {label} | {seconds:.2f} | {rss:,.0f} | {status} |")
+            seconds, cpu, rss, status = measure(command, stdin)
+            lines.append(f"| {label} | {seconds:.2f} | {cpu:.2f} | {rss:,.0f} | {status} |")
     print("\n".join(lines))
     return 0
 

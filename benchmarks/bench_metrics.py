@@ -183,7 +183,8 @@ pid = os.fork()
 if pid == 0:
     os.execv(sys.argv[1], sys.argv[1:])
 _, status, usage = os.wait4(pid, 0)
-print(usage.ru_maxrss, os.waitstatus_to_exitcode(status), file=sys.stderr)
+print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss, os.waitstatus_to_exitcode(status),
+      file=sys.stderr)
 """
 
 
@@ -211,10 +212,10 @@ def in_child(path: Path, sql_name: str) -> dict[str, float]:
         text=True,
         check=True,
     )
-    rss_kib, status = done.stderr.split()[-2:]
+    cpu, rss_kib, status = done.stderr.split()[-3:]
     if int(status) != 0:
         raise SystemExit(f"child failed: {done.stderr}")
-    return {**json.loads(done.stdout), "rss": int(rss_kib) * 1024}
+    return {**json.loads(done.stdout), "rss": int(rss_kib) * 1024, "cpu_s": float(cpu)}
 
 
 def backfill(store: Store) -> float:
@@ -294,21 +295,22 @@ def report(args: argparse.Namespace, many: dict[str, Any], one: dict[str, float]
         return (
             f"| {label} | {run['read_s']:.2f} | {run['compute_s']:.2f} "
             f"| {run['read_s'] + run['compute_s']:.2f} | {run['total_s']:.2f} "
-            f"| {mb(run['rss'])} |"
+            f"| {run['cpu_s']:.2f} | {mb(run['rss'])} |"
         )
 
     lines = [
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"numpy {np.__version__}, pandas {pd.__version__}, SQLite {sqlite_version()}.",
         f"Cache: {args.people:,} people x {args.papers} papers = {rows:,} rows, "
-        f"{mb(many['size'])} MB, written in {many['write_s']:.1f} s (not timed below).",
+        f"{mb(many['size'])} MB, written in {many['write_s']:.1f} s (not timed below). "
+        f"Load average at the end: {os.getloadavg()[0]:.1f}.",
         "",
         "Each row is a fresh process (`Store.open`, read every (person, paper) row into a "
         "DataFrame, `metrics_frame`); peak RSS is that process's own.",
         "",
         "| read | read s | `metrics_frame` s | read + metrics s | from `Store.open` s "
-        "| peak RSS MB |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| process CPU s (imports included) | peak RSS MB |",
+        "|---|---:|---:|---:|---:|---:|---:|",
         line("columns `n_authors`, `author_position` (migration 4)", many["columns"]),
         line("before: count and position decoded from the authors JSON", many["json"]),
         "",
