@@ -205,3 +205,9 @@ def test_by_errors(runner: CliRunner) -> None:
     assert "no column 'venue' to group by" in missing.stderr
     with_name = run(runner, "metrics", "Someone", "--input", "-", "--by", "who", input=GROUPED)
     assert with_name.exit_code == 2 and "give no names" in with_name.stderr
+
+
+def test_crlf_blank_lines_and_no_final_newline() -> None:
+    data = b'\r\nCites,Year,Authors\r\n1,2020,"A; B"\r\n\r\n2,2021,C\r\n3,,"D, E, F"'
+    assert_same(fast(data), reference(data))
+    assert fast(data).frame["n_authors"].tolist() == [2.0, 1.0, 3.0]

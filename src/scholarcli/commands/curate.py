@@ -26,6 +26,7 @@ ExcludeOption = Annotated[
     list[str] | None,
     typer.Option(
         "--exclude",
+        metavar="REF",
         help="Leave this paper out (its paper_id, arxiv_id or doi); kept in the cache, "
         "obeyed by every command; repeatable.",
         show_default=False,
@@ -35,6 +36,7 @@ IncludeOption = Annotated[
     list[str] | None,
     typer.Option(
         "--include",
+        metavar="REF",
         help="Take back an --exclude or --merge of this paper; repeatable.",
         show_default=False,
     ),
@@ -43,6 +45,7 @@ MergeOption = Annotated[
     list[str] | None,
     typer.Option(
         "--merge",
+        metavar="KEEP=DUPLICATE",
         help="KEEP=DUPLICATE: two records of one paper count as KEEP, with the citations "
         "of both; repeatable.",
         show_default=False,

@@ -52,6 +52,7 @@ ByOption = Annotated[
     str | None,
     typer.Option(
         "--by",
+        metavar="COLUMN",
         help="With --input: one row per distinct value of this column (e.g. a person or "
         "venue column), named as in the file's header.",
         show_default=False,
