@@ -138,7 +138,8 @@ def _fast(
     stream.seek(3 if head.startswith(codecs.BOM_UTF8) else 0)
     blocks = _blocks(stream)
     first = next(blocks, b"")
-    if not first.strip() or first.lstrip()[:1] in (b"[", b"{"):
+    # Blocks are megabytes: test them without copying (strip() would copy each one).
+    if _blank(first) or first.lstrip()[:1] in (b"[", b"{"):
         raise _Fallback  # empty (the reference parser words it) or JSON
     header_line, first = _split_header(first)
     delimiter, header, columns = _header(header_line, aliases)
@@ -161,11 +162,15 @@ def _fast(
 
 
 def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
-    if first.strip():
+    if not _blank(first):
         yield first
     for block in rest:
-        if block.strip():
+        if not _blank(block):
             yield block
+
+
+def _blank(block: bytes) -> bool:
+    return not block or block.isspace()
 
 
 def _blocks(stream: IO[bytes]) -> Iterator[bytes]:
