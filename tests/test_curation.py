@@ -139,3 +139,10 @@ def test_rules_newest_wins_chains_follow_and_cycles_break() -> None:
     unknown = apply_rules(papers, [rule(1, "exclude", "zz")])
     assert len(unknown.papers) == 3 and "1 rule naming no paper" in unknown.summary()
     assert papers[0].citations == 10  # the input is not changed
+
+
+def test_the_same_rule_twice_is_stored_once(runner: CliRunner, seeded) -> None:  # type: ignore[no-untyped-def]
+    profile(runner, "--exclude", TSLD, "--exclude", TSLD)
+    profile(runner, "--exclude", f"arXiv:{TSLD}")
+    listed = json.loads(run(runner, "curate", "list", NAME, "-f", "json").stdout)["rules"]
+    assert [(r["action"], r["paper"]) for r in listed] == [("exclude", TSLD)]

@@ -217,6 +217,9 @@ def save_edits(
         (owner, "exclude", ref, None) for ref in excluded
     ]
     new += [(owner, "merge", duplicate, keep) for keep, duplicate in merges]
+    # The same rule again (an --exclude repeated on the next run) is not stored twice.
+    kept = {(r.action, r.ref, r.target) for r in existing if r.rule_id not in taken_back}
+    new = [rule for rule in dict.fromkeys(new) if rule[1:] not in kept]
     if taken_back:
         rules_cache.delete_rules(store, taken_back)
     if new:
