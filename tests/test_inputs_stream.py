@@ -211,3 +211,30 @@ def test_crlf_blank_lines_and_no_final_newline() -> None:
     data = b'\r\nCites,Year,Authors\r\n1,2020,"A; B"\r\n\r\n2,2021,C\r\n3,,"D, E, F"'
     assert_same(fast(data), reference(data))
     assert fast(data).frame["n_authors"].tolist() == [2.0, 1.0, 3.0]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        '"1,234",2020\n12.0,2021.0\n',  # thousands separator in quotes, integral floats
+        " 7 ,2020\n1_000,0\n",  # spaces, an underscore, year 0 (unknown)
+        "3,\n4,2020\n",  # no year
+        "1e3,2020\n",  # scientific notation is a number to float() too
+        "٣,2020\n",  # a digit str.isdigit() and float() accept
+        "inf,2020\n",  # not a count: the reference parser's error
+        "True,2020\n",
+    ],
+)
+def test_odd_values_read_as_the_reference_parser_reads_them(rows: str) -> None:
+    data = ("citations,year\n" + rows).encode()
+    expected: inputs_stream.PaperTable | str
+    try:
+        expected = reference(data)
+    except UsageError as refused:
+        expected = refused.message
+    if isinstance(expected, str):
+        with pytest.raises(UsageError) as caught:
+            read_table_bytes(data)
+        assert caught.value.message == expected
+    else:
+        assert_same(read_table_bytes(data), expected)
