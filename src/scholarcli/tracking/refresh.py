@@ -292,7 +292,7 @@ def _decide(
     if opts.force:
         return "list", f"{author_id}: --all"
     if not ctx.is_fresh(fetch[0], due_age(opts.max_age, author_id)):
-        return "list", f"{author_id}: fetched {fetch[0][:10]}, older than --max-age"
+        return "list", f"{author_id}: fetched {fetch[0][:10]}, due under --max-age (with jitter)"
     if old is None:
         return "list", f"{author_id}: not refreshed before"
     if answer is None:
