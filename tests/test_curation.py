@@ -146,3 +146,13 @@ def test_the_same_rule_twice_is_stored_once(runner: CliRunner, seeded) -> None: 
     profile(runner, "--exclude", f"arXiv:{TSLD}")
     listed = json.loads(run(runner, "curate", "list", NAME, "-f", "json").stdout)["rules"]
     assert [(r["action"], r["paper"]) for r in listed] == [("exclude", TSLD)]
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_the_header_says_what_curation_changed(runner: CliRunner, seeded, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    profile(runner, "--exclude", TSLD)
+    shown = runner.invoke(app, ["author", NAME, "-f", fmt], env={"COLUMNS": "120"})
+    assert shown.exit_code == 0, shown.stderr
+    assert "KT Corporation · 1 paper excluded · as of" in shown.stdout
+    plain = runner.invoke(app, ["author", NAME, "-f", fmt, "--include", TSLD])
+    assert "excluded · as of" not in plain.stdout

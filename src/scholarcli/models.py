@@ -132,6 +132,7 @@ class Profile:
     papers: list[ProfilePaper]
     fetched_at: str | None = None
     candidates: int = 0
+    curation: str = ""  # what the person's curation rules changed, e.g. "2 papers excluded"
 
     def author_record(self) -> dict[str, Any]:
         record: dict[str, Any] = {

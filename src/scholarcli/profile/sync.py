@@ -357,7 +357,8 @@ def build_profile(
             ctx.store, chosen_ids[0], chosen_ids, everything, edits, ctx.now()
         ):
             ctx.reporter.note(note)
-    papers = person_papers(ctx, chosen_ids, lists, name=display.name)
+    curated = curated_papers(ctx, chosen_ids, lists, name=display.name)
+    papers = curated.papers
     complete = enrich_arxiv(ctx, papers)
     arxiv = ctx.store.load_arxiv(p.arxiv_id for p in papers if p.arxiv_id)
     rows = merge.profile_papers(papers, arxiv, chosen_ids, display.name, as_of)
@@ -375,6 +376,7 @@ def build_profile(
         papers=rows,
         fetched_at=min(fetched) if fetched else None,
         candidates=resolution.other_candidates,
+        curation=curated.summary(),
     )
     # An explicit --refresh answered from the cache after a failure (a rejected key, S2
     # down) must not look like success to a script: partial, with the warning given.
@@ -389,7 +391,19 @@ def person_papers(
     name: str = "",
     report: bool = True,
 ) -> list[Paper]:
-    """A person's papers: their ids' lists merged, then curated (``profile.curation``).
+    """A person's papers: their ids' lists merged, then curated (``profile.curation``)."""
+    return curated_papers(ctx, author_ids, lists, name=name, report=report).papers
+
+
+def curated_papers(
+    ctx: Context,
+    author_ids: Sequence[str],
+    lists: Sequence[Sequence[Paper]],
+    *,
+    name: str = "",
+    report: bool = True,
+) -> curation.Curated:
+    """``person_papers`` with what curation changed.
 
     The one place curation is applied: every command that reads a person's papers goes
     through here (``build_profile``, coauthors, refresh), so it obeys the person's
@@ -398,13 +412,13 @@ def person_papers(
     papers = merge.merge_author_lists(lists)
     rules = curation_rules.rules_for(ctx.store, author_ids)
     if not rules:
-        return papers
+        return curation.Curated(papers)
     curated = curation.apply_rules(papers, rules)
     summary = curated.summary()
     if report and summary:
         who = name or ", ".join(author_ids)
         ctx.reporter.note(f"{who}: {summary} (scholar curate list shows them)")
-    return curated.papers
+    return curated
 
 
 def find(ctx: Context, name: str, limit: int) -> list[Author]:
