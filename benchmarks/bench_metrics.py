@@ -4,13 +4,15 @@ Three measurements, printed as markdown tables:
 
 * **10,000 people x 100 papers from the cache.** A synthetic cache is written into a
   temporary SCHOLAR_HOME (schema from ``Store.open``, rows by direct SQL in one
-  transaction: 1,000,000 papers with heavy-tailed citations, years 1990-2025, 1-12
-  authors with the person at a random position, each in ``author_papers``). Timed:
-  reading every (person, paper) row into a DataFrame (citations, year, author count
-  ``json_array_length(authors)`` and the person's position from the authors JSON, all
-  in SQLite; the person as a categorical) and ``metrics.metrics_frame`` on it. Peak
-  memory of the same two steps is measured in a separate pass under ``tracemalloc``
-  (which slows them down), and the process's peak RSS is reported too.
+  transaction, with the columns the store writes: 1,000,000 papers with heavy-tailed
+  citations, years 1990-2025, 1-12 authors with the person at a random position, each
+  in ``author_papers``). Timed in a fresh child process each, with its own peak RSS:
+  reading every (person, paper) row into a DataFrame (citations, year, and the author
+  count and position from the columns of migration 4; the person as a categorical) and
+  ``metrics.metrics_frame`` on it; and, for comparison, the same with the count and
+  position decoded from the authors JSON by SQLite (``json_array_length``,
+  ``json_each``), as before migration 4. Also timed: migration 4's backfill on this
+  cache.
 * **The per-person Python loop**, ``metrics.author_metrics`` called once per person, on
   a subset of ``--subset`` people, against ``metrics_frame`` on the same subset; the
   loop's time for all people is extrapolated linearly. Both give the same numbers
@@ -28,12 +30,11 @@ import argparse
 import json
 import os
 import platform
-import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scholarcli.cache import migrations
 from scholarcli.cache.store import Store
 from scholarcli.indicators import metrics
 from scholarcli.indicators.metrics import METRIC_FIELDS, PaperStats
@@ -49,21 +51,22 @@ AS_OF_YEAR = 2026
 FETCHED_AT = "2026-11-27T00:00:00+00:00"
 BIG_PROFILE = 2_600
 
-# One row per (person, paper); the person's position is found in the authors JSON
-# ([[id, name], ...]) by SQLite itself, so Python never parses the lists.
+# One row per (person, paper), from the columns migration 4 added: papers.n_authors
+# and author_papers.author_position, so nothing decodes the authors JSON.
 FRAME_SQL = """
+SELECT ap.author_id AS person, p.citations AS citations, p.year AS year,
+       p.n_authors AS n_authors, ap.author_position AS author_position
+FROM author_papers AS ap JOIN papers AS p ON p.paper_id = ap.paper_id
+"""
+# Before migration 4: the count and the position found in the authors JSON
+# ([[id, name], ...]) by SQLite itself, for every read.
+FRAME_SQL_JSON = """
 SELECT ap.author_id AS person,
        p.citations AS citations,
        p.year AS year,
        json_array_length(p.authors) AS n_authors,
        (SELECT CAST(a.key AS INTEGER) + 1 FROM json_each(p.authors) AS a
          WHERE a.value ->> 0 = ap.author_id) AS author_position
-FROM author_papers AS ap JOIN papers AS p ON p.paper_id = ap.paper_id
-"""
-# The same without the position: how much of the read is the JSON walk.
-FRAME_SQL_NO_POSITION = """
-SELECT ap.author_id AS person, p.citations AS citations, p.year AS year,
-       json_array_length(p.authors) AS n_authors, NULL AS author_position
 FROM author_papers AS ap JOIN papers AS p ON p.paper_id = ap.paper_id
 """
 
@@ -88,9 +91,10 @@ def synthetic_rows(
                 int(years[k]),
                 int(citations[k]),
                 json.dumps(refs, separators=(",", ":")),
+                int(authors[k]),
             )
         )
-        links.append((person, paper_id, k))
+        links.append((person, paper_id, k, int(positions[k]) + 1))
     return papers, links
 
 
@@ -103,11 +107,13 @@ def build_cache(path: Path, people: int, papers: int, seed: int) -> Store:
             rows, links = synthetic_rows(rng, person, number * papers, papers)
             tx.executemany(
                 """INSERT INTO papers(paper_id, title, year, citations, influential_citations,
-                       authors, raw, fetched_at) VALUES (?,?,?,?,0,?,'{}',?)""",
+                       authors, n_authors, raw, fetched_at) VALUES (?,?,?,?,0,?,?,'{}',?)""",
                 [(*row, FETCHED_AT) for row in rows],
             )
             tx.executemany(
-                "INSERT INTO author_papers(author_id, paper_id, rank) VALUES (?,?,?)", links
+                """INSERT INTO author_papers(author_id, paper_id, rank, author_position)
+                   VALUES (?,?,?,?)""",
+                links,
             )
             tx.execute(
                 "INSERT INTO author_fetches(author_id, fetched_at, paper_total) VALUES (?,?,?)",
@@ -130,16 +136,6 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
     start = time.perf_counter()
     result = fn()
     return result, time.perf_counter() - start
-
-
-def traced_peak(fn: Callable[[], Any]) -> int:
-    """Peak bytes Python and numpy allocated while ``fn`` ran (tracemalloc)."""
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def loop_metrics(frame: pd.DataFrame) -> pd.DataFrame:
@@ -181,6 +177,61 @@ def mb(n_bytes: float) -> str:
     return f"{n_bytes / 2**20:,.0f}"
 
 
+LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss, os.waitstatus_to_exitcode(status),
+      file=sys.stderr)
+"""
+
+
+def child(path: str, sql_name: str) -> None:
+    """In a fresh process: open the cache, read the frame, compute; print the times."""
+    start = time.perf_counter()
+    store = Store.open(Path(path))
+    frame, read_s = timed(lambda: read_frame(store, globals()[sql_name]))
+    table, compute_s = timed(lambda: metrics.metrics_frame(frame, AS_OF_YEAR))
+    assert list(table.columns) == list(METRIC_FIELDS)
+    total = time.perf_counter() - start
+    print(json.dumps({"read_s": read_s, "compute_s": compute_s, "total_s": total}))
+
+
+def in_child(path: Path, sql_name: str) -> dict[str, float]:
+    """``child`` in its own process, with that process's peak RSS (``os.wait4``).
+
+    A ``python -S`` launcher forks it, so its high-water mark does not start from this
+    process's memory (on Linux a fork inherits it).
+    """
+    command = [sys.executable, __file__, "--child", str(path), sql_name]
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", LAUNCHER, *command],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    cpu, rss_kib, status = done.stderr.split()[-3:]
+    if int(status) != 0:
+        raise SystemExit(f"child failed: {done.stderr}")
+    return {**json.loads(done.stdout), "rss": int(rss_kib) * 1024, "cpu_s": float(cpu)}
+
+
+def backfill(store: Store) -> float:
+    """Seconds migration 4's backfill takes on this cache (run again, then rolled back)."""
+    statements = [
+        s for s in migrations.split_statements(migrations.MIGRATIONS[3]) if s.startswith("UPDATE")
+    ]
+    start = time.perf_counter()
+    store.conn.execute("BEGIN IMMEDIATE")
+    for statement in statements:
+        store.conn.execute(statement)
+    seconds = time.perf_counter() - start
+    store.conn.execute("ROLLBACK")
+    return seconds
+
+
 def measure_many(args: argparse.Namespace) -> dict[str, Any]:
     """The 10,000-people measurements (see the module docstring)."""
     with tempfile.TemporaryDirectory(prefix="bench-metrics-") as home:
@@ -188,29 +239,28 @@ def measure_many(args: argparse.Namespace) -> dict[str, Any]:
         print(f"writing {args.people:,} x {args.papers} papers ...", file=sys.stderr)
         path = Path(home) / "cache.sqlite3"
         store, write_s = timed(lambda: build_cache(path, args.people, args.papers, args.seed))
-        frame, read_s = timed(lambda: read_frame(store))
-        _, read_unpositioned_s = timed(lambda: read_frame(store, FRAME_SQL_NO_POSITION))
-        table, compute_s = timed(lambda: metrics.metrics_frame(frame, AS_OF_YEAR))
-        assert len(table) == args.people and list(table.columns) == list(METRIC_FIELDS)
-        print("tracing memory ...", file=sys.stderr)
-        read_peak = traced_peak(lambda: read_frame(store))
-        compute_peak = traced_peak(lambda: metrics.metrics_frame(frame, AS_OF_YEAR))
+        print("reading in child processes ...", file=sys.stderr)
+        columns = in_child(path, "FRAME_SQL")
+        from_json = in_child(path, "FRAME_SQL_JSON")
+        print("timing the backfill of migration 4 ...", file=sys.stderr)
+        backfill_s = backfill(store)
         print("looping over a subset ...", file=sys.stderr)
+        frame = read_frame(store)
         chosen = frame["person"].cat.categories[: args.subset]
         subset = frame[frame["person"].isin(chosen)].copy()
         subset["person"] = subset["person"].cat.remove_unused_categories()
         looped, loop_s = timed(lambda: loop_metrics(subset))
         vectorised, vectorised_s = timed(lambda: metrics.metrics_frame(subset, AS_OF_YEAR))
         check_same(vectorised, looped)
+        check_same(metrics.metrics_frame(frame, AS_OF_YEAR).loc[chosen], vectorised)
         store.close()
         return {
             "size": path.stat().st_size if path.exists() else 0,
             "write_s": write_s,
-            "read_s": read_s,
-            "read_unpositioned_s": read_unpositioned_s,
-            "compute_s": compute_s,
-            "read_peak": read_peak,
-            "compute_peak": compute_peak,
+            "columns": columns,
+            "json": from_json,
+            "backfill_s": backfill_s,
+            "compute_s": columns["compute_s"],
             "subset": len(chosen),
             "loop_s": loop_s,
             "vectorised_s": vectorised_s,
@@ -238,27 +288,34 @@ def measure_one(args: argparse.Namespace) -> dict[str, float]:
 
 def report(args: argparse.Namespace, many: dict[str, Any], one: dict[str, float]) -> None:
     rows = args.people * args.papers
-    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
     loop_all_s = many["loop_s"] / many["subset"] * args.people
     per_person = 1000 / many["subset"]
+
+    def line(label: str, run: dict[str, float]) -> str:
+        return (
+            f"| {label} | {run['read_s']:.2f} | {run['compute_s']:.2f} "
+            f"| {run['read_s'] + run['compute_s']:.2f} | {run['total_s']:.2f} "
+            f"| {run['cpu_s']:.2f} | {mb(run['rss'])} |"
+        )
+
     lines = [
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"numpy {np.__version__}, pandas {pd.__version__}, SQLite {sqlite_version()}.",
         f"Cache: {args.people:,} people x {args.papers} papers = {rows:,} rows, "
-        f"{mb(many['size'])} MB, written in {many['write_s']:.1f} s (not timed below).",
+        f"{mb(many['size'])} MB, written in {many['write_s']:.1f} s (not timed below). "
+        f"Load average at the end: {os.getloadavg()[0]:.1f}.",
         "",
-        "| step | seconds | peak traced MB |",
-        "|---|---:|---:|",
-        f"| read {rows:,} rows from the cache into a DataFrame | {many['read_s']:.2f} "
-        f"| {mb(many['read_peak'])} |",
-        f"| (the same read without the author-position lookup) "
-        f"| ({many['read_unpositioned_s']:.2f}) | |",
-        f"| `metrics_frame`: {len(METRIC_FIELDS)} metrics x {args.people:,} people "
-        f"| {many['compute_s']:.2f} | {mb(many['compute_peak'])} |",
-        f"| total, cache to metric table | {many['read_s'] + many['compute_s']:.2f} "
-        f"| {mb(max(many['read_peak'], many['compute_peak']))} |",
+        "Each row is a fresh process (`Store.open`, read every (person, paper) row into a "
+        "DataFrame, `metrics_frame`); peak RSS is that process's own.",
         "",
-        f"Peak RSS of the whole benchmark process (cache writing included): {mb(peak_rss)} MB.",
+        "| read | read s | `metrics_frame` s | read + metrics s | from `Store.open` s "
+        "| process CPU s (imports included) | peak RSS MB |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        line("columns `n_authors`, `author_position` (migration 4)", many["columns"]),
+        line("before: count and position decoded from the authors JSON", many["json"]),
+        "",
+        f"Migration 4's backfill of those columns on this cache: {many['backfill_s']:.1f} s, "
+        "once, when an existing cache is first opened by this version.",
         "",
         f"| {many['subset']} people | seconds | ms per person |",
         "|---|---:|---:|",
@@ -288,7 +345,11 @@ def main() -> int:
     parser.add_argument("--subset", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return 0
     many = measure_many(args)
     one = measure_one(args)
     report(args, many, one)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -104,7 +105,9 @@ def main() -> None:
         changed = ids[:: max(1, len(ids) // 10)][:10]
 
         first_s2, first_arxiv, first_time = measure(double, env, 1, lambda _: None)
+        rows_after_first = snapshot_rows(Path(home))
         still = measure(double, env, args.repeat, lambda _: None)
+        rows_after_still = snapshot_rows(Path(home))
 
         def gain_citations(round_number: int) -> None:
             for author_id in changed:
@@ -153,6 +156,21 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|")
     for name, s2, s2_min, arxiv, arxiv_min, seconds in rows:
         print(f"| {name} | {s2} | {s2_min} | {arxiv} | {arxiv_min} | {seconds:.2f} |")
+    print()
+    print(
+        f"Person snapshot rows: {rows_after_first[0]} ({rows_after_first[1]:,} bytes of "
+        f"metrics) after the first refresh, {rows_after_still[0]} "
+        f"({rows_after_still[1]:,} bytes) after {args.repeat} more with no change."
+    )
+
+
+def snapshot_rows(home: Path) -> tuple[int, int]:
+    """(rows, bytes of their metrics JSON) of person_snapshots."""
+    with sqlite3.connect(home / "cache.sqlite3") as conn:
+        rows, size = conn.execute(
+            "SELECT count(*), coalesce(sum(length(metrics)), 0) FROM person_snapshots"
+        ).fetchone()
+    return int(rows), int(size)
 
 
 if __name__ == "__main__":

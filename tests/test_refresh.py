@@ -290,9 +290,9 @@ def test_history_across_two_refreshes_with_a_citation_change(
     assert [r["taken_at"][:10] for r in rows] == ["2026-11-26", "2026-11-27"]
     assert rows[1]["citations"] - rows[0]["citations"] == 50
     assert {"h_index", "g_index", "i10_index", "m_quotient", "as_of"} <= set(rows[0])
-    # Every person gets a point per run, changed or not.
+    # An unchanged person keeps one point; the run that found it unchanged is recorded.
     unchanged = json.loads(run(runner, "history", "Person 0001", "-f", "json").stdout)
-    assert len(unchanged["history"]) == 2
+    assert [r["checked_at"] for r in unchanged["history"]] == ["2026-11-27T03:00:00+00:00"]
     # Paper snapshots: first seen, then only on change.
     paper = json.loads(run(runner, "history", "--paper", changed, "-f", "json").stdout)["history"]
     assert [p["citations"] for p in paper] == [old, old + 50]

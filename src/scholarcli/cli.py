@@ -13,6 +13,7 @@ from scholarcli import __version__
 from scholarcli.commands import author as author_commands
 from scholarcli.commands import cache as cache_commands
 from scholarcli.commands import coauthors as coauthor_commands
+from scholarcli.commands import curate as curate_commands
 from scholarcli.commands import export as export_commands
 from scholarcli.commands import metrics as metric_commands
 from scholarcli.commands import novelty as novelty_commands
@@ -122,6 +123,7 @@ app.command()(paper_commands.paper)
 app.command()(search_commands.search)
 app.command()(export_commands.export)
 app.command()(report_commands.report)
+app.add_typer(curate_commands.app, name="curate")
 
 
 def main() -> None:

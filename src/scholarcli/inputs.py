@@ -66,6 +66,7 @@ class PaperList:
     papers: list[PaperStats]
     has_authors: bool
     has_positions: bool
+    groups: list[str] | None = None  # the --by column's value per paper, when asked for
 
 
 def read_papers(path: str, stdin: BinaryIO | None = None) -> PaperList:
@@ -81,27 +82,53 @@ def read_papers(path: str, stdin: BinaryIO | None = None) -> PaperList:
     return parse_papers(data, Path(path).name)
 
 
-def parse_papers(data: bytes, source: str) -> PaperList:
-    """Parse CSV, JSON or JSON Lines bytes (see the module docstring)."""
+def parse_papers(data: bytes, source: str, by: str | None = None) -> PaperList:
+    """Parse CSV, JSON or JSON Lines bytes (see the module docstring).
+
+    ``by`` names one more column (or JSON field), matched like the others, whose value
+    is kept per paper in ``groups`` (``scholar metrics --by``).
+    """
+    aliases = with_group(by)
     text = _decode(data)
     start = text.lstrip()[:1]
     if not start:
         raise UsageError(f"{source} is empty: expected CSV, JSON or JSON Lines papers")
     records: Iterable[tuple[str, dict[str, Any]]]
     if start == "[":
-        records = _json_records(text)
+        records = _json_records(text, aliases)
     elif start == "{":
-        records = _json_or_jsonl_records(text)
+        records = _json_or_jsonl_records(text, aliases)
     else:
-        records = _csv_records(text)
+        records = _csv_records(text, aliases)
     papers: list[PaperStats] = []
+    groups: list[str] = []
     has_authors = has_positions = False
     for where, record in records:
         paper, authors_known = _paper(record, where)
         papers.append(paper)
+        if by is not None:
+            groups.append(group_value(record.get("group")))
         has_authors |= authors_known
         has_positions |= paper.author_position is not None
-    return PaperList(source, papers, has_authors, has_positions)
+    return PaperList(source, papers, has_authors, has_positions, groups if by else None)
+
+
+def with_group(by: str | None) -> dict[str, tuple[str, ...]]:
+    """The column aliases, plus ``group`` for the ``--by`` column when one is named."""
+    if by is None:
+        return _ALIASES
+    if not _fold(by):
+        raise UsageError(f"--by {by!r} does not name a column")
+    return {**_ALIASES, "group": (by,)}
+
+
+def group_value(value: object) -> str:
+    """A --by cell as a label: the text, stripped; empty or missing is ''."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a JSON 3.0 and a CSV "3" are the same group
+    return str(value).strip()
 
 
 # --- decoding and record splitting ---------------------------------------------------
@@ -127,23 +154,36 @@ def _fold(name: str) -> str:
     return re.sub(r"[\W_]+", "", name.casefold())
 
 
-def _columns(header: Sequence[str]) -> dict[str, int]:
+def _columns(
+    header: Sequence[str], aliases: Mapping[str, tuple[str, ...]] = _ALIASES
+) -> dict[str, int]:
     """Canonical field -> index of the first column that names it."""
     folded = [_fold(name) for name in header]
     found: dict[str, int] = {}
-    for field_name, aliases in _ALIASES.items():
-        for alias in map(_fold, aliases):
+    for field_name, names in aliases.items():
+        for alias in map(_fold, names):
             if alias in folded:
                 found[field_name] = folded.index(alias)
                 break
     return found
 
 
-def _require(found: Mapping[str, object], where: str, kind: str, present: Sequence[str]) -> None:
+def _require(
+    found: Mapping[str, object],
+    where: str,
+    kind: str,
+    present: Sequence[str],
+    aliases: Mapping[str, tuple[str, ...]] = _ALIASES,
+) -> None:
     """A clear error when the citations or the year column (or JSON field) is absent."""
+    shown = ", ".join(present[:12]) + (", ..." if len(present) > 12 else "")
+    if "group" in aliases and "group" not in found:
+        raise UsageError(
+            f"{where}: no {kind} {aliases['group'][0]!r} to group by (--by); "
+            f"found: {shown or 'nothing'}"
+        )
     for name in REQUIRED:
         if name not in found:
-            shown = ", ".join(present[:12]) + (", ..." if len(present) > 12 else "")
             raise UsageError(
                 f"{where}: no {name} {kind} (accepted names: {', '.join(_ALIASES[name])}); "
                 f"found: {shown or 'nothing'}",
@@ -180,15 +220,19 @@ def _csv_lines(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
         raise UsageError(f"line {first_line}: malformed CSV: {detail}") from None
 
 
-def _csv_records(text: str) -> Iterator[tuple[str, dict[str, Any]]]:
+def _csv_records(
+    text: str, aliases: Mapping[str, tuple[str, ...]] = _ALIASES
+) -> Iterator[tuple[str, dict[str, Any]]]:
     header_line = text.lstrip("\r\n").split("\n", 1)[0]
     # The delimiter is the one that makes a header with a citations column.
     delimiter = next((d for d in _DELIMITERS if "citations" in _columns(header_line.split(d))), ",")
     with _field_limit(MAX_FIELD):
         rows = _csv_lines(text, delimiter)
         header_at, header = next(rows, (1, []))
-        columns = _columns(header)
-        _require(columns, f"line {header_at} (header)", "column", [h.strip() for h in header])
+        columns = _columns(header, aliases)
+        _require(
+            columns, f"line {header_at} (header)", "column", [h.strip() for h in header], aliases
+        )
         for line, cells in rows:
             if len(cells) != len(header):
                 raise UsageError(
@@ -199,7 +243,9 @@ def _csv_records(text: str) -> Iterator[tuple[str, dict[str, Any]]]:
             yield f"line {line}", {name: cells[index] for name, index in columns.items()}
 
 
-def _json_records(text: str) -> list[tuple[str, dict[str, Any]]]:
+def _json_records(
+    text: str, aliases: Mapping[str, tuple[str, ...]] = _ALIASES
+) -> list[tuple[str, dict[str, Any]]]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -213,22 +259,28 @@ def _json_records(text: str) -> list[tuple[str, dict[str, Any]]]:
     records = []
     for number, item in enumerate(document, start=1):
         where = f"JSON record {number}"
-        records.append((where, _json_fields(item, where)))
+        records.append((where, _json_fields(item, where, aliases)))
     return records
 
 
-def _json_or_jsonl_records(text: str) -> list[tuple[str, dict[str, Any]]]:
+def _json_or_jsonl_records(
+    text: str, aliases: Mapping[str, tuple[str, ...]] = _ALIASES
+) -> list[tuple[str, dict[str, Any]]]:
     # JSON Lines when the first line is a whole object on its own; otherwise one JSON
     # document (possibly pretty-printed), whose errors are then reported as JSON.
     try:
         first = json.loads(text.lstrip().split("\n", 1)[0])
     except json.JSONDecodeError:
-        return _json_records(text)
+        return _json_records(text, aliases)
     # A one-line {"author": ..., "papers": [...]} (as jq -c prints it) is JSON too.
-    return _json_records(text) if "papers" in first else _jsonl_records(text)
+    if "papers" in first:
+        return _json_records(text, aliases)
+    return _jsonl_records(text, aliases)
 
 
-def _jsonl_records(text: str) -> list[tuple[str, dict[str, Any]]]:
+def _jsonl_records(
+    text: str, aliases: Mapping[str, tuple[str, ...]] = _ALIASES
+) -> list[tuple[str, dict[str, Any]]]:
     records = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -238,16 +290,18 @@ def _jsonl_records(text: str) -> list[tuple[str, dict[str, Any]]]:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
             raise UsageError(f"{where}: invalid JSON Lines record ({exc.msg})") from None
-        records.append((where, _json_fields(item, where)))
+        records.append((where, _json_fields(item, where, aliases)))
     return records
 
 
-def _json_fields(item: object, where: str) -> dict[str, Any]:
+def _json_fields(
+    item: object, where: str, aliases: Mapping[str, tuple[str, ...]] = _ALIASES
+) -> dict[str, Any]:
     if not isinstance(item, dict):
         raise UsageError(f"{where}: expected an object with citations and year")
     keys = list(item)  # JSON object keys are always strings
-    columns = _columns(keys)
-    _require(columns, where, "field", keys)
+    columns = _columns(keys, aliases)
+    _require(columns, where, "field", keys, aliases)
     return {name: item[keys[index]] for name, index in columns.items()}
 
 

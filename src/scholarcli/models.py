@@ -166,6 +166,7 @@ class Profile:
     candidates: int = 0
     indicators: dict[str, Any] = field(default_factory=dict)  # AUTHOR_INDICATOR_FIELDS
     impact_papers: int | None = None  # papers with an impact percentile (table header)
+    curation: str = ""  # what the person's curation rules changed, e.g. "2 papers excluded"
 
     def author_record(self) -> dict[str, Any]:
         record: dict[str, Any] = {

@@ -268,6 +268,8 @@ def _indicator_items(profile: Profile) -> list[str]:
 
 def _footer(profile: Profile) -> str:
     parts = ["; ".join(profile.affiliations)] if profile.affiliations else []
+    if profile.curation:  # hand-made changes are part of what the numbers mean
+        parts.append(profile.curation)
     return " · ".join([*parts, f"as of {profile.as_of}"])
 
 

@@ -141,7 +141,7 @@ MIGRATIONS: list[str] = [
         truncated INTEGER NOT NULL DEFAULT 0
     );
     """,
-    # novelty and impact (issue 9): reference lists, SPECTER vectors, cohorts, scores.
+    # 4: novelty and impact (issue 9): reference lists, SPECTER vectors, cohorts, scores.
     """
     -- A paper's distinct resolved references (paperIds, JSON) as S2 listed them; found = 0
     -- records that S2 answered null. Re-read after 30 days (S2 resolves more with time).
@@ -225,7 +225,7 @@ MIGRATIONS: list[str] = [
         computed_at TEXT NOT NULL
     );
     """,
-    # scholar paper / search: looked-up papers, what each ref resolved to, paper searches,
+    # 5: scholar paper / search: looked-up papers, what each ref resolved to, paper searches,
     # citation and reference lists (SQL in cache/papers.py).
     """
     -- S2's full paper object as a lookup asked for it (papers.raw may hold fewer fields).
@@ -263,6 +263,31 @@ MIGRATIONS: list[str] = [
         fetched_at TEXT NOT NULL,
         PRIMARY KEY (paper_id, direction)
     );
+    """,
+    # 6: the author count of a paper and the person's place in it as columns (read by
+    # many-people metrics without decoding the authors JSON; backfilled here from that
+    # JSON, [[author_id, name], ...]), curation rules per S2 author id (exclude a paper,
+    # merge two records of one paper; undone by deleting the row), and the last run that
+    # found a person's numbers unchanged (a snapshot is stored only when they change).
+    """
+    ALTER TABLE papers ADD COLUMN n_authors INTEGER;
+    UPDATE papers SET n_authors = json_array_length(authors);
+    ALTER TABLE author_papers ADD COLUMN author_position INTEGER;
+    UPDATE author_papers SET author_position = (
+        SELECT CAST(a.key AS INTEGER) + 1 FROM papers AS p, json_each(p.authors) AS a
+        WHERE p.paper_id = author_papers.paper_id AND a.value ->> 0 = author_papers.author_id
+        ORDER BY CAST(a.key AS INTEGER) LIMIT 1
+    );
+    CREATE TABLE curation (
+        rule_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        author_id TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('exclude', 'merge')),
+        ref TEXT NOT NULL,
+        target TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX curation_author ON curation(author_id);
+    ALTER TABLE person_snapshots ADD COLUMN checked_at TEXT;
     """,
 ]
 

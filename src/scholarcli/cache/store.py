@@ -313,8 +313,12 @@ class Store:
                 self._upsert_paper(tx, paper, now)
             tx.execute("DELETE FROM author_papers WHERE author_id = ?", (author_id,))
             tx.executemany(
-                "INSERT OR IGNORE INTO author_papers(author_id, paper_id, rank) VALUES (?,?,?)",
-                [(author_id, p.paper_id, rank) for rank, p in enumerate(papers)],
+                """INSERT OR IGNORE INTO author_papers(author_id, paper_id, rank, author_position)
+                   VALUES (?,?,?,?)""",
+                [
+                    (author_id, p.paper_id, rank, _position(p, author_id))
+                    for rank, p in enumerate(papers)
+                ],
             )
             tx.execute(
                 """INSERT OR REPLACE INTO author_fetches(author_id, fetched_at, paper_total,
@@ -326,7 +330,7 @@ class Store:
         tx.execute(
             """INSERT OR REPLACE INTO papers(paper_id, title, year, publication_date, venue,
                    arxiv_id, doi, citations, influential_citations, authors, abstract, url,
-                   raw, fetched_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   raw, fetched_at, n_authors) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             (
                 paper.paper_id,
                 paper.title,
@@ -342,6 +346,7 @@ class Store:
                 paper.url,
                 _dumps(paper.raw),
                 now,
+                len(paper.authors),
             ),
         )
 
@@ -500,3 +505,11 @@ class Store:
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _position(paper: Paper, author_id: str) -> int | None:
+    """1-based place of ``author_id`` in the paper's author list (by id only), or None."""
+    for index, ref in enumerate(paper.authors, start=1):
+        if ref.author_id == author_id:
+            return index
+    return None

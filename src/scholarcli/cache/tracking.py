@@ -16,6 +16,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from scholarcli.cache.store import Store, _chunks, _dumps
@@ -50,6 +51,7 @@ class PersonSnapshot:
     citations: int
     h_index: int
     metrics: dict[str, Any] = field(default_factory=dict)
+    checked_at: str | None = None  # the last run that found these numbers unchanged
 
 
 @dataclass
@@ -221,18 +223,7 @@ def commit_person(store: Store, commit: PersonCommit) -> None:
             ],
         )
         _save_counts(tx, commit.authors, commit.taken_at)
-        tx.execute(
-            """INSERT OR REPLACE INTO person_snapshots(person_key, taken_at, papers, citations,
-                   h_index, metrics) VALUES (?,?,?,?,?,?)""",
-            (
-                commit.key,
-                snap.taken_at,
-                snap.papers,
-                snap.citations,
-                snap.h_index,
-                _dumps(snap.metrics),
-            ),
-        )
+        _store_snapshot(tx, commit.key, snap)
         tx.executemany(
             "INSERT OR REPLACE INTO paper_snapshots(paper_id, taken_at, citations) VALUES (?,?,?)",
             [
@@ -247,14 +238,63 @@ def commit_person(store: Store, commit: PersonCommit) -> None:
         )
 
 
+def _numbers(snapshot: PersonSnapshot) -> tuple[Any, ...]:
+    """What a snapshot says, without the date it was computed for."""
+    metrics = {k: v for k, v in snapshot.metrics.items() if k != "as_of"}
+    return snapshot.papers, snapshot.citations, snapshot.h_index, _dumps(metrics)
+
+
+def _later(previous: str, wanted: str) -> str:
+    """``wanted``, or just after ``previous`` when a run in the same second came first.
+
+    Snapshots are keyed by time to the second; two runs within one second that found
+    different numbers each keep their point (the later one a microsecond on).
+    """
+    if wanted > previous or wanted[:19] != previous[:19]:
+        return wanted
+    return (datetime.fromisoformat(previous) + timedelta(microseconds=1)).isoformat(
+        timespec="microseconds"
+    )
+
+
+def _store_snapshot(tx: sqlite3.Connection, key: str, snap: PersonSnapshot) -> None:
+    """A new point only when the numbers changed; else the last point is re-confirmed.
+
+    So the series is a step function that reads back, on every date, exactly what the
+    run of that date computed (metrics depend on the as-of year, so a new year that
+    moves them is a change), and an unchanged person costs no row per run.
+    """
+    row = tx.execute(
+        f"""SELECT {_SNAPSHOT_COLUMNS} FROM person_snapshots WHERE person_key = ?
+            ORDER BY taken_at DESC LIMIT 1""",  # noqa: S608
+        (key,),
+    ).fetchone()
+    latest = _snapshot(row) if row else None
+    if latest is not None and _numbers(latest) == _numbers(snap):
+        tx.execute(
+            "UPDATE person_snapshots SET checked_at = ? WHERE person_key = ? AND taken_at = ?",
+            (max(snap.taken_at, latest.checked_at or ""), key, latest.taken_at),
+        )
+        return
+    taken_at = _later(latest.taken_at, snap.taken_at) if latest else snap.taken_at
+    tx.execute(
+        """INSERT INTO person_snapshots(person_key, taken_at, papers, citations, h_index,
+               metrics, checked_at) VALUES (?,?,?,?,?,?,?)""",
+        (key, taken_at, snap.papers, snap.citations, snap.h_index, _dumps(snap.metrics), None),
+    )
+
+
+_SNAPSHOT_COLUMNS = "taken_at, papers, citations, h_index, metrics, checked_at"
+
+
 def _snapshot(row: tuple[Any, ...]) -> PersonSnapshot:
-    return PersonSnapshot(row[0], row[1], row[2], row[3], json.loads(row[4]))
+    return PersonSnapshot(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5])
 
 
 def person_history(store: Store, key: str) -> list[PersonSnapshot]:
     rows = store.conn.execute(
-        """SELECT taken_at, papers, citations, h_index, metrics FROM person_snapshots
-           WHERE person_key = ? ORDER BY taken_at""",
+        f"""SELECT {_SNAPSHOT_COLUMNS} FROM person_snapshots
+           WHERE person_key = ? ORDER BY taken_at""",  # noqa: S608
         (key,),
     )
     return [_snapshot(row) for row in rows]
@@ -263,7 +303,7 @@ def person_history(store: Store, key: str) -> list[PersonSnapshot]:
 def latest_snapshots(store: Store) -> dict[str, PersonSnapshot]:
     """Each person's newest snapshot, by key."""
     rows = store.conn.execute(
-        """SELECT person_key, max(taken_at), papers, citations, h_index, metrics
+        """SELECT person_key, max(taken_at), papers, citations, h_index, metrics, checked_at
            FROM person_snapshots GROUP BY person_key"""
     )
     return {row[0]: _snapshot(row[1:]) for row in rows}

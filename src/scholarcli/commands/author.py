@@ -24,6 +24,7 @@ from scholarcli.commands.common import (
     parse_as_of,
     parse_max_age,
 )
+from scholarcli.commands.curate import ExcludeOption, IncludeOption, MergeOption
 from scholarcli.commands.metrics import CitationsByYearOption
 from scholarcli.errors import ExitStatus, UsageError
 
@@ -104,15 +105,23 @@ def author(
             "--citations-by-year; the table view even in a pipe, as plain text).",
         ),
     ] = False,
+    exclude: ExcludeOption = None,
+    include: IncludeOption = None,
+    merge: MergeOption = None,
 ) -> None:
     """Profile of a person: metrics and every paper, from Semantic Scholar and arXiv.
 
     With --citations-by-year the profile also shows papers and citations per year (a bar
     chart; a per_year list in json) and fills h5_index and i10_5y. With --novelty it
     computes Novelty and Impact (README: Novelty and Impact).
+
+    --exclude, --include and --merge curate the person's papers, as in Publish or
+    Perish; the rules are kept in the cache and every command obeys them (scholar
+    curate list NAME shows them, scholar curate undo NAME takes one back).
     """
     from scholarcli.novelty import scores as novelty_scores
     from scholarcli.profile.analysis import author_profile
+    from scholarcli.profile.curation import Edits
     from scholarcli.profile.sync import Freshness
 
     check_exclusive(refresh=refresh, offline=offline)
@@ -132,6 +141,7 @@ def author(
             as_of=when,
             fresh=fresh,
             citations_by_year=citations_by_year,
+            edits=Edits(list(exclude or []), list(include or []), list(merge or [])),
         )
         if novelty and offline:
             ctx.reporter.note("--offline: Novelty and Impact as last computed, if ever")

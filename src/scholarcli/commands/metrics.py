@@ -49,6 +49,16 @@ InputOption = Annotated[
         show_default=False,
     ),
 ]
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        metavar="COLUMN",
+        help="With --input: one row per distinct value of this column (e.g. a person or "
+        "venue column), named as in the file's header.",
+        show_default=False,
+    ),
+]
 CitationsByYearOption = Annotated[
     bool,
     typer.Option(
@@ -70,19 +80,25 @@ def _people(
     offline: bool,
     citations_by_year: bool,
     missing: list[NotFoundError] | None = None,
+    by: str | None = None,
 ) -> list[PersonMetrics]:
-    """The people to show: names, then all --id together, then each --input file.
+    """The people to show: names, then all --id together, then each --input file
+    (one row per file, or with ``by`` one per distinct value of that column).
 
     Names that match nobody go to ``missing`` (see :func:`report_missing`).
     """
-    from scholarcli.inputs import STDIN, read_papers
+    from scholarcli.inputs import STDIN
+    from scholarcli.inputs_stream import read_table
     from scholarcli.profile import analysis
+    from scholarcli.profile.file_metrics import table_metrics
     from scholarcli.profile.sync import Freshness
 
     check_exclusive(refresh=refresh, offline=offline)
     names, ids, input_paths = list(names or []), list(ids or []), list(input_paths or [])
     if not names and not ids and not input_paths:
         raise UsageError("give at least one name, --id or --input")
+    if by is not None and (names or ids):
+        raise UsageError("--by groups the papers of --input files; give no names or --id")
     if input_paths.count(STDIN) > 1:
         raise UsageError("--input - (standard input) can be given only once")
     if STDIN in input_paths and sys.stdin is not None and sys.stdin.isatty():
@@ -93,7 +109,7 @@ def _people(
     fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
     # Files first: a malformed one should fail before any request is made.
     stdin = getattr(sys.stdin, "buffer", None)
-    files = [read_papers(path, stdin) for path in input_paths]
+    files = [read_table(path, stdin, by) for path in input_paths]
     people: list[PersonMetrics] = []
     if names or ids:
         with open_context(offline=offline) as ctx:
@@ -107,7 +123,8 @@ def _people(
                 missing=missing,
             )
     reporter = StderrReporter(render.OutputEnv.detect())
-    people += [analysis.input_metrics(papers, as_of, reporter) for papers in files]
+    for table in files:
+        people += table_metrics(table, as_of, reporter)
     return people
 
 
@@ -139,9 +156,15 @@ def metrics(
     refresh: RefreshOption = False,
     offline: OfflineOption = False,
     citations_by_year: CitationsByYearOption = False,
+    by: ByOption = None,
 ) -> None:
-    """Every metric, one row per person (from Semantic Scholar or a file of papers)."""
+    """Every metric, one row per person (from Semantic Scholar or a file of papers).
+
+    With --by COLUMN, one row per distinct value of that column of the --input files
+    (a person, a group, a venue), the column first.
+    """
     from scholarcli.profile.analysis import PERSON_FIELDS
+    from scholarcli.profile.file_metrics import group_fields
 
     fmt_name, env = output_format(fmt)
     missing: list[NotFoundError] = []
@@ -155,12 +178,13 @@ def metrics(
         offline=offline,
         citations_by_year=citations_by_year,
         missing=missing,
+        by=by,
     )
     found_or_raise(people, missing)
     records = [person.record() for person in people]
     render.render_record_sections(
         records,
-        PERSON_FIELDS,
+        group_fields(by) if by is not None else PERSON_FIELDS,
         fmt_name,
         sys.stdout,
         env,

@@ -101,7 +101,23 @@ def track(
 
     fresh = Freshness(max_age=parse_max_age(max_age))
     with open_context() as ctx:
-        result = watch.track(ctx, name, list(ids or []), label, fresh)
+        try:
+            result = watch.track(ctx, name, list(ids or []), label, fresh)
+        except watch.NamesakeError as namesake:
+            # A different person under a tracked key: ask for a label when someone can
+            # answer; a script gets the refusal (exit 2) and its hint.
+            if not _interactive():
+                raise
+            render.warn(render.OutputEnv.detect(), namesake.message)
+            label = typer.prompt(
+                "Label to track them under (empty: change nothing)",
+                default="",
+                show_default=False,
+                err=True,
+            ).strip()
+            if not label:
+                raise
+            result = watch.track(ctx, name, list(ids or []), label, fresh)
         person, previous = result.person, result.previous
         if novelty:
             from scholarcli.cache import novelty as novelty_cache
@@ -129,6 +145,11 @@ def track(
             )
         else:
             ctx.reporter.note(f"{person.display} is already tracked as {person.key!r}")
+
+
+def _interactive() -> bool:
+    """Can someone answer a question (stdin and stderr are terminals)?"""
+    return sys.stdin.isatty() and sys.stderr.isatty()
 
 
 @command_boundary
@@ -314,6 +335,10 @@ def history(
             records = [
                 _history_record(s.taken_at, s.papers, s.citations, s.metrics) for s in snapshots
             ]
+            for record, snapshot in zip(records, snapshots, strict=True):
+                # A point is stored only when the numbers change; later runs that found
+                # them unchanged are recorded here.
+                record["checked_at"] = snapshot.checked_at
             title = f"History of {who}"
             fields = _history_fields(records, fmt_name, HISTORY_TABLE_FIELDS)
     render.render_records(

@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 
 from scholarcli.errors import UsageError
 from scholarcli.papers.formats.records import paper_record
-from scholarcli.profile import merge, sync
+from scholarcli.profile import sync
 
 
 @dataclass
@@ -55,7 +55,8 @@ def author_records(
             f"{resolution.other_candidates} other Semantic Scholar profile(s) match {name!r}; "
             f"exporting {chosen[0].name} ({chosen[0].author_id}); pin one with --id"
         )
-    papers = merge.merge_author_lists([sync.author_papers(ctx, a, fresh) for a in chosen])
+    lists = [sync.author_papers(ctx, a, fresh) for a in chosen]
+    papers = sync.person_papers(ctx, [a.author_id for a in chosen], lists, name=chosen[0].name)
     complete = sync.enrich_arxiv(ctx, papers)
     arxiv = ctx.store.load_arxiv(p.arxiv_id for p in papers if p.arxiv_id)
     records = [

@@ -30,7 +30,7 @@ from scholarcli.cache import citations as citation_cache
 from scholarcli.errors import NotFoundError, SourceError, UsageError
 from scholarcli.indicators import metrics
 from scholarcli.indicators.metrics import METRIC_FIELDS, MetricValue, PaperStats
-from scholarcli.profile import merge, sync
+from scholarcli.profile import curation, merge, sync
 
 if TYPE_CHECKING:
     from scholarcli.inputs import PaperList
@@ -229,9 +229,10 @@ def author_profile(
     as_of: date,
     fresh: sync.Freshness,
     citations_by_year: bool = False,
+    edits: curation.Edits | None = None,
 ) -> ProfileView:
     """``sync.build_profile``, plus citations per year and h5/i10_5y on request."""
-    result = sync.build_profile(ctx, name, ids, as_of=as_of, fresh=fresh)
+    result = sync.build_profile(ctx, name, ids, as_of=as_of, fresh=fresh, edits=edits)
     view = ProfileView(result.profile, complete=result.complete)
     if citations_by_year:
         papers = result.profile.papers
@@ -476,7 +477,12 @@ def coauthors(
             f"{resolution.other_candidates} other Semantic Scholar profile(s) match {name!r}; "
             f"showing {chosen[0].name} ({chosen[0].author_id}); pin one with --id"
         )
-    papers = merge.merge_author_lists([sync.author_papers(ctx, a, fresh) for a in chosen])
+    papers = sync.person_papers(
+        ctx,
+        [a.author_id for a in chosen],
+        [sync.author_papers(ctx, a, fresh) for a in chosen],
+        name=chosen[0].name,
+    )
     own_names = [a.name for a in chosen] + ([name] if name else [])
     found = collaborators(papers, [a.author_id for a in chosen], own_names)
     return CoauthorList(chosen[0].name, [a.author_id for a in chosen], found)

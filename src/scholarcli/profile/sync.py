@@ -15,19 +15,20 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from scholarcli.cache import curation as curation_rules
 from scholarcli.cache.store import Store
 from scholarcli.categories import category_name
 from scholarcli.config import Settings
 from scholarcli.errors import NotFoundError, SourceError, UsageError
 from scholarcli.ids import normalise_id
 from scholarcli.models import Author, Paper, Profile
-from scholarcli.profile import merge
+from scholarcli.profile import curation, merge
 
 if TYPE_CHECKING:
     from scholarcli.sources.arxiv import Arxiv
@@ -74,6 +75,9 @@ class Context:
     offline: bool = False
     clock: Callable[[], datetime] = utcnow
     _clients: dict[str, HttpClient] = field(default_factory=dict)
+    # Set when a source failed and cached data answered instead: with an explicit
+    # --refresh that answer is not what was asked for, so the run is partial (exit 5).
+    served_stale: bool = False
     _s2: SemanticScholar | None = None
     _arxiv: Arxiv | None = None
 
@@ -212,6 +216,7 @@ def candidates_for(ctx: Context, name: str, fresh: Freshness) -> list[Author]:
         if cached is None:
             raise
         ctx.reporter.warn(f"{exc.message}; using the search cached at {cached[1]}")
+        ctx.served_stale = True
         return merge.rank_candidates(name, cached[0])
     ctx.store.save_search(key, found, ctx.now())
     return merge.rank_candidates(name, found)
@@ -257,6 +262,7 @@ def _authors_by_id(ctx: Context, ids: list[str], fresh: Freshness) -> list[Autho
             if any(i not in cached for i in missing):
                 raise
             ctx.reporter.warn(f"{exc.message}; using cached author records")
+            ctx.served_stale = True
         else:
             unknown = [i for i, a in zip(missing, answered, strict=True) if a is None]
             if unknown:
@@ -301,6 +307,7 @@ def author_papers(ctx: Context, author: Author, fresh: Freshness) -> list[Paper]
         ctx.reporter.warn(f"{exc.message}; showing data cached at {fetch[0]}")
         if fetch[1]:
             _warn_truncated(ctx, author)
+        ctx.served_stale = True
         return ctx.store.load_author_papers(author.author_id)
 
 
@@ -357,7 +364,9 @@ def build_profile(
     *,
     as_of: date,
     fresh: Freshness,
+    edits: curation.Edits | None = None,
 ) -> ProfileResult:
+    """The person's profile; ``edits`` (--exclude/--include/--merge) are stored first."""
     resolution = resolve(ctx, name, ids, fresh)
     if resolution.other_candidates and name:
         ctx.reporter.note(
@@ -366,11 +375,18 @@ def build_profile(
             f'List them with: scholar find "{name}"; pin one or merge several with --id'
         )
     lists = [author_papers(ctx, author, fresh) for author in resolution.authors]
-    papers = merge.merge_author_lists(lists)
-    complete = enrich_arxiv(ctx, papers)
-    arxiv = ctx.store.load_arxiv(p.arxiv_id for p in papers if p.arxiv_id)
     chosen_ids = [a.author_id for a in resolution.authors]
     display = resolution.authors[0]
+    if edits:
+        everything = merge.merge_author_lists(lists)
+        for note in curation.save_edits(
+            ctx.store, chosen_ids[0], chosen_ids, everything, edits, ctx.now()
+        ):
+            ctx.reporter.note(note)
+    curated = curated_papers(ctx, chosen_ids, lists, name=display.name)
+    papers = curated.papers
+    complete = enrich_arxiv(ctx, papers)
+    arxiv = ctx.store.load_arxiv(p.arxiv_id for p in papers if p.arxiv_id)
     rows = merge.profile_papers(papers, arxiv, chosen_ids, display.name, as_of)
     primary = merge.primary_category(rows)
     fetched = [f[0] for f in (ctx.store.author_fetch(i) for i in chosen_ids) if f]
@@ -386,8 +402,49 @@ def build_profile(
         papers=rows,
         fetched_at=min(fetched) if fetched else None,
         candidates=resolution.other_candidates,
+        curation=curated.summary(),
     )
-    return ProfileResult(profile, complete)
+    # An explicit --refresh answered from the cache after a failure (a rejected key, S2
+    # down) must not look like success to a script: partial, with the warning given.
+    return ProfileResult(profile, complete and not (fresh.refresh and ctx.served_stale))
+
+
+def person_papers(
+    ctx: Context,
+    author_ids: Sequence[str],
+    lists: Sequence[Sequence[Paper]],
+    *,
+    name: str = "",
+    report: bool = True,
+) -> list[Paper]:
+    """A person's papers: their ids' lists merged, then curated (``profile.curation``)."""
+    return curated_papers(ctx, author_ids, lists, name=name, report=report).papers
+
+
+def curated_papers(
+    ctx: Context,
+    author_ids: Sequence[str],
+    lists: Sequence[Sequence[Paper]],
+    *,
+    name: str = "",
+    report: bool = True,
+) -> curation.Curated:
+    """``person_papers`` with what curation changed.
+
+    The one place curation is applied: every command that reads a person's papers goes
+    through here (``build_profile``, coauthors, refresh), so it obeys the person's
+    rules; with ``report`` a note on stderr says what they changed.
+    """
+    papers = merge.merge_author_lists(lists)
+    rules = curation_rules.rules_for(ctx.store, author_ids)
+    if not rules:
+        return curation.Curated(papers)
+    curated = curation.apply_rules(papers, rules)
+    summary = curated.summary()
+    if report and summary:
+        who = name or ", ".join(author_ids)
+        ctx.reporter.note(f"{who}: {summary} (scholar curate list shows them)")
+    return curated
 
 
 def find(ctx: Context, name: str, limit: int) -> list[Author]:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from scholarcli.cache import tracking
 from scholarcli.indicators.metrics import h_index
-from scholarcli.profile import analysis, merge, sync
+from scholarcli.profile import analysis, sync
 
 if TYPE_CHECKING:
     from scholarcli.models import Profile, ProfilePaper
@@ -155,7 +155,8 @@ def person_report(
     # with --refresh or --max-age 0 would fetch everything a second time.
     lists = [ctx.store.load_author_papers(author_id) for author_id in profile.ids]
     own_names = [profile.name] + ([name] if name else [])
-    coauthors = analysis.collaborators(merge.merge_author_lists(lists), profile.ids, own_names)
+    papers_kept = sync.person_papers(ctx, profile.ids, lists, report=False)  # curated, once
+    coauthors = analysis.collaborators(papers_kept, profile.ids, own_names)
     return PersonReport(
         author=profile.author_record(),
         # Most cited first, as `scholar author` lists them by default.

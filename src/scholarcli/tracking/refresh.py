@@ -35,11 +35,21 @@ its commits leaves complete lists whose counts match S2, so the next run finds t
 unchanged, asks arXiv what is still unanswered and takes the snapshots from the cache:
 it finishes the work without fetching the lists again.
 
-**Snapshots.** Every refreshed person gets a snapshot row per run, changed or not, so the
-series has one point per run (age-dependent metrics move even when counts do not); the
-metrics are computed exactly as ``scholar author`` computes them. Points are keyed by the
-run's start to the second, so two runs within one second share a point (the later wins).
-A paper gets a row only when it is first seen and when its count changes.
+**Snapshots.** Every run computes each refreshed person's metrics exactly as ``scholar
+author`` does, but stores a new point only when they differ from the person's latest
+point (age-dependent metrics move with the as-of year, which counts as a change);
+otherwise the latest point's ``checked_at`` records the run. So the series reads back
+the same values on every date as one point per run would, without a row per person per
+run. Points are keyed by the run's start to the second; a run in the same second as the
+last point that found other numbers is stored a microsecond later, never over it. The
+run itself is always recorded (``refresh_runs``). A paper gets a row only when it is
+first seen and when its count changes.
+
+**Jitter.** An id's list is due again when its fetch is older than ``--max-age``
+shortened by up to ``MAX_AGE_JITTER`` (a quarter), by a fraction fixed per S2 author id
+(from a hash of the id, the same on every run and machine). People tracked together
+therefore fall due over the last quarter of the period instead of all in one run, and
+no list is ever older than ``--max-age``.
 
 **Failures.** A person fails alone (S2 error after retries, an S2 profile that vanished)
 and the run goes on; after ``MAX_CONSECUTIVE_FAILURES`` S2 failures in a row the rest
@@ -53,6 +63,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import json
 import math
 import os
@@ -84,6 +95,7 @@ from scholarcli.sources.semanticscholar import (
 from scholarcli.tracking.watchlist import find_people
 
 MAX_CONSECUTIVE_FAILURES = 3
+MAX_AGE_JITTER = 0.25  # a list may be refetched up to this share of --max-age early
 LOCK_NAME = "refresh.lock"
 LOG_NAME = "refresh.log"
 
@@ -279,8 +291,8 @@ def _decide(
         return "list", f"{author_id}: never fetched"
     if opts.force:
         return "list", f"{author_id}: --all"
-    if not ctx.is_fresh(fetch[0], opts.max_age):
-        return "list", f"{author_id}: fetched {fetch[0][:10]}, older than --max-age"
+    if not ctx.is_fresh(fetch[0], due_age(opts.max_age, author_id)):
+        return "list", f"{author_id}: fetched {fetch[0][:10]}, due under --max-age (with jitter)"
     if old is None:
         return "list", f"{author_id}: not refreshed before"
     if answer is None:
@@ -290,6 +302,13 @@ def _decide(
     if old[1] != answer.citation_count:
         return "counts", f"{author_id}: citations {old[1]} -> {answer.citation_count}"
     return "", ""
+
+
+def due_age(max_age: timedelta, author_id: str) -> timedelta:
+    """``max_age`` less the id's fixed share of the jitter (see the module docstring)."""
+    digest = hashlib.sha256(author_id.encode("utf-8")).digest()
+    fraction = int.from_bytes(digest[:8], "big") / 2**64  # uniform in [0, 1)
+    return max_age * (1 - MAX_AGE_JITTER * fraction)
 
 
 def _gone(person: TrackedPerson, author_id: str) -> str:
@@ -427,7 +446,7 @@ def _enrich(ctx: sync.Context, plans: Sequence[_Plan]) -> bool:
 def _person_papers(ctx: sync.Context, plan: _Plan) -> list[Paper]:
     """The person's merged papers as ``scholar author`` builds them from the cache."""
     lists = [ctx.store.load_author_papers(i) for i in plan.person.author_ids]
-    papers = merge.merge_author_lists(lists)
+    papers = sync.person_papers(ctx, plan.person.author_ids, lists, report=False)
     for paper in papers:
         if paper.paper_id in plan.count_updates:
             paper.citations, paper.influential_citations = plan.count_updates[paper.paper_id]

@@ -5,9 +5,14 @@ pins their S2 ids; ``history`` reads back the snapshots that ``refresh`` stores.
 
 **Person key.** A person is stored under the folded (``merge.fold_name``) ``--label``
 when one is given, else the folded name (with only ``--id``: S2's name of the first
-id). Tracking a key that is already tracked updates its ids, name and label; tracking
-exactly the same S2 ids under a new label moves that person, history included, to the
-new key. Two namesakes therefore need a label each. ``untrack``, ``refresh NAME`` and
+id). Tracking a key that is already tracked updates its ids, name and label when the
+new ids share one with the old (the same person, e.g. a second id of a split profile);
+ids that share none are a different person (a namesake, or S2 ranking another profile
+first), which is refused with ``NamesakeError``: histories of different people are never
+spliced into one series. Tracking exactly the same S2 ids under a new label moves that
+person, history included, to the new key. Two namesakes therefore need a label each.
+The name stored is S2's spelling of the first id's name (``Zoë Łukasik-Müller``), not
+the spelling typed. ``untrack``, ``refresh NAME`` and
 ``history NAME`` accept the key, the name or the label, folded the same way.
 
 It must not fetch papers, parse options, print, or import typer or rich.
@@ -57,6 +62,21 @@ def find_people(ctx: sync.Context, names: Sequence[str]) -> list[TrackedPerson]:
     return sorted(found.values(), key=lambda p: p.key)
 
 
+class NamesakeError(UsageError):
+    """The key is tracked for a different S2 profile (no id in common)."""
+
+    def __init__(self, key: str, previous: TrackedPerson, author_ids: Sequence[str]) -> None:
+        new = ", ".join(author_ids)
+        super().__init__(
+            f"{key!r} is already tracked as {previous.name} (S2 id "
+            f"{', '.join(previous.author_ids)}); S2 id {new} is a different profile, "
+            "so nothing was changed",
+            hint=f'track them under a label of their own: scholar track --id {new} --label "'
+            f'{previous.name} (2)"; or scholar untrack {key!r} first',
+        )
+        self.key = key
+
+
 @dataclass
 class TrackResult:
     person: TrackedPerson
@@ -73,9 +93,12 @@ def track(
         raise UsageError("the label is empty after removing punctuation")
     resolution = sync.resolve(ctx, name, ids, fresh)
     author_ids = [a.author_id for a in resolution.authors]
-    shown = name.strip() if name and name.strip() else resolution.authors[0].name
-    key = person_key(label or shown)
+    typed = name.strip() if name and name.strip() else None
+    s2_name = resolution.authors[0].name
+    key = person_key(label or typed or s2_name)
     previous = tracking.get_person(ctx.store, key)
+    if previous is not None and not set(previous.author_ids) & set(author_ids):
+        raise NamesakeError(key, previous, author_ids)
     if previous is None:
         same_ids = [
             p for p in tracking.list_people(ctx.store) if set(p.author_ids) == set(author_ids)
@@ -85,7 +108,7 @@ def track(
             key, label = previous.key, previous.label  # the same person, already tracked
     person = TrackedPerson(
         key=key,
-        name=shown,
+        name=s2_name,
         label=label if label is not None else (previous.label if previous else None),
         author_ids=author_ids,
         added_at=previous.added_at if previous else ctx.now(),

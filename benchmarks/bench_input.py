@@ -1,0 +1,148 @@
+"""Benchmark of ``scholar metrics --input FILE`` on a big CSV (1,000,000 papers).
+
+A synthetic CSV in the shape ``scholar author -f csv`` writes (paper_id, arxiv_id, doi,
+title with commas in quotes, authors joined with "; ", author_position, date, year,
+venue, category, citations, ...; abstracts empty) plus a ``person`` column naming one of
+``--people`` people, is written to a temporary folder. Each measurement is a child
+process, timed with ``time.perf_counter`` around it and with its own peak RSS from
+``os.wait4`` (``ru_maxrss``), started through a small ``python -S`` launcher so the
+child's high-water mark does not start from this process's memory:
+
+* ``scholar metrics --input FILE -f json`` (the console script: stream, pandas' C reader,
+  ``metrics_frame``);
+* the same with ``--by person`` (one row per person);
+* the same read from standard input (``--input -``, spooled to a temporary file);
+* the reference path for comparison: ``inputs.parse_papers`` (the whole file decoded and
+  parsed with the csv module) and ``metrics.author_metrics``, which is what
+  ``--input`` did before.
+
+No network. Run: ``python benchmarks/bench_input.py [--rows 1000000] [--people 10000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HEADER = (
+    "paper_id,arxiv_id,doi,title,authors,author_position,date,year,venue,category,"
+    "citations,influential_citations,cites_per_year,code_url,abstract,url,person"
+)
+LAUNCHER = """
+import os, sys, time
+start = time.perf_counter()
+stdin = open(sys.argv[1], "rb") if sys.argv[1] != "-" else None
+pid = os.fork()
+if pid == 0:
+    if stdin is not None:
+        os.dup2(stdin.fileno(), 0)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss,
+      os.waitstatus_to_exitcode(status))
+"""
+REFERENCE = """
+import sys
+from pathlib import Path
+from scholarcli.inputs import parse_papers
+from scholarcli.indicators.metrics import author_metrics
+papers = parse_papers(Path(sys.argv[1]).read_bytes(), "file")
+print(author_metrics(papers.papers, 2026)["h_index"])
+"""
+
+
+def write_csv(path: Path, rows: int, people: int, seed: int) -> None:
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(HEADER + "\n")
+        for number in range(rows):
+            n_authors = rng.randint(1, 12)
+            authors = "; ".join(f"Author {rng.randint(1, 99_999)}" for _ in range(n_authors))
+            year = rng.randint(1990, 2025)
+            citations = min(int(rng.paretovariate(1.2) * 4) - 4, 60_000)
+            out.write(
+                f"{number:040x},{2000 + number % 9999}.{number % 99999:05d},"
+                f'10.1000/x{number},"Paper {number}: a study, with commas",'
+                f'"{authors}",{rng.randint(1, n_authors)},{year}-06-01,{year},Venue '
+                f"{number % 50},cs.CL,{citations},0,{citations / (2027 - year):.2f},,,"
+                f"https://www.semanticscholar.org/paper/{number:040x},P{number % people}\n"
+            )
+
+
+def measure(command: list[str], stdin: str = "-") -> tuple[float, float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS MiB, exit status) of one child.
+
+    CPU seconds (user + system) are what the child itself used: on a machine shared with
+    other work they stay close to the wall time it would take alone, where the wall time
+    grows with the load.
+    """
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", LAUNCHER, stdin, *command],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seconds, cpu, rss_kib, status = done.stdout.split()
+    return float(seconds), float(cpu), int(rss_kib) / 1024, int(status)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-reference", action="store_true", help="skip the slow old path")
+    args = parser.parse_args()
+    scholar = shutil.which("scholar") or "scholar"
+    with tempfile.TemporaryDirectory(prefix="bench-input-") as folder:
+        os.environ["SCHOLAR_HOME"] = folder
+        path = Path(folder) / "papers.csv"
+        print(f"writing {args.rows:,} rows ...", file=sys.stderr)
+        write_csv(path, args.rows, args.people, args.seed)
+        size = path.stat().st_size
+        base = [scholar, "metrics", "--as-of", "2026-11-27", "-f", "json"]
+        runs = [
+            ("`scholar metrics --input FILE`", [*base, "--input", str(path)], "-"),
+            (
+                "`scholar metrics --input FILE --by person`",
+                [*base, "--input", str(path), "--by", "person"],
+                "-",
+            ),
+            ("`scholar metrics --input -` (stdin)", [*base, "--input", "-"], str(path)),
+        ]
+        if not args.no_reference:
+            runs.append(
+                (
+                    "reference: `inputs.parse_papers` + `author_metrics` (the old path)",
+                    [sys.executable, "-c", REFERENCE, str(path)],
+                    "-",
+                )
+            )
+        lines = [
+            f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}. "
+            f"File: {args.rows:,} rows, {size / 2**20:,.0f} MiB, {args.people:,} people.",
+            "",
+            f"Load average at the start: {os.getloadavg()[0]:.1f}.",
+            "",
+            "| command | wall s | CPU s (user + sys) | peak RSS MiB | exit |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for label, command, stdin in runs:
+            print(f"running {label} ...", file=sys.stderr)
+            seconds, cpu, rss, status = measure(command, stdin)
+            lines.append(f"| {label} | {seconds:.2f} | {cpu:.2f} | {rss:,.0f} | {status} |")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""SQL for curation rules (the ``curation`` table of migration 4).
+
+A rule belongs to one Semantic Scholar author id: ``exclude`` REF (the paper does not
+count) or ``merge`` REF into TARGET (two records of one paper count as TARGET). A rule
+is undone by deleting its row; ``rule_id`` orders rules, so the newest can be undone
+first. REF and TARGET are stored as ``profile.curation.normalise_ref`` writes them.
+
+It must not decide which paper a reference names or apply rules: that is
+``profile.curation``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from scholarcli.cache.store import Store, _chunks
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule_id: int
+    author_id: str
+    action: str  # exclude | merge
+    ref: str
+    target: str | None
+    created_at: str
+
+
+def rules_for(store: Store, author_ids: Sequence[str]) -> list[Rule]:
+    """Every rule of these ids, oldest first."""
+    rules: list[Rule] = []
+    for chunk in _chunks(list(dict.fromkeys(author_ids)), 500):
+        marks = ",".join("?" * len(chunk))
+        rows = store.conn.execute(
+            f"""SELECT rule_id, author_id, action, ref, target, created_at FROM curation
+                WHERE author_id IN ({marks})""",  # noqa: S608
+            chunk,
+        )
+        rules += [Rule(*row) for row in rows]
+    return sorted(rules, key=lambda rule: rule.rule_id)
+
+
+def add_rules(store: Store, rules: Sequence[tuple[str, str, str, str | None]], now: str) -> None:
+    """Add (author_id, action, ref, target) rules in one unit of work."""
+    with store.transaction() as tx:
+        tx.executemany(
+            """INSERT INTO curation(author_id, action, ref, target, created_at)
+               VALUES (?,?,?,?,?)""",
+            [(*rule, now) for rule in rules],
+        )
+
+
+def delete_rules(store: Store, rule_ids: Sequence[int]) -> None:
+    with store.transaction() as tx:
+        tx.executemany("DELETE FROM curation WHERE rule_id = ?", [(i,) for i in rule_ids])
