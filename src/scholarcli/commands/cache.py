@@ -49,7 +49,7 @@ def info(fmt: FormatOption = None) -> None:
 
 CLEAR_PROMPT = (
     "Delete the whole cache at {path}: every cached profile and paper, the watch list "
-    "of tracked people and every history?"
+    "of tracked people, every history and every curation rule?"
 )
 
 
