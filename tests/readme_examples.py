@@ -60,6 +60,7 @@ class Block:
     start: int  # 0-based index of the line after the opening fence
     end: int  # index of the closing fence
     commands: list[Command]
+    world: str = ""  # "novelty" for a ```console novelty block (rule 2)
 
     @property
     def name(self) -> str:
@@ -73,9 +74,11 @@ def blocks(text: str) -> list[Block]:
     found: list[Block] = []
     i = 0
     while i < len(lines):
-        if lines[i].strip() != FENCE:
+        words = lines[i].strip().split()
+        if not words or words[0] != FENCE or len(words) > 2:
             i += 1
             continue
+        world = words[1] if len(words) == 2 else ""
         start = i + 1
         end = start
         while end < len(lines) and lines[end].strip() != "```":
@@ -89,7 +92,7 @@ def blocks(text: str) -> list[Block]:
         for command in commands:  # a blank line between two commands is layout, not output
             while command.expected and not command.expected[-1].strip():
                 command.expected.pop()
-        found.append(Block(start, end, commands))
+        found.append(Block(start, end, commands, world))
         i = end + 1
     return found
 
@@ -227,6 +230,10 @@ def run_block(block: Block) -> list[list[str]]:
 
     with ApiDouble() as double, tempfile.TemporaryDirectory() as tmp:
         seed.load_world(double)
+        if block.world == "novelty":
+            from double import novelty_world
+
+            novelty_world.seed_extras(double)
         home, cwd = Path(tmp) / "scholar-home", Path(tmp) / "work"
         cwd.mkdir()
         env = environment(home, double)

@@ -9,7 +9,9 @@ The rules, for anyone writing an example:
 2. Each block runs on its own, its commands in order, in bash, in a fresh empty folder
    and a fresh SCHOLAR_HOME, against the loopback test double loaded with the README
    world: ``seed.load_world`` (Du-Seong Chang, id 2112233445, 9 papers, 753 citations,
-   and Jane Doe, id 600, 3 papers, 922 citations). Nothing is cached when a block starts:
+   and Jane Doe, id 600, 3 papers, 922 citations); a block fenced ```console novelty
+   also gets the seed papers' reference lists, vectors and arXiv cohorts
+   (``double.novelty_world.seed_extras``). Nothing is cached when a block starts:
    a block that needs someone tracked tracks them itself. A file a command reads is
    made in the block, e.g. ``$ printf 'citations,year\n3,2020\n' > papers.csv`` (no output).
 3. stdout is a terminal 88 columns wide (so the default format is ``table``), NO_COLOR

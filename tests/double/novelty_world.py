@@ -189,6 +189,13 @@ def seed_world(double: Any, *, dims: int = DIMS) -> None:
     import seed
 
     seed.load(double)
+    seed_extras(double, dims=dims)
+
+
+def seed_extras(double: Any, *, dims: int = DIMS) -> None:
+    """What ``seed_world`` adds to a double already holding the seed profile."""
+    import seed
+
     store: Store = double.store
     for category, year, n in SEED_COHORTS:
         fill_cohort(double, category, year, n, dims=dims)
