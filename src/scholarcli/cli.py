@@ -13,6 +13,7 @@ from scholarcli import __version__
 from scholarcli.commands import author as author_commands
 from scholarcli.commands import cache as cache_commands
 from scholarcli.commands import coauthors as coauthor_commands
+from scholarcli.commands import datasets as dataset_commands
 from scholarcli.commands import metrics as metric_commands
 from scholarcli.commands import track as track_commands
 from scholarcli.commands.common import setup_logging
@@ -101,6 +102,7 @@ app.command()(track_commands.tracked)
 app.command()(track_commands.refresh)
 app.command()(track_commands.history)
 app.add_typer(cache_commands.app, name="cache")
+app.add_typer(dataset_commands.app, name="datasets")
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ from scholarcli.commands.common import (
     parse_as_of,
     parse_max_age,
 )
+from scholarcli.commands.datasets import SourceOption
 from scholarcli.commands.metrics import CitationsByYearOption
 from scholarcli.errors import ExitStatus, UsageError
 
@@ -63,6 +64,7 @@ def author(
         int | None, typer.Option("--limit", help="Show at most N papers.", show_default=False)
     ] = None,
     citations_by_year: CitationsByYearOption = False,
+    source: SourceOption = None,
 ) -> None:
     """Profile of a person: metrics and every paper, from Semantic Scholar and arXiv.
 
@@ -78,15 +80,21 @@ def author(
     fmt_name, env = output_format(fmt)
     fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
     when = parse_as_of(as_of)
-    with open_context(offline=offline) as ctx:
-        view = author_profile(
-            ctx,
-            name,
-            list(ids or []),
-            as_of=when,
-            fresh=fresh,
-            citations_by_year=citations_by_year,
-        )
+    from scholarcli.datasets.local import local_view
+
+    view = local_view(
+        source, name, list(ids or []), as_of=when, citations_by_year=citations_by_year
+    )
+    if view is None:
+        with open_context(offline=offline) as ctx:
+            view = author_profile(
+                ctx,
+                name,
+                list(ids or []),
+                as_of=when,
+                fresh=fresh,
+                citations_by_year=citations_by_year,
+            )
     profile = view.profile
     profile.papers = sort_papers(profile.papers, sort)[:limit]
     render.render_profile(

@@ -25,6 +25,7 @@ from scholarcli.commands.common import (
     parse_as_of,
     parse_max_age,
 )
+from scholarcli.commands.datasets import SourceOption
 from scholarcli.errors import ExitStatus, UsageError
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ def _people(
     refresh: bool,
     offline: bool,
     citations_by_year: bool,
+    source: str | None = None,
 ) -> list[PersonMetrics]:
     """The people to show: names, then all --id together, then each --input file."""
     from scholarcli.inputs import STDIN, read_papers
@@ -90,7 +92,12 @@ def _people(
     stdin = getattr(sys.stdin, "buffer", None)
     files = [read_papers(path, stdin) for path in input_paths]
     people: list[PersonMetrics] = []
-    if names or ids:
+    from scholarcli.datasets.local import local_people
+
+    local = local_people(source, names, ids, as_of=as_of, citations_by_year=citations_by_year)
+    if local is not None:
+        people += local
+    elif names or ids:
         with open_context(offline=offline) as ctx:
             people += analysis.people_metrics(
                 ctx, names, ids, as_of=as_of, fresh=fresh, citations_by_year=citations_by_year
@@ -111,6 +118,7 @@ def metrics(
     refresh: RefreshOption = False,
     offline: OfflineOption = False,
     citations_by_year: CitationsByYearOption = False,
+    source: SourceOption = None,
 ) -> None:
     """Every metric, one row per person (from Semantic Scholar or a file of papers)."""
     from scholarcli.profile.analysis import PERSON_FIELDS
@@ -125,6 +133,7 @@ def metrics(
         refresh=refresh,
         offline=offline,
         citations_by_year=citations_by_year,
+        source=source,
     )
     records = [person.record() for person in people]
     render.render_record_sections(

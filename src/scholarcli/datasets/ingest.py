@@ -249,7 +249,8 @@ class SparkEngine:
         ).first()
         kept = self._write(
             self.spark.sql(
-                "SELECT authorid, corpusid, MIN(position) AS position, MIN(n_authors) AS n_authors, "
+                "SELECT authorid, corpusid, MIN(position) AS position, "
+                "MIN(n_authors) AS n_authors, "
                 "MIN(year) AS year, MIN(citationcount) AS citationcount FROM exploded "
                 "WHERE authorid IS NOT NULL GROUP BY authorid, corpusid"
             ),

@@ -26,6 +26,7 @@ SCHEMA = 1
 # Primary keys (SPEC for papers; from the record shapes for authors: notes §1.4).
 KEYS = {"papers": "corpusid", "authors": "authorid"}
 SUPPORTED = tuple(KEYS)
+KEY_NAMES = SUPPORTED
 
 
 @dataclass
