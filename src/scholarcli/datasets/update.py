@@ -116,8 +116,8 @@ def update(
             manifest.diffs.append(entry)
             manifest.save()
             result.diffs.append(entry)
-    if all(held_release(manifest, d) >= target_id for d in datasets):
-        manifest.current = target_id
+    # The release every dataset has reached (a dataset's diffs may stop earlier).
+    manifest.current = min((held_release(manifest, d) for d in datasets), default=manifest.current)
     manifest.save()
     if manifest.parquet and (parquet_dir(root) / "papers").exists():
         result.tables = apply_to_parquet(root, manifest, engine, master, progress)

@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import requests
+import urllib3
 
 from scholarcli.errors import NotFoundError, SourceError
 from scholarcli.sources.http import RETRY_STATUSES, HttpClient, RetryableResponse
@@ -36,6 +37,8 @@ log = logging.getLogger("scholarcli.datasets")
 
 DEFAULT_DATASETS_URL = "https://api.semanticscholar.org/datasets/v1"
 CHUNK = 1 << 20
+# Network reads are smaller, so a killed transfer keeps nearly all it received.
+READ_CHUNK = 1 << 16
 # How many times one file may get fresh links after a 403 before we give up.
 MAX_LINK_REFRESHES = 3
 KEY_HINT = (
@@ -221,7 +224,8 @@ class ShardDownloader:
                 continue
             except _Retry as exc:
                 problem, status = exc.problem, exc.status
-            except requests.RequestException as exc:
+            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+                # raw.stream raises urllib3's errors (IncompleteRead) for a cut transfer.
                 problem = f"connection failed ({type(exc).__name__})"
             if transfer.offset > before:
                 failing_since, attempt = None, 1  # progress was made: a new streak starts
@@ -297,7 +301,7 @@ class ShardDownloader:
                     status=status,
                 )
             with transfer.part.open("ab") as handle:
-                for block in response.raw.stream(CHUNK, decode_content=False):
+                for block in response.raw.stream(READ_CHUNK, decode_content=False):
                     handle.write(block)
                     transfer.hasher.update(block)
                     transfer.offset += len(block)
