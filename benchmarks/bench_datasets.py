@@ -40,7 +40,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen_shards import generate  # noqa: E402
+from gen_shards import generate
 
 FULL_PAPERS = 200_000_000
 FULL_AUTHORS = 75_000_000

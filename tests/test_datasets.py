@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from datasets_world import World, expected_metrics, generate, paper_record, shard
 from double.datasets_double import DatasetsDouble
@@ -393,3 +395,59 @@ def test_help_imports_no_engine() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+# --- the SQL on arbitrary authorship rows (hypothesis), DuckDB ---------------------------
+
+paper_rows = st.lists(
+    st.tuples(
+        st.integers(0, 60),  # citations
+        st.integers(1, 6),  # author count
+        st.one_of(st.none(), st.integers(1990, 2030)),  # year (after as_of too)
+        st.integers(1, 6),  # position (clamped to the author count)
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+@given(st.lists(paper_rows, min_size=1, max_size=6))
+@settings(max_examples=60)
+def test_sql_equals_metrics_py_on_any_rows(
+    authors: list[list[tuple[int, int, int | None, int]]],
+) -> None:
+    import duckdb
+
+    from scholarcli.datasets.sql import metrics_sql
+    from scholarcli.indicators import metrics
+
+    rows = []
+    expected = {}
+    corpusid = 0
+    for author_id, papers in enumerate(authors, start=1):
+        stats = []
+        for cites, n_authors, year, position in papers:
+            corpusid += 1
+            position = min(position, n_authors)
+            rows.append((author_id, corpusid, position, n_authors, year, cites))
+            stats.append(metrics.PaperStats(cites, year, n_authors, position))
+        expected[author_id] = metrics.author_metrics(stats, AS_OF)
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE authorship (authorid BIGINT, corpusid BIGINT, position INTEGER, "
+        "n_authors INTEGER, year INTEGER, citationcount INTEGER)"
+    )
+    con.executemany("INSERT INTO authorship VALUES (?, ?, ?, ?, ?, ?)", rows)
+    con.execute("CREATE TABLE authors (authorid BIGINT, name VARCHAR)")
+    result = con.execute(metrics_sql(AS_OF))
+    names = [d[0] for d in result.description]
+    got = {row[0]: dict(zip(names, row, strict=True)) for row in result.fetchall()}
+    assert set(got) == set(expected)
+    for author_id, want in expected.items():
+        for column in COLUMNS:
+            assert math.isclose(got[author_id][column], want[column], abs_tol=1e-12), (
+                author_id,
+                column,
+                got[author_id][column],
+                want[column],
+            )

@@ -132,7 +132,7 @@ def run_metrics(
         con = duckdb_connect(memory_limit, threads)
         try:
             register_duckdb(con, root)
-            options = "FORMAT parquet, COMPRESSION zstd" if kind == "parquet" else "FORMAT csv"
+            options = "FORMAT parquet" if kind == "parquet" else "FORMAT csv"
             tmp = out.with_name(out.name + ".tmp")
             rows = con.execute(f"COPY ({query}) TO {sql_path(tmp)} ({options})").fetchone()
             tmp.replace(out)

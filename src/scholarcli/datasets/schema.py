@@ -89,7 +89,8 @@ def build_sql(dataset: str, has_deletes: bool) -> str:
     applies its updates, then its deletes; S2 SPEC /diffs).
     """
     key = KEY[dataset]
-    columns = ", ".join(f"l.{c}" for c in COLUMNS[dataset])
+    # src stays: it says which input (base shard batch or diff) a row came from.
+    columns = ", ".join(f"l.{c}" for c in ("src", *COLUMNS[dataset]))
     latest = (
         f"SELECT * FROM (SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.{key} ORDER BY s.src DESC) "
         f"AS rk FROM staged s WHERE s.{key} IS NOT NULL) t WHERE t.rk = 1"
@@ -100,4 +101,13 @@ def build_sql(dataset: str, has_deletes: bool) -> str:
         f"SELECT {columns} FROM ({latest}) l "
         "LEFT JOIN (SELECT key, MAX(src) AS dsrc FROM deletes GROUP BY key) d "
         f"ON d.key = l.{key} WHERE d.dsrc IS NULL OR d.dsrc < l.src"
+    )
+
+
+def clean_sql(dataset: str) -> str:
+    """Keys that are missing or occur more than once in ``staged`` (0: nothing to fix)."""
+    key = KEY[dataset]
+    return (
+        f"SELECT count(*) FROM (SELECT {key} FROM staged "
+        f"GROUP BY {key} HAVING count(*) > 1 OR {key} IS NULL) t"
     )

@@ -19,6 +19,13 @@ Why it is correct: with citations sorted descending the sets {k : c_(k) >= k} an
 rank over them is h and g. Ties need no tie-breaker: any order of equal values gives
 the same c_(k) and cum_c(k).
 
+Why the windows see only some rows (they are the costly part: a sort per author):
+zero-cited papers sort last, so they cannot be in the h-core and add nothing to
+cum_c; for ranks m < k <= N past the m cited papers cum_c(k) is the total C, so g is
+max(g over cited papers, min(N, isqrt(C)) when isqrt(C) > m). hI,norm needs
+c_i / a_i >= k >= 1, so papers with c_i < a_i never count and are left out too.
+On S2-like data that halves the rows sorted for h and g and leaves a third for hI,norm.
+
 Portability rules (notes/s2-datasets-and-scale.md §3.4, measured on DuckDB 2.0 and
 Spark 3.5-4.3): no QUALIFY, no arrays, lambdas or list indexing; window ranks cast
 to BIGINT before multiplying (Spark's row_number is INT); sums cast to BIGINT
@@ -50,31 +57,61 @@ WITH scoped AS (
     FROM authorship
     {author_filter}
 ),
-ranked AS (
-    SELECT authorid, c, year, n_authors, position,
-           CAST(ROW_NUMBER() OVER (PARTITION BY authorid ORDER BY c DESC) AS BIGINT) AS r,
-           CAST(SUM(c) OVER (PARTITION BY authorid ORDER BY c DESC
-                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT)
-               AS cum_c,
-           CAST(ROW_NUMBER() OVER (PARTITION BY authorid
-                                   ORDER BY CAST(c AS DOUBLE) / n_authors DESC) AS BIGINT)
-               AS r_norm
-    FROM scoped
-),
-per_author AS (
+totals AS (
     SELECT authorid,
            CAST(COUNT(*) AS BIGINT) AS papers,
            CAST(SUM(c) AS BIGINT) AS citations,
-           CAST(MAX(CASE WHEN c >= r THEN r ELSE 0 END) AS BIGINT) AS h_index,
-           CAST(MAX(CASE WHEN cum_c >= r * r THEN r ELSE 0 END) AS BIGINT) AS g_index,
+           CAST(SUM(CASE WHEN c > 0 THEN 1 ELSE 0 END) AS BIGINT) AS cited,
            CAST(SUM(CASE WHEN c >= 10 THEN 1 ELSE 0 END) AS BIGINT) AS i10_index,
-           CAST(MAX(CASE WHEN c >= r_norm * n_authors THEN r_norm ELSE 0 END) AS BIGINT)
-               AS hi_norm,
            MIN(year) AS first_year,
            CAST(SUM(CASE WHEN position = 1 THEN 1 ELSE 0 END) AS BIGINT) AS first_author_papers
-    FROM ranked
+    FROM scoped
     GROUP BY authorid
     HAVING COUNT(*) >= {min_papers}
+),
+cited_ranked AS (
+    SELECT authorid, c,
+           CAST(ROW_NUMBER() OVER (PARTITION BY authorid ORDER BY c DESC) AS BIGINT) AS r,
+           CAST(SUM(c) OVER (PARTITION BY authorid ORDER BY c DESC
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT)
+               AS cum_c
+    FROM scoped
+    WHERE c > 0
+),
+core AS (
+    SELECT authorid,
+           CAST(MAX(CASE WHEN c >= r THEN r ELSE 0 END) AS BIGINT) AS h_index,
+           CAST(MAX(CASE WHEN cum_c >= r * r THEN r ELSE 0 END) AS BIGINT) AS g_cited
+    FROM cited_ranked
+    GROUP BY authorid
+),
+norm_ranked AS (
+    SELECT authorid, c, n_authors,
+           CAST(ROW_NUMBER() OVER (PARTITION BY authorid
+                                   ORDER BY CAST(c AS DOUBLE) / n_authors DESC) AS BIGINT) AS r
+    FROM scoped
+    WHERE c >= n_authors
+),
+norm AS (
+    SELECT authorid,
+           CAST(MAX(CASE WHEN c >= r * n_authors THEN r ELSE 0 END) AS BIGINT) AS hi_norm
+    FROM norm_ranked
+    GROUP BY authorid
+),
+per_author AS (
+    SELECT t.authorid, t.papers, t.citations, t.i10_index, t.first_year,
+           t.first_author_papers,
+           COALESCE(k.h_index, 0) AS h_index,
+           GREATEST(
+               COALESCE(k.g_cited, 0),
+               CASE WHEN CAST(FLOOR(SQRT(CAST(t.citations AS DOUBLE))) AS BIGINT) > t.cited
+                    THEN LEAST(t.papers, CAST(FLOOR(SQRT(CAST(t.citations AS DOUBLE))) AS BIGINT))
+                    ELSE 0 END
+           ) AS g_index,
+           COALESCE(n.hi_norm, 0) AS hi_norm
+    FROM totals t
+    LEFT JOIN core k ON k.authorid = t.authorid
+    LEFT JOIN norm n ON n.authorid = t.authorid
 )
 SELECT m.authorid AS author_id,
        a.name AS name,
