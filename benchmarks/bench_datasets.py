@@ -10,8 +10,11 @@ the shards linked in):
 * ``scholar datasets metrics DIR -o m.parquet --engine E`` (DuckDB with
   ``--memory-limit``, default 2GB) - metrics papers/s = N / wall seconds.
 
-Wall time includes process start (and, for Spark, the JVM and session start, ~5 s);
-the engine's own time for the stage is shown next to it. Peak memory is the largest
+The 1-minute load average before each engine's run is shown, and the CPU seconds
+the run used (user + system of the process tree): on a shared machine the wall time
+depends on the neighbours, the CPU time much less. Wall time includes process start
+(and, for Spark, the JVM and session start, ~5 s); the engine's own time for the
+stage is shown next to it. Peak memory is the largest
 RSS sum of the process tree (the JVM included), sampled every 0.1 s with psutil. The
 two engines' outputs are compared row by row (full outer join on author_id, every
 column). The extrapolation to a full release (200M papers, 75M authors; notes §1.2)
@@ -30,6 +33,7 @@ import json
 import math
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -51,6 +55,8 @@ def run_measured(command: list[str]) -> dict[str, Any]:
     """Run ``command``; wall seconds, peak RSS of the process tree, stdout/stderr."""
     import psutil
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -76,9 +82,18 @@ def run_measured(command: list[str]) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     stop.set()
     sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if process.returncode != 0:
         raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n{err}")
-    return {"seconds": seconds, "peak_bytes": peak, "stdout": out, "stderr": err}
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "load": load,
+        "peak_bytes": peak,
+        "stdout": out,
+        "stderr": err,
+    }
 
 
 def scholar(*args: str) -> list[str]:
@@ -109,11 +124,14 @@ def bench_engine(engine: str, root: Path, memory_limit: str, master: str) -> dic
         "ingest_seconds": ingest["seconds"],
         "ingest_engine_seconds": sum(t["seconds"] for t in tables.values()),
         "ingest_peak_bytes": ingest["peak_bytes"],
+        "ingest_cpu_seconds": ingest["cpu_seconds"],
+        "load_before": ingest["load"],
         "records": tables["papers"]["read"] + tables["authors"]["read"],
         "authorships": tables["authorship"]["kept"],
         "metrics_seconds": metrics["seconds"],
         "metrics_engine_seconds": float(inner) if inner.replace(".", "").isdigit() else None,
         "metrics_peak_bytes": metrics["peak_bytes"],
+        "metrics_cpu_seconds": metrics["cpu_seconds"],
         "output": str(out),
     }
 
@@ -196,16 +214,19 @@ def main() -> None:
     print(f"Machine: {os.cpu_count()} cores, {platform.python_version()}, {platform.platform()}")
     print()
     print(
-        "| papers | engine | ingest s (engine s) | ingest records/s | ingest peak GiB "
-        "| metrics s (engine s) | metrics papers/s | metrics peak GiB | DuckDB vs Spark |"
+        "| papers | engine | load | ingest s (engine s; cpu s) | ingest records/s "
+        "| ingest peak GiB | metrics s (engine s; cpu s) | metrics papers/s | metrics peak GiB "
+        "| DuckDB vs Spark |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         print(
-            f"| {r['papers']:,} | {r['engine']} | {r['ingest_seconds']:.1f} "
-            f"({r['ingest_engine_seconds']:.1f}) | {r['records'] / r['ingest_seconds']:,.0f} "
+            f"| {r['papers']:,} | {r['engine']} | {r['load_before']:.1f} "
+            f"| {r['ingest_seconds']:.1f} ({r['ingest_engine_seconds']:.1f}; "
+            f"{r['ingest_cpu_seconds']:.1f}) | {r['records'] / r['ingest_seconds']:,.0f} "
             f"| {gib(r['ingest_peak_bytes'])} | {r['metrics_seconds']:.2f} "
-            f"({r['metrics_engine_seconds']}) | {r['papers'] / r['metrics_seconds']:,.0f} "
+            f"({r['metrics_engine_seconds']}; {r['metrics_cpu_seconds']:.1f}) "
+            f"| {r['papers'] / r['metrics_seconds']:,.0f} "
             f"| {gib(r['metrics_peak_bytes'])} | {r.get('parity', '')} |"
         )
     print()

@@ -8,6 +8,8 @@ directory; Spark runs in local mode (``local[*]``) or on a cluster given by
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import tempfile
 import time
@@ -19,7 +21,7 @@ from typing import Any
 
 from scholarcli.datasets.manifest import parquet_dir
 from scholarcli.datasets.sql import metrics_sql
-from scholarcli.errors import UsageError
+from scholarcli.errors import ScholarError, UsageError
 
 ENGINES = ("duckdb", "spark")
 TABLES = ("papers", "authorship", "authors")
@@ -43,8 +45,21 @@ def require_tables(root: Path, tables: Sequence[str] = TABLES) -> None:
         )
 
 
-def duckdb_connect(memory_limit: str | None = None, threads: int | None = None) -> Any:
-    """An in-memory DuckDB that spills to a temporary folder past ``memory_limit``."""
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+def check_memory_limit(value: str | None) -> str | None:
+    if value is not None and not _MEMORY.fullmatch(value.strip()):
+        raise UsageError(f"--memory-limit must look like 2GB or 750MB, not {value!r}")
+    return value.strip() if value else None
+
+
+def duckdb_connect(
+    memory_limit: str | None = None, threads: int | None = None, spill: Path | None = None
+) -> Any:
+    """An in-memory DuckDB that spills to ``spill`` (else a temporary folder) past
+    ``memory_limit``; the datasets commands spill next to the data, whose disk is the
+    one planned for it."""
     try:
         import duckdb
     except ImportError:
@@ -55,10 +70,11 @@ def duckdb_connect(memory_limit: str | None = None, threads: int | None = None) 
     con = duckdb.connect()
     # Large Parquet writes without order need far less memory (DuckDB tuning guide).
     con.execute("SET preserve_insertion_order = false")
-    spill = Path(tempfile.gettempdir()) / "scholar-duckdb-spill"
+    spill = spill or Path(tempfile.gettempdir()) / f"scholar-duckdb-{os.getuid()}"
     con.execute(f"SET temp_directory = {sql_path(spill)}")
-    if memory_limit:
-        con.execute(f"SET memory_limit = {sql_path(Path(memory_limit))}")
+    limit = check_memory_limit(memory_limit)
+    if limit:
+        con.execute(f"SET memory_limit = {sql_path(Path(limit))}")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     return con
@@ -85,7 +101,13 @@ def spark_session(master: str | None = None, app: str = "scholar") -> Iterator[A
         builder = builder.config("spark.sql.shuffle.partitions", "8").config(
             "spark.driver.memory", "4g"
         )
-    spark = builder.getOrCreate()
+    try:
+        spark = builder.getOrCreate()
+    except Exception as exc:  # no JVM, a wrong master URL: PySpark's own error types vary
+        raise ScholarError(
+            f"Spark did not start: {' '.join(str(exc).split())[:300]}",
+            hint="Spark needs Java 17 or later (JAVA_HOME) and a reachable --master",
+        ) from None
     spark.sparkContext.setLogLevel("ERROR")
     try:
         yield spark
@@ -129,7 +151,7 @@ def run_metrics(
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     if engine == "duckdb":
-        con = duckdb_connect(memory_limit, threads)
+        con = duckdb_connect(memory_limit, threads, spill=root / ".duckdb-spill")
         try:
             register_duckdb(con, root)
             options = "FORMAT parquet" if kind == "parquet" else "FORMAT csv"

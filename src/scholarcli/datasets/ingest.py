@@ -99,8 +99,8 @@ def diff_sources(root: Path, manifest: Manifest, dataset: str, start: int = 0) -
 
 
 class DuckEngine:
-    def __init__(self, memory_limit: str | None, threads: int | None) -> None:
-        self.con = duckdb_connect(memory_limit, threads)
+    def __init__(self, memory_limit: str | None, threads: int | None, spill: Path | None) -> None:
+        self.con = duckdb_connect(memory_limit, threads, spill)
 
     def close(self) -> None:
         self.con.close()
@@ -347,11 +347,12 @@ def open_engine(
     master: str | None = None,
     memory_limit: str | None = None,
     threads: int | None = None,
+    spill: Path | None = None,
 ) -> Iterator[Any]:
     if name == "duckdb":
         if master:
             raise UsageError("--master needs --engine spark")
-        duck = DuckEngine(memory_limit, threads)
+        duck = DuckEngine(memory_limit, threads, spill)
         try:
             yield duck
         finally:
@@ -399,7 +400,7 @@ def ingest(
             hint=f"download them with: scholar datasets download papers authors --dir {root}",
         )
     stats: list[TableStats] = []
-    with open_engine(engine, master, memory_limit, threads) as eng:
+    with open_engine(engine, master, memory_limit, threads, root / ".duckdb-spill") as eng:
         has_authors = bool(base_shards(root, "authors"))
         for dataset in ("papers", "authors") if has_authors else ("papers",):
             files = base_shards(root, dataset)

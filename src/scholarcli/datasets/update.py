@@ -135,7 +135,7 @@ def apply_to_parquet(
     applied: dict[str, int] = dict(manifest.parquet.get("diffs") or {})
     names_from_papers = bool(manifest.parquet.get("names_from_papers"))
     tables: list[TableStats] = []
-    with open_engine(engine, master) as eng:
+    with open_engine(engine, master, spill=root / ".duckdb-spill") as eng:
         changed = False
         for dataset in KEY_NAMES:
             if dataset == "authors" and names_from_papers:
