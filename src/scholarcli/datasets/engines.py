@@ -95,6 +95,7 @@ def spark_session(master: str | None = None, app: str = "scholar") -> Iterator[A
         .appName(app)
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.showConsoleProgress", "false")  # stderr is for our notes
     )
     if not master or master.startswith("local"):
         # One machine: a few shuffle partitions, not the cluster default of 200.

@@ -40,8 +40,10 @@ from scholarcli.datasets.schema import (
 )
 from scholarcli.errors import UsageError
 
-# Shards parsed per staging step: one per core keeps both busy and gives progress.
-BATCH = 2
+# Staging steps per dataset on DuckDB: enough for progress, few enough that each step
+# reads several shards in parallel. Spark stages all shards in one job (a job costs
+# seconds of scheduling; it runs one task per gzip shard anyway).
+STEPS = 5
 DIFF_BASE = 1_000  # src of diff k's updates is DIFF_BASE + 2k, of its deletes + 1
 
 
@@ -404,7 +406,8 @@ def ingest(
         has_authors = bool(base_shards(root, "authors"))
         for dataset in ("papers", "authors") if has_authors else ("papers",):
             files = base_shards(root, dataset)
-            batches = [files[j : j + BATCH] for j in range(0, len(files), BATCH)]
+            size = len(files) if engine == "spark" else max(2, -(-len(files) // STEPS))
+            batches = [files[j : j + size] for j in range(0, len(files), size)]
             sources = [Source(i, batch) for i, batch in enumerate(batches)]
             sources += diff_sources(root, manifest, dataset)
             stats.append(
