@@ -196,10 +196,23 @@ def test_download_saves_named_shards_with_a_manifest(s2_datasets, runner, tmp_pa
     s2_datasets.add_release("2025-08-12", {"papers": [b"old"], "authors": [b"old"]})
     s2_datasets.add_release("2025-08-19", {"papers": papers, "authors": authors})
     result = runner.invoke(
-        app, ["datasets", "download", "papers", "authors", "--dir", str(tmp_path), "-f", "json"]
+        app,
+        [
+            "--debug",
+            "datasets",
+            "download",
+            "papers",
+            "authors",
+            "--dir",
+            str(tmp_path),
+            "-f",
+            "json",
+        ],
     )
     assert result.exit_code == 0, result.output
-    assert s2_datasets.api_key not in result.output
+    # Neither the key nor a link's signature reaches the output (debug logs included).
+    assert "download" in result.output and s2_datasets.api_key not in result.output
+    assert s2_datasets.token not in result.output
     shards = json.loads(result.stdout)["shards"]
     assert [(s["dataset"], s["shard"]) for s in shards] == [
         ("papers", 0),
@@ -209,6 +222,7 @@ def test_download_saves_named_shards_with_a_manifest(s2_datasets, runner, tmp_pa
         ("authors", 1),
     ]
     manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert s2_datasets.token not in (tmp_path / "manifest.json").read_text()
     assert manifest["release"] == "2025-08-19"
     for n, blob in enumerate(papers):
         assert (tmp_path / "papers" / f"{n}.jsonl.gz").read_bytes() == blob
@@ -326,6 +340,18 @@ def test_update_upserts_and_deletes_then_metrics_follow(s2_datasets, runner, tmp
     assert read_rows(tmp_path / "m2.csv") == read_rows(tmp_path / "m.csv")
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["parquet"]["release"] == "2025-08-19"  # authors stopped at 08-19
+
+
+def test_update_refuses_a_broken_chain_of_diffs(s2_datasets, runner, tmp_path) -> None:
+    s2_datasets.add_release("2025-08-12", {"papers": generate(n_papers=20).paper_shards(1)})
+    s2_datasets.add_release("2025-08-19", {"papers": []})
+    s2_datasets.add_release("2025-08-26", {"papers": []})
+    get = ["datasets", "download", "papers", "--release", "2025-08-12", "--dir", str(tmp_path)]
+    assert runner.invoke(app, get).exit_code == 0
+    s2_datasets.add_diff("papers", "2025-08-19", "2025-08-26", [shard([])], [])  # 12->19 missing
+    result = runner.invoke(app, ["datasets", "update", "--dir", str(tmp_path)])
+    assert result.exit_code == 3 and "no unbroken chain" in result.output
+    assert json.loads((tmp_path / "manifest.json").read_text())["diffs"] == []
 
 
 def test_key_problems_are_clear_and_never_print_the_key(

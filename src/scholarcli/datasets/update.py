@@ -26,7 +26,7 @@ from scholarcli.datasets.ingest import (
     open_engine,
 )
 from scholarcli.datasets.manifest import KEY_NAMES, Manifest, diff_dir, parquet_dir
-from scholarcli.errors import UsageError
+from scholarcli.errors import NotFoundError, UsageError
 from scholarcli.sources.datasets import Diff
 
 
@@ -111,6 +111,13 @@ def update(
         if held >= target_id:
             continue
         steps = clients.api.diffs(held, target_id, dataset)
+        chain = [held] + [d.to_release for d in steps]
+        if not steps or any(d.from_release != chain[i] for i, d in enumerate(steps)):
+            # A gap would silently skip a week of changes: start afresh instead.
+            raise NotFoundError(
+                f"no unbroken chain of {dataset} diffs from {held} to {target_id}",
+                hint="download the target release into a new --dir",
+            )
         for index, diff in enumerate(steps):
             entry = _fetch_diff(clients, root, dataset, held, target_id, index, diff, reporter)
             manifest.diffs.append(entry)
