@@ -11,7 +11,8 @@ the shards linked in):
   ``--memory-limit``, default 2GB) - metrics papers/s = N / wall seconds.
 
 The 1-minute load average before each engine's run is shown, and the CPU seconds
-the run used (user + system of the process tree): on a shared machine the wall time
+the run used (user + system of the process tree, the JVM included, sampled with the
+memory; the last 0.1 s of a process may be missed): on a shared machine the wall time
 depends on the neighbours, the CPU time much less. Wall time includes process start
 (and, for Spark, the JVM and session start, ~5 s); the engine's own time for the
 stage is shown next to it. Peak memory is the largest
@@ -33,7 +34,6 @@ import json
 import math
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -55,11 +55,11 @@ def run_measured(command: list[str]) -> dict[str, Any]:
     """Run ``command``; wall seconds, peak RSS of the process tree, stdout/stderr."""
     import psutil
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load = os.getloadavg()[0]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
+    cpu: dict[int, float] = {}  # pid -> user + system seconds at its last sample
     stop = threading.Event()
 
     def sample() -> None:
@@ -72,6 +72,9 @@ def run_measured(command: list[str]) -> dict[str, Any]:
             try:
                 tree = [root, *root.children(recursive=True)]
                 peak = max(peak, sum(p.memory_info().rss for p in tree))
+                for p in tree:  # the Spark JVM is a grandchild: rusage would miss it
+                    times = p.cpu_times()
+                    cpu[p.pid] = times.user + times.system
             except psutil.Error:
                 pass
             stop.wait(0.1)
@@ -82,13 +85,11 @@ def run_measured(command: list[str]) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     stop.set()
     sampler.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if process.returncode != 0:
         raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n{err}")
     return {
         "seconds": seconds,
-        "cpu_seconds": cpu,
+        "cpu_seconds": sum(cpu.values()),
         "load": load,
         "peak_bytes": peak,
         "stdout": out,

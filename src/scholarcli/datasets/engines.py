@@ -68,6 +68,7 @@ def duckdb_connect(
             hint='install them with: pip install "scholarcli[datasets]"',
         ) from None
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # stderr carries our notes only
     # Large Parquet writes without order need far less memory (DuckDB tuning guide).
     con.execute("SET preserve_insertion_order = false")
     spill = spill or Path(tempfile.gettempdir()) / f"scholar-duckdb-{os.getuid()}"
