@@ -321,6 +321,7 @@ def test_update_upserts_and_deletes_then_metrics_follow(s2_datasets, runner, tmp
     again = dict(new, citationcount=30)
     s2_datasets.add_diff("papers", "2025-08-19", "2025-08-26", [shard([again])], [])
     s2_datasets.add_diff("authors", "2025-08-12", "2025-08-19", [shard([])], [])
+    s2_datasets.add_diff("authors", "2025-08-19", "2025-08-26", [], [])
     result = runner.invoke(app, ["datasets", "update", "--dir", str(tmp_path), "-f", "json"])
     assert result.exit_code == 0, result.output
     diffs = json.loads(result.stdout)["diffs"]
@@ -328,6 +329,7 @@ def test_update_upserts_and_deletes_then_metrics_follow(s2_datasets, runner, tmp
         ("papers", "2025-08-19"),
         ("papers", "2025-08-26"),
         ("authors", "2025-08-19"),
+        ("authors", "2025-08-26"),
     ]
     world.papers[changed["corpusid"]] = changed
     world.papers[99_999] = again
@@ -339,18 +341,23 @@ def test_update_upserts_and_deletes_then_metrics_follow(s2_datasets, runner, tmp
     engines.run_metrics(tmp_path, tmp_path / "m2.csv", as_of_year=AS_OF)
     assert read_rows(tmp_path / "m2.csv") == read_rows(tmp_path / "m.csv")
     manifest = json.loads((tmp_path / "manifest.json").read_text())
-    assert manifest["parquet"]["release"] == "2025-08-19"  # authors stopped at 08-19
+    assert manifest["current"] == manifest["parquet"]["release"] == "2025-08-26"
 
 
 def test_update_refuses_a_broken_chain_of_diffs(s2_datasets, runner, tmp_path) -> None:
-    s2_datasets.add_release("2025-08-12", {"papers": generate(n_papers=20).paper_shards(1)})
-    s2_datasets.add_release("2025-08-19", {"papers": []})
-    s2_datasets.add_release("2025-08-26", {"papers": []})
-    get = ["datasets", "download", "papers", "--release", "2025-08-12", "--dir", str(tmp_path)]
-    assert runner.invoke(app, get).exit_code == 0
-    s2_datasets.add_diff("papers", "2025-08-19", "2025-08-26", [shard([])], [])  # 12->19 missing
+    world = generate(n_papers=20)
+    s2_datasets.add_release(
+        "2025-08-12", {"papers": world.paper_shards(1), "authors": world.author_shards(1)}
+    )
+    s2_datasets.add_release("2025-08-19", {"papers": [], "authors": []})
+    get = ["datasets", "download", "papers", "authors", "--release", "2025-08-12"]
+    assert runner.invoke(app, [*get, "--dir", str(tmp_path)]).exit_code == 0
+    # The papers chain is whole, the authors one is missing: nothing may be fetched.
+    s2_datasets.add_diff("papers", "2025-08-12", "2025-08-19", [shard([])], [])
+    before = len(s2_datasets.file_requests())
     result = runner.invoke(app, ["datasets", "update", "--dir", str(tmp_path)])
-    assert result.exit_code == 3 and "no unbroken chain" in result.output
+    assert result.exit_code == 3 and "no unbroken chain of authors diffs" in result.output
+    assert len(s2_datasets.file_requests()) == before
     assert json.loads((tmp_path / "manifest.json").read_text())["diffs"] == []
 
 

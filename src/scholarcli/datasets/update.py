@@ -106,18 +106,27 @@ def update(
     target_id = str(clients.api.release(target)["release_id"])
     result = UpdateResult(target_id)
     datasets = [d for d in KEY_NAMES if manifest.shards.get(d)]
+    # Every dataset's chain is checked before anything is downloaded, so a gap in one
+    # leaves DIR exactly as it was instead of half updated.
+    plans: list[tuple[str, str, list[Diff]]] = []
     for dataset in datasets:
         held = held_release(manifest, dataset)
         if held >= target_id:
             continue
         steps = clients.api.diffs(held, target_id, dataset)
         chain = [held] + [d.to_release for d in steps]
-        if not steps or any(d.from_release != chain[i] for i, d in enumerate(steps)):
+        if (
+            not steps
+            or chain[-1] != target_id
+            or any(d.from_release != chain[i] for i, d in enumerate(steps))
+        ):
             # A gap would silently skip a week of changes: start afresh instead.
             raise NotFoundError(
                 f"no unbroken chain of {dataset} diffs from {held} to {target_id}",
                 hint="download the target release into a new --dir",
             )
+        plans.append((dataset, held, steps))
+    for dataset, held, steps in plans:
         for index, diff in enumerate(steps):
             entry = _fetch_diff(clients, root, dataset, held, target_id, index, diff, reporter)
             manifest.diffs.append(entry)
