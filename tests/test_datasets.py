@@ -484,3 +484,25 @@ def test_sql_equals_metrics_py_on_any_rows(
                 got[author_id][column],
                 want[column],
             )
+
+
+def test_local_name_match_prefers_the_profile_with_most_papers(runner, tmp_path) -> None:
+    from scholarcli.datasets import ingest
+
+    world = generate(n_papers=30)
+    for author_id, n in ((7001, 1), (7002, 3)):
+        world.authors[author_id] = "Twin Náme"
+        for k in range(n):
+            corpusid = author_id * 10 + k
+            world.papers[corpusid] = paper_record(corpusid, 2020, 5, [(author_id, "Twin Náme")])
+    write_world(tmp_path, world)
+    ingest.ingest(tmp_path, progress=no_progress)
+    source = f"datasets:{tmp_path}"
+    result = runner.invoke(app, ["metrics", "twin name", "--source", source, "-f", "json"])
+    assert result.exit_code == 0, result.output
+    (person,) = json.loads(result.stdout)["people"]
+    assert (person["ids"], person["papers"]) == (["7002"], 3)
+    both = runner.invoke(
+        app, ["metrics", "--id", "7001", "--id", "7002", "--source", source, "-f", "json"]
+    )
+    assert json.loads(both.stdout)["people"][0]["papers"] == 4

@@ -61,14 +61,21 @@ def _resolve(con: Any, name: str | None, ids: list[str]) -> tuple[list[int], int
     # A cheap pre-filter in SQL (the longest name token), the exact fold in Python.
     token = max(target.split(), key=len)
     rows = con.execute(
-        "SELECT a.authorid, a.name, "
-        "  (SELECT count(*) FROM authorship s WHERE s.authorid = a.authorid) AS n "
-        "FROM authors a WHERE lower(a.name) LIKE '%' || ? || '%'",
-        [token],
+        "SELECT authorid, name FROM authors WHERE lower(name) LIKE '%' || ? || '%'", [token]
     ).fetchall()
-    matches = sorted(
-        ((-int(n), int(i)) for i, found, n in rows if found and fold_name(found) == target)
-    )
+    exact = [int(i) for i, found in rows if found and fold_name(found) == target]
+    counts: dict[int, int] = {}
+    if exact:
+        # Counted for the matches only: authorship is sorted by author, so an IN list
+        # reads a few row groups instead of aggregating the whole table.
+        listed = ", ".join(str(i) for i in exact)
+        counts = dict(
+            con.execute(
+                f"SELECT authorid, count(*) FROM authorship WHERE authorid IN ({listed}) "
+                "GROUP BY authorid"
+            ).fetchall()
+        )
+    matches = sorted((-counts.get(i, 0), i) for i in exact)
     if not matches:
         raise NotFoundError(f"no author named {name!r} in the datasets tables")
     return [matches[0][1]], len(matches) - 1
