@@ -34,7 +34,10 @@ DirOption = Annotated[
 ]
 DirArgument = Annotated[Path, typer.Argument(help="The datasets folder.", show_default=False)]
 EngineOption = Annotated[
-    str, typer.Option("--engine", help="duckdb (embedded) or spark (pip install scholar[spark]).")
+    str,
+    typer.Option(
+        "--engine", help="duckdb (embedded) or spark (needs the spark extra and Java 17+)."
+    ),
 ]
 MasterOption = Annotated[
     str | None,
