@@ -289,6 +289,11 @@ def test_killed_download_resumes_where_it_stopped(s2_datasets, tmp_path) -> None
     kept = part.stat().st_size
     assert 0 < kept < len(blob) and not (tmp_path / "papers" / "0.jsonl.gz").exists()
     s2_datasets.bytes_per_second = None
+    # Meanwhile a newer release appeared: the half-done shard must not resume into it.
+    s2_datasets.add_release("2025-08-26", {"papers": [b"newer"]})
+    newer = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert newer.returncode == 2 and "holds release 2025-08-19" in newer.stderr
+    command += ["--release", "2025-08-19"]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "papers" / "0.jsonl.gz").read_bytes() == blob

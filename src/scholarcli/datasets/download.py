@@ -69,7 +69,7 @@ def download(
     require_key(clients)
     manifest = Manifest.load(root)
     release_id = str(clients.api.release(release)["release_id"])
-    if manifest.release not in (None, release_id) and any(manifest.shards.get(d) for d in datasets):
+    if manifest.release not in (None, release_id):
         raise UsageError(
             f"{root} holds release {manifest.release}, not {release_id}",
             hint="bring it up to date with: scholar datasets update --dir DIR, "
@@ -77,6 +77,9 @@ def download(
         )
     manifest.release = manifest.release or release_id
     manifest.current = manifest.current or release_id
+    # Saved before any byte arrives: a .part left by a kill then belongs to this release,
+    # and a later run for another release is refused instead of resuming into it.
+    manifest.save()
     for dataset in datasets:
         links = clients.api.dataset_files(release_id, dataset)
         chosen = list(range(len(links))) if shards is None else shards
