@@ -171,8 +171,13 @@ def run_line(line: str, env: dict[str, str], cwd: Path) -> list[str]:
     return text.split("\n")
 
 
+DURATION = re.compile(r"\b\d+\.\d+ s\b")
+SHOWN_DURATION = "0.01 s"
+
+
 def normalise(lines: list[str], home: Path, cwd: Path) -> list[str]:
-    """Only what must differ between runs: paths, today's date and the time of day."""
+    """Only what must differ between runs: paths, today's date, the time of day and
+    measured durations (``0.08 s`` is shown as ``0.01 s``)."""
     days = {dt.date.today().isoformat(), dt.datetime.now(dt.UTC).date().isoformat()}
     day = "|".join(re.escape(d) for d in days)
     stamp = re.compile(rf"({day})(?:([T ])\d\d:\d\d(?::\d\d(\.\d+)?)?)?")
@@ -190,6 +195,7 @@ def normalise(lines: list[str], home: Path, cwd: Path) -> list[str]:
     for line in lines:
         line = line.replace(str(home), SHOWN_HOME).replace(str(cwd), ".")
         line = stamp.sub(shown, line)
+        line = DURATION.sub(SHOWN_DURATION, line)
         result.append(line.rstrip())
     while result and not result[-1]:
         result.pop()
@@ -224,6 +230,42 @@ def matches(expected: list[str], actual: list[str]) -> bool:
     return True
 
 
+# ```console datasets... blocks (rule 2): the Datasets API double with a small generated
+# release, and what the block assumes was run before it, run silently first.
+DATASETS_GET = "scholar datasets download papers authors --release 2025-08-12 --dir s2 -f csv"
+DATASETS_PRELUDES = {
+    "datasets": [],
+    "datasets-downloaded": [DATASETS_GET],
+    "datasets-ingested": [DATASETS_GET, "scholar datasets ingest s2 -f csv"],
+}
+
+
+def datasets_world():  # type: ignore[no-untyped-def]
+    """Release 2025-08-12 (3 paper and 2 author shards) and a one-week diff to 2025-08-19
+    that changes one paper, adds one and deletes one."""
+    from datasets_world import generate, paper_record, shard
+    from double.datasets_double import DatasetsDouble
+
+    double = DatasetsDouble().start()
+    world = generate()
+    double.add_release(
+        "2025-08-12", {"papers": world.paper_shards(3), "authors": world.author_shards(2)}
+    )
+    double.add_release("2025-08-19", {"papers": [], "authors": []})
+    ids = sorted(world.papers)
+    changed = dict(world.papers[ids[-10]], citationcount=500)
+    new = paper_record(99_999, 2024, 12, [(9001, "Known 9001")])
+    double.add_diff(
+        "papers",
+        "2025-08-12",
+        "2025-08-19",
+        [shard([changed, new])],
+        [shard([{"corpusid": ids[0]}])],
+    )
+    double.add_diff("authors", "2025-08-12", "2025-08-19", [], [])
+    return double
+
+
 def run_block(block: Block) -> list[list[str]]:
     """Each command's normalised output, run in order in one fresh home and folder."""
     from double import ApiDouble
@@ -237,7 +279,18 @@ def run_block(block: Block) -> list[list[str]]:
         home, cwd = Path(tmp) / "scholar-home", Path(tmp) / "work"
         cwd.mkdir()
         env = environment(home, double)
-        return [normalise(run_line(c.line, env, cwd), home, cwd) for c in block.commands]
+        if block.world not in DATASETS_PRELUDES:
+            return [normalise(run_line(c.line, env, cwd), home, cwd) for c in block.commands]
+        datasets = datasets_world()
+        try:
+            env.update(
+                SCHOLAR_S2_DATASETS_URL=datasets.api_url, SEMANTIC_SCHOLAR_API_KEY=datasets.api_key
+            )
+            for line in DATASETS_PRELUDES[block.world]:
+                run_line(line, env, cwd)
+            return [normalise(run_line(c.line, env, cwd), home, cwd) for c in block.commands]
+        finally:
+            datasets.stop()
 
 
 def updated(text: str) -> tuple[str, list[str]]:

@@ -11,7 +11,10 @@ The rules, for anyone writing an example:
    world: ``seed.load_world`` (Du-Seong Chang, id 2112233445, 9 papers, 753 citations,
    and Jane Doe, id 600, 3 papers, 922 citations); a block fenced ```console novelty
    also gets the seed papers' reference lists, vectors and arXiv cohorts
-   (``double.novelty_world.seed_extras``). Nothing is cached when a block starts:
+   (``double.novelty_world.seed_extras``); ```console datasets, datasets-downloaded
+   and datasets-ingested run against the Datasets API double's small release
+   (``readme_examples.datasets_world``), after downloading it to ``s2`` (and ingesting
+   it) for the latter two. Nothing is cached when a block starts:
    a block that needs someone tracked tracks them itself. A file a command reads is
    made in the block, e.g. ``$ printf 'citations,year\n3,2020\n' > papers.csv`` (no output).
 3. stdout is a terminal 88 columns wide (so the default format is ``table``), NO_COLOR
@@ -19,7 +22,8 @@ The rules, for anyone writing an example:
    terminal (no progress bars).
 4. Fix dates that metrics depend on with ``--as-of 2026-11-27``. Today's date in the
    output is shown as 2026-11-27 and a time of day next to it as 03:17 (03:17:04 with
-   seconds); SCHOLAR_HOME is shown as ~/.local/share/scholar. Nothing else is
+   seconds), a measured duration such as ``0.08 s`` as 0.01 s; SCHOLAR_HOME is shown as
+   ~/.local/share/scholar. Nothing else is
    normalised, except trailing spaces.
 5. A line that is exactly ``...`` stands for any number of lines (to shorten a long
    output); everything else must match line for line.

@@ -14,6 +14,7 @@ from scholarcli.commands import author as author_commands
 from scholarcli.commands import cache as cache_commands
 from scholarcli.commands import coauthors as coauthor_commands
 from scholarcli.commands import curate as curate_commands
+from scholarcli.commands import datasets as dataset_commands
 from scholarcli.commands import export as export_commands
 from scholarcli.commands import metrics as metric_commands
 from scholarcli.commands import novelty as novelty_commands
@@ -124,6 +125,7 @@ app.command()(search_commands.search)
 app.command()(export_commands.export)
 app.command()(report_commands.report)
 app.add_typer(curate_commands.app, name="curate")
+app.add_typer(dataset_commands.app, name="datasets")
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ from scholarcli.commands.common import (
     parse_max_age,
 )
 from scholarcli.commands.curate import ExcludeOption, IncludeOption, MergeOption
+from scholarcli.commands.datasets import SourceOption
 from scholarcli.commands.metrics import CitationsByYearOption
 from scholarcli.errors import ExitStatus, UsageError
 
@@ -108,6 +109,7 @@ def author(
     exclude: ExcludeOption = None,
     include: IncludeOption = None,
     merge: MergeOption = None,
+    source: SourceOption = None,
 ) -> None:
     """Profile of a person: metrics and every paper, from Semantic Scholar and arXiv.
 
@@ -133,28 +135,38 @@ def author(
     citations_by_year = citations_by_year or chart
     fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
     when = parse_as_of(as_of)
-    with open_context(offline=offline) as ctx:
-        view = author_profile(
-            ctx,
-            name,
-            list(ids or []),
-            as_of=when,
-            fresh=fresh,
-            citations_by_year=citations_by_year,
-            edits=Edits(list(exclude or []), list(include or []), list(merge or [])),
-        )
-        if novelty and offline:
-            ctx.reporter.note("--offline: Novelty and Impact as last computed, if ever")
-        elif novelty:
-            complete = novelty_scores.score_profile(ctx, view.profile, force=refresh)
-            view.complete = view.complete and complete
-        if disruption and not offline:
-            from scholarcli.novelty import disruption as cd
+    view = None
+    if source:  # the datasets path imports its engines only when asked for
+        from scholarcli.datasets.local import local_view, source_dir
 
-            paper_ids = [p.paper_id for p in view.profile.papers]
-            complete = cd.score_disruption(ctx, paper_ids, when.year, force=refresh)
+        if source_dir(source) and (novelty or disruption or exclude or include or merge):
+            raise UsageError(
+                "--source datasets:DIR answers from local Parquet; "
+                "--novelty, --disruption and curation need the API path"
+            )
+        view = local_view(
+            source, name, list(ids or []), as_of=when, citations_by_year=citations_by_year
+        )
+    if view is None:
+        with open_context(offline=offline) as ctx:
+            view = author_profile(
+                ctx,
+                name,
+                list(ids or []),
+                as_of=when,
+                fresh=fresh,
+                citations_by_year=citations_by_year,
+                edits=Edits(list(exclude or []), list(include or []), list(merge or [])),
+            )
+            complete = novelty_scores.profile_indicators(
+                ctx,
+                view.profile,
+                novelty=novelty,
+                disruption=disruption,
+                force=refresh,
+                year=when.year,
+            )
             view.complete = view.complete and complete
-        novelty_scores.attach(ctx, view.profile)
     profile = view.profile
     ordered = sort_papers(profile.papers, sort)[:limit]  # --limit shortens every format
     table_cut = fmt_name == "table" and not show_all and limit is None

@@ -26,6 +26,7 @@ from scholarcli.commands.common import (
     parse_max_age,
     report_error,
 )
+from scholarcli.commands.datasets import SourceOption
 from scholarcli.errors import ExitStatus, NotFoundError, UsageError
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ def _people(
     citations_by_year: bool,
     missing: list[NotFoundError] | None = None,
     by: str | None = None,
+    source: str | None = None,
 ) -> list[PersonMetrics]:
     """The people to show: names, then all --id together, then each --input file
     (one row per file, or with ``by`` one per distinct value of that column).
@@ -111,7 +113,12 @@ def _people(
     stdin = getattr(sys.stdin, "buffer", None)
     files = [read_table(path, stdin, by) for path in input_paths]
     people: list[PersonMetrics] = []
-    if names or ids:
+    from scholarcli.datasets.local import local_people
+
+    local = local_people(source, names, ids, as_of=as_of, citations_by_year=citations_by_year)
+    if local is not None:
+        people += local
+    elif names or ids:
         with open_context(offline=offline) as ctx:
             people += analysis.people_metrics(
                 ctx,
@@ -157,6 +164,7 @@ def metrics(
     offline: OfflineOption = False,
     citations_by_year: CitationsByYearOption = False,
     by: ByOption = None,
+    source: SourceOption = None,
 ) -> None:
     """Every metric, one row per person (from Semantic Scholar or a file of papers).
 
@@ -179,6 +187,7 @@ def metrics(
         citations_by_year=citations_by_year,
         missing=missing,
         by=by,
+        source=source,
     )
     found_or_raise(people, missing)
     records = [person.record() for person in people]

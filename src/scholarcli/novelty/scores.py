@@ -330,3 +330,22 @@ def attach(ctx: Context, profile: Profile) -> None:
         for p in profile.papers
         if p.paper_id in scores and scores[p.paper_id].impact_percentile is not None
     )
+
+
+def profile_indicators(
+    ctx: Context, profile: Profile, *, novelty: bool, disruption: bool, force: bool, year: int
+) -> bool:
+    """What ``scholar author`` does for Novelty, Impact and CD_nok: compute what was asked
+    (never offline), then put every stored value on the profile. False if partial."""
+    complete = True
+    if novelty and ctx.offline:
+        ctx.reporter.note("--offline: Novelty and Impact as last computed, if ever")
+    elif novelty:
+        complete = score_profile(ctx, profile, force=force)
+    if disruption and not ctx.offline:
+        from scholarcli.novelty import disruption as cd
+
+        paper_ids = [p.paper_id for p in profile.papers]
+        complete = cd.score_disruption(ctx, paper_ids, year, force=force) and complete
+    attach(ctx, profile)
+    return complete
