@@ -29,7 +29,7 @@ from export_readers import (
 from recordings import s2_recordings
 from scholarcli.papers import formats
 from scholarcli.papers.formats import bibtex, common, csljson, ris
-from scholarcli.papers.formats.records import paper_record
+from scholarcli.papers.records import profile_paper_record as paper_record
 from scholarcli.sources.semanticscholar import parse_paper
 
 HOSTILE_TITLES = [

@@ -3,7 +3,7 @@
 An author's papers come through exactly the path of ``scholar author`` (``profile.sync``:
 the same name resolution, ``--id`` merging, cache, ``--max-age``, ``--refresh`` and
 ``--offline``, and the same arXiv enrichment), then become paper records
-(``formats.records``) for the pure formatters (``formats``). Lists of refs go through
+(``records.profile_paper_record``) for the pure formatters (``formats``). Lists of refs go through
 ``papers.lookup`` (``scholar paper``'s lookup) in the command.
 
 Also here: reading a refs file and writing the export atomically (a temporary file in
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from scholarcli.errors import UsageError
-from scholarcli.papers.formats.records import paper_record
+from scholarcli.papers.records import profile_paper_record as paper_record
 from scholarcli.profile import sync
 
 

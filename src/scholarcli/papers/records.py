@@ -19,7 +19,7 @@ from typing import Any
 
 from scholarcli.categories import canonical, is_arxiv_category
 from scholarcli.indicators import metrics
-from scholarcli.models import ArxivEntry
+from scholarcli.models import ArxivEntry, Paper
 from scholarcli.profile.merge import find_code_url
 
 PAPER_RECORD_FIELDS: tuple[str, ...] = (
@@ -249,4 +249,41 @@ def edge_record(
         "contexts": [" ".join(str(c).split()) for c in edge.get("contexts") or []],
     }
     record.update(paper_record(paper, entry, as_of_year))
+    return record
+
+
+def profile_paper_record(paper: Paper, entry: ArxivEntry | None, as_of_year: int) -> dict[str, Any]:
+    """The record of a profile's paper (``scholar export NAME``): ``paper_record`` of its
+    cached S2 payload, with the values the profile itself settled laid over it.
+
+    The profile's ``Paper`` can differ from its raw payload: merged across a person's S2
+    ids, or curated (``--merge`` sums two records' citations), so its ids, title,
+    authors, counts and abstract win; everything only the payload has (publication
+    types, journal, TLDR, open-access PDF, corpus id) comes from ``paper_record``.
+    """
+    record = paper_record(paper.raw or {}, entry, as_of_year)
+    date = (entry.published if entry else None) or paper.publication_date
+    year = paper.year or (int(date[:4]) if date else None)
+    record.update(
+        paper_id=paper.paper_id,
+        arxiv_id=paper.arxiv_id,
+        doi=paper.doi,
+        title=paper.title or record["title"],
+        authors=[{"name": a.name, "author_id": a.author_id} for a in paper.authors]
+        or record["authors"],
+        venue=paper.venue,
+        year=year,
+        date=date,
+        publication_date=paper.publication_date,
+        citations=paper.citations,
+        influential_citations=paper.influential_citations,
+        cites_per_year=round(metrics.cites_per_year(paper.citations, year, as_of_year), 2),
+        code_url=find_code_url(
+            entry.comment if entry else None, entry.abstract if entry else None, paper.abstract
+        ),
+        abstract=paper.abstract or (entry.abstract if entry and entry.abstract else None),
+        url=paper.url,
+    )
+    if not record["pdf_url"] and paper.arxiv_id:
+        record["pdf_url"] = f"https://arxiv.org/pdf/{paper.arxiv_id}"
     return record
