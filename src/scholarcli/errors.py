@@ -14,6 +14,9 @@ Exit statuses (README.md "Exit codes" says the same to users):
 4     a source was unreachable or kept refusing and the cache could not answer
 5     partial: the work finished but some items failed
 6     the cache is damaged; see the hint (``scholar cache recover``)
+7     busy: another ``scholar refresh`` holds the lock (``--wait`` waits for it)
+8     the cache was written by a newer version of scholar; it is left untouched
+9     the disk (or the folder's quota) is full; the cache keeps its last sound state
 130   interrupted
 ====  ==========================================================================
 """
@@ -31,6 +34,9 @@ class ExitStatus(enum.IntEnum):
     UNAVAILABLE = 4
     PARTIAL = 5
     DAMAGED = 6  # the cache file is damaged; the hint names the recovery command
+    BUSY = 7  # another refresh holds the lock and --wait was not given
+    CACHE_TOO_NEW = 8  # PRAGMA user_version above the migrations this version knows
+    DISK_FULL = 9  # SQLITE_FULL or ENOSPC while writing; nothing half-written remains
     INTERRUPTED = 130
 
 
@@ -93,6 +99,26 @@ class CacheDamagedError(CacheError):
     hint names (``scholar cache recover``)."""
 
     exit_status = ExitStatus.DAMAGED
+
+
+class CacheTooNewError(CacheError):
+    """The cache was written by a newer scholar (its schema version is above ours).
+
+    Refused before anything is written, so the newer version can still use the file."""
+
+    exit_status = ExitStatus.CACHE_TOO_NEW
+
+
+class DiskFullError(ScholarError):
+    """A write failed because the disk or quota is full; the transaction rolled back."""
+
+    exit_status = ExitStatus.DISK_FULL
+
+
+class BusyError(ScholarError):
+    """Another process holds a lock this command needs (a running refresh)."""
+
+    exit_status = ExitStatus.BUSY
 
 
 class PartialError(ScholarError):
