@@ -53,7 +53,7 @@ print(time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_max
 REFERENCE = """
 import sys
 from pathlib import Path
-from scholarcli.inputs import parse_papers
+from scholarcli.inputs.reference import parse_papers
 from scholarcli.indicators.metrics import author_metrics
 papers = parse_papers(Path(sys.argv[1]).read_bytes(), "file")
 print(author_metrics(papers.papers, 2026)["h_index"])

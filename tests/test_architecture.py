@@ -93,7 +93,7 @@ SHARED = {"models", "errors", "config", "ids", "categories", "__init__", "__main
 LAYERS = {
     "entry": 4,  # cli.py and commands/
     "orchestration": 3,  # one folder per capability
-    "services": 2,  # sources/, cache/, indicators/, render.py, inputs.py, inputs_stream.py
+    "services": 2,  # sources/, cache/, indicators/, render.py, inputs/
     "shared": 1,  # models, errors, config, ids, categories
 }
 
@@ -103,7 +103,7 @@ def layer_of(module: str) -> str:
     head = module.split(".")[0]
     if head in {"cli", "commands", "__main__"}:
         return "entry"
-    if head in {"sources", "cache", "indicators", "render", "inputs", "inputs_stream"}:
+    if head in {"sources", "cache", "indicators", "render", "inputs"}:
         return "services"
     if head in SHARED:
         return "shared"
@@ -143,4 +143,4 @@ def test_no_module_imports_a_layer_above_its_own() -> None:
 
 def test_the_root_keeps_only_what_everything_shares() -> None:
     root = {p.stem for p in PACKAGE.glob("*.py")}
-    assert root <= SHARED | {"cli", "render", "inputs", "inputs_stream"}, root - SHARED
+    assert root <= SHARED | {"cli", "render"}, root - SHARED

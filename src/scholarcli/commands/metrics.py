@@ -28,6 +28,7 @@ from scholarcli.commands.common import (
 )
 from scholarcli.commands.datasets import SourceOption
 from scholarcli.errors import ExitStatus, NotFoundError, UsageError
+from scholarcli.inputs.source import DEFAULT_MAX_LINE_BYTES
 
 if TYPE_CHECKING:
     from datetime import date
@@ -60,6 +61,15 @@ ByOption = Annotated[
         show_default=False,
     ),
 ]
+MaxLineBytesOption = Annotated[
+    int,
+    typer.Option(
+        "--max-line-bytes",
+        metavar="BYTES",
+        help="With --input: refuse a file with a line longer than this (exit 2); "
+        "raise it only for records that really are this long.",
+    ),
+]
 CitationsByYearOption = Annotated[
     bool,
     typer.Option(
@@ -83,14 +93,15 @@ def _people(
     missing: list[NotFoundError] | None = None,
     by: str | None = None,
     source: str | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
 ) -> list[PersonMetrics]:
     """The people to show: names, then all --id together, then each --input file
     (one row per file, or with ``by`` one per distinct value of that column).
 
     Names that match nobody go to ``missing`` (see :func:`report_missing`).
     """
-    from scholarcli.inputs import STDIN
-    from scholarcli.inputs_stream import read_table
+    from scholarcli.inputs.read import read_table
+    from scholarcli.inputs.source import STDIN, check_cap
     from scholarcli.profile import analysis
     from scholarcli.profile.file_metrics import table_metrics
     from scholarcli.profile.sync import Freshness
@@ -109,9 +120,10 @@ def _people(
             hint='pipe them in: scholar author "NAME" -f csv | scholar metrics --input -',
         )
     fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
+    check_cap(max_line_bytes)
     # Files first: a malformed one should fail before any request is made.
     stdin = getattr(sys.stdin, "buffer", None)
-    files = [read_table(path, stdin, by) for path in input_paths]
+    files = [read_table(path, stdin, by, max_line_bytes=max_line_bytes) for path in input_paths]
     people: list[PersonMetrics] = []
     from scholarcli.datasets.local import local_people
 
@@ -165,6 +177,7 @@ def metrics(
     citations_by_year: CitationsByYearOption = False,
     by: ByOption = None,
     source: SourceOption = None,
+    max_line_bytes: MaxLineBytesOption = DEFAULT_MAX_LINE_BYTES,
 ) -> None:
     """Every metric, one row per person (from Semantic Scholar or a file of papers).
 
@@ -188,6 +201,7 @@ def metrics(
         missing=missing,
         by=by,
         source=source,
+        max_line_bytes=max_line_bytes,
     )
     found_or_raise(people, missing)
     records = [person.record() for person in people]
@@ -217,6 +231,7 @@ def compare(
     refresh: RefreshOption = False,
     offline: OfflineOption = False,
     citations_by_year: CitationsByYearOption = False,
+    max_line_bytes: MaxLineBytesOption = DEFAULT_MAX_LINE_BYTES,
 ) -> None:
     """People side by side, one row per metric; the best value of each row is highlighted.
 
@@ -242,6 +257,7 @@ def compare(
         offline=offline,
         citations_by_year=citations_by_year,
         missing=missing,
+        max_line_bytes=max_line_bytes,
     )
     found_or_raise(people, missing)
     comparison = compare_people(people, at_least=1 if missing else 2)
