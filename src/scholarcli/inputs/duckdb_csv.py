@@ -38,9 +38,13 @@ _WHITESPACE = (
     r"[\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\x{1680}\x{2000}-\x{200a}"
     r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
 )
+# A cell whose names need the exact rule: a separator beside another or at an end
+# (spaces aside), or whitespace other than a space.
+_DOUBTFUL = r"(^|[;,]) *([;,]|$)|" + _WHITESPACE
 # At most 15 digits: every such number is exact in the float the reference parser reads.
 _COUNT = "[0-9]{1,15}"
 _HEAD = 1024 * 1024  # bytes read to find the header line
+_DUCKDB_LINE = 2 * 1024 * 1024
 
 
 def available() -> bool:
@@ -89,11 +93,16 @@ def _select(columns: dict[str, int]) -> str:
         cell(name) for name in ("citations", "year", "n_authors", "author_position")
     )
     authors = cell("authors")
-    names = (
+    # Most cells are plain ("A; B; C"): their count is the separators plus one. A cell
+    # where a name could be blank (a separator next to another or at either end,
+    # spaces aside) or with whitespace other than a space gets the rule itself.
+    separator = f"CASE WHEN contains({authors}, ';') THEN ';' ELSE ',' END"
+    simple = f"length({authors}) - length(replace({authors}, {separator}, '')) + 1"
+    exact = (
         f"nullif(len(list_filter(string_split(regexp_replace({authors}, {_quote(_WHITESPACE)}, "
-        f"' ', 'g'), CASE WHEN contains({authors}, ';') THEN ';' ELSE ',' END), "
-        "lambda x: trim(x) <> '')), 0)"
+        f"' ', 'g'), {separator}), lambda x: trim(x) <> '')), 0)"
     )
+    names = f"CASE WHEN regexp_matches({authors}, {_quote(_DOUBTFUL)}) THEN {exact} ELSE {simple} END"
     year_value = f"TRY_CAST({year} AS INTEGER)"
     bad = (
         f"({cit} IS NULL OR NOT regexp_full_match({cit}, '{_COUNT}'))"
@@ -104,13 +113,13 @@ def _select(columns: dict[str, int]) -> str:
         f" AND TRY_CAST({position} AS BIGINT) >= 1))"
     )
     listed = f"coalesce(nullif(TRY_CAST({count} AS BIGINT), 0), {names})"
-    group = cell("group") if "group" in columns else "NULL::VARCHAR"
+    group = f"{cell('group')} AS grp, " if "group" in columns else ""
     return (
         f"coalesce(TRY_CAST({cit} AS BIGINT), 0) AS citations, "
         f"coalesce(CAST(nullif({year_value}, 0) AS DOUBLE), 'NaN'::DOUBLE) AS year, "
         f"coalesce(CAST({listed} AS DOUBLE), 'NaN'::DOUBLE) AS n_authors, "
         f"coalesce(CAST(TRY_CAST({position} AS BIGINT) AS DOUBLE), 'NaN'::DOUBLE) "
-        f"AS author_position, {group} AS grp, {bad} AS bad"
+        f"AS author_position, {group}{bad} AS bad"
     )
 
 
@@ -125,27 +134,26 @@ def read_file(opened: Opened, by: str | None, aliases: dict[str, tuple[str, ...]
     if not has_required(columns, aliases):
         raise Decline  # the reference parser words the error
     names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
+    # DuckDB's read buffer is 16 lines of max_line_size: keep its own cap at 2 MiB (its
+    # default) and let a longer line decline to the pandas engine, which allows up to
+    # --max-line-bytes and words the error when even that is exceeded.
+    line_cap = min(opened.stream.max_line_bytes, _DUCKDB_LINE) + 2
     reader = (
         f"read_csv({_quote(opened.path)}, header=true, skip={skip}, auto_detect=false, "
         f"columns={{{names}}}, delim={_quote(delimiter)}, quote='\"', escape='\"', "
-        f"strict_mode=true, null_padding=false, "
-        f"max_line_size={opened.stream.max_line_bytes + 2})"
+        f"strict_mode=true, null_padding=false, max_line_size={line_cap})"
     )
+    # Built from generated column names (c0, c1, ...) and the quoted path only.
+    select = f"SELECT {_select(columns)} FROM {reader}"  # noqa: S608
     con = duckdb.connect(config={"threads": 2})
     try:
-        # Built from generated column names (c0, c1, ...) and the quoted path only.
-        select = f"CREATE TEMP TABLE papers AS SELECT {_select(columns)} FROM {reader}"  # noqa: S608
-        con.execute(select)
-        bad, known_authors, known_positions = con.execute(
-            "SELECT count(*) FILTER (WHERE bad), "
-            "count(*) FILTER (WHERE NOT isnan(n_authors)), "
-            "count(*) FILTER (WHERE NOT isnan(author_position)) FROM papers"
-        ).fetchone() or (0, 0, 0)
-        if bad:
+        if by is None:  # one pass: the rows straight into numpy
+            data: dict[str, Any] = con.execute(select).fetchnumpy()
+        else:  # the groups need a second look at the rows: keep them in a table
+            con.execute(f"CREATE TEMP TABLE papers AS {select}")
+            data = con.execute("SELECT * EXCLUDE (grp) FROM papers").fetchnumpy()
+        if np.asarray(data["bad"], dtype=bool).any():
             raise Decline
-        data: dict[str, Any] = con.execute(
-            "SELECT citations, year, n_authors, author_position FROM papers"
-        ).fetchnumpy()
         frame = pd.DataFrame(
             {
                 "citations": np.asarray(data["citations"], dtype=np.int64),
@@ -161,6 +169,8 @@ def read_file(opened: Opened, by: str | None, aliases: dict[str, tuple[str, ...]
         raise Decline from None
     finally:
         con.close()
+    known_authors = bool(frame["n_authors"].notna().any())
+    known_positions = bool(frame["author_position"].notna().any())
     return PaperTable(
         opened.source,
         frame,
