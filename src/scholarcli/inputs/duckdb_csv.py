@@ -102,7 +102,9 @@ def _select(columns: dict[str, int]) -> str:
         f"nullif(len(list_filter(string_split(regexp_replace({authors}, {_quote(_WHITESPACE)}, "
         f"' ', 'g'), {separator}), lambda x: trim(x) <> '')), 0)"
     )
-    names = f"CASE WHEN regexp_matches({authors}, {_quote(_DOUBTFUL)}) THEN {exact} ELSE {simple} END"
+    names = (
+        f"CASE WHEN regexp_matches({authors}, {_quote(_DOUBTFUL)}) THEN {exact} ELSE {simple} END"
+    )
     year_value = f"TRY_CAST({year} AS INTEGER)"
     bad = (
         f"({cit} IS NULL OR NOT regexp_full_match({cit}, '{_COUNT}'))"

@@ -40,6 +40,7 @@ _WHOLE_FIELDS = frozenset(
         "g_index",
         "i10_index",
         "hi_norm",
+        "hc_index",
         "h5_index",
         "i10_5y",
         "first_author_papers",
