@@ -520,7 +520,7 @@ class _Groups:
         self.sizes = np.bincount(sorted_codes)
         self.starts = np.cumsum(self.sizes) - self.sizes
         self.rank = np.arange(len(sorted_codes)) - np.repeat(self.starts, self.sizes) + 1
-        # One group (a file without --by) needs no group key in its sorts and sums.
+        # One group (a file without --by) needs no group key in its sorts.
         self.single = len(self.sizes) == 1
 
     def order_desc(self, *keys: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
@@ -561,11 +561,8 @@ class _Groups:
 
     def cumsum(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
         """Running sums that restart at each group."""
-        import numpy as np
         import pandas as pd
 
-        if self.single:  # the same additions in the same order as the groupby
-            return np.cumsum(values)
         return pd.Series(values).groupby(self.codes, sort=False).cumsum().to_numpy()
 
     def h_of(self, scores: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
