@@ -151,15 +151,19 @@ def main() -> int:
     parser.add_argument("--small-rows", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reference", action="store_true", help="also time the slow old path")
+    parser.add_argument(
+        "--csv", type=Path, help="reuse this file (written by an earlier run) instead of a new one"
+    )
     args = parser.parse_args()
     scholar = shutil.which("scholar") or "scholar"
     python = sys.executable
     with tempfile.TemporaryDirectory(prefix="bench-input-") as folder:
         os.environ["SCHOLAR_HOME"] = folder
-        path = Path(folder) / "papers.csv"
+        path = args.csv or Path(folder) / "papers.csv"
         small = Path(folder) / "small.csv"
-        print(f"writing {args.rows:,} rows ...", file=sys.stderr)
-        write_csv(path, args.rows, args.people, args.seed)
+        if args.csv is None:
+            print(f"writing {args.rows:,} rows ...", file=sys.stderr)
+            write_csv(path, args.rows, args.people, args.seed)
         write_csv(small, args.small_rows, 10, args.seed)
         size = path.stat().st_size
         options = ["metrics", "--as-of", "2026-11-27", "-f", "json"]
@@ -202,7 +206,9 @@ def main() -> int:
             )
         lines = [
             f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}. "
-            f"File: {args.rows:,} rows, {size / 2**20:,.0f} MiB, {args.people:,} people.",
+            f"File: {size / 2**20:,.0f} MiB"
+            + ("" if args.csv else f", {args.rows:,} rows, {args.people:,} people")
+            + ".",
             "",
             f"Load average at the start: {os.getloadavg()[0]:.1f}.",
             "",
@@ -210,17 +216,15 @@ def main() -> int:
             "CPU / DuckDB query | peak RSS MiB | exit |",
             "|---|---:|---:|---:|---:|---:|---:|",
         ]
-        peers: dict[str, float] = {}
+        measured = []
         for label, command, stdin in runs:
             print(f"running {label} ...", file=sys.stderr)
-            seconds, cpu, rss, status = measure(command, stdin)
-            if label.startswith("peer: pandas"):
-                peers["pandas"] = cpu
-            elif label.startswith("peer: one DuckDB"):
-                peers["duckdb"] = cpu
+            measured.append((label, *measure(command, stdin)))
+        pandas_cpu, duckdb_cpu = measured[0][2], measured[1][2]
+        for label, seconds, cpu, rss, status in measured:
             lines.append(
-                f"| {label} | {seconds:.2f} | {cpu:.2f} | {cpu / peers['pandas']:.2f}x | "
-                f"{cpu / peers['duckdb']:.2f}x | {rss:,.0f} | {status} |"
+                f"| {label} | {seconds:.2f} | {cpu:.2f} | {cpu / pandas_cpu:.2f}x | "
+                f"{cpu / duckdb_cpu:.2f}x | {rss:,.0f} | {status} |"
             )
         lines += ["", f"Load average at the end: {os.getloadavg()[0]:.1f}."]
     print("\n".join(lines))
