@@ -91,8 +91,9 @@ def test_help_imports_neither_pandas_nor_requests() -> None:
 # round's papers/, report/, datasets/) are one layer: orchestration.
 SHARED = {"models", "errors", "config", "ids", "categories", "__init__", "__main__"}
 LAYERS = {
-    "entry": 4,  # cli.py and commands/
-    "orchestration": 3,  # one folder per capability
+    "entry": 5,  # cli.py and commands/
+    "orchestration": 4,  # one folder per capability
+    "core": 3,  # core/: the run context, freshness, reporter, clock, name folding
     "services": 2,  # sources/, cache/, indicators/, render.py, inputs.py, inputs_stream.py
     "shared": 1,  # models, errors, config, ids, categories
 }
@@ -105,6 +106,8 @@ def layer_of(module: str) -> str:
         return "entry"
     if head in {"sources", "cache", "indicators", "render", "inputs", "inputs_stream"}:
         return "services"
+    if head == "core":
+        return "core"
     if head in SHARED:
         return "shared"
     return "orchestration"
@@ -144,3 +147,78 @@ def test_no_module_imports_a_layer_above_its_own() -> None:
 def test_the_root_keeps_only_what_everything_shares() -> None:
     root = {p.stem for p in PACKAGE.glob("*.py")}
     assert root <= SHARED | {"cli", "render", "inputs", "inputs_stream"}, root - SHARED
+
+
+# What every capability shares lives in core/; a capability that takes one of these
+# from another capability (``from scholarcli.profile.sync import Context``, or
+# ``sync.Freshness`` through an imported module) couples the two for no reason.
+CORE_NAMES = {
+    "Context",
+    "Freshness",
+    "Reporter",
+    "QuietReporter",
+    "utcnow",
+    "fold_name",
+    "DEFAULT_MAX_AGE",
+    "OFFLINE_HINT",
+}
+CAPABILITIES = {"profile", "papers", "novelty", "tracking", "report", "datasets"}
+
+
+def core_names_from_other_capabilities(source: str, own: str) -> list[str]:
+    """``module.name`` for every core name ``source`` takes from another capability."""
+    tree = ast.parse(source)
+    found: list[str] = []
+    aliases: dict[str, str] = {}  # local name -> the other capability's module
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom) or not node.module or node.level:
+            continue
+        parts = node.module.split(".")
+        if parts[0] != "scholarcli":
+            continue
+        if len(parts) >= 2 and parts[1] in CAPABILITIES and parts[1] != own:
+            for alias in node.names:
+                if alias.name in CORE_NAMES:
+                    found.append(f"{node.module}.{alias.name}")
+                else:  # maybe a module: ``from scholarcli.profile import sync``
+                    aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif parts == ["scholarcli"]:
+            for alias in node.names:
+                if alias.name in CAPABILITIES and alias.name != own:
+                    aliases[alias.asname or alias.name] = f"scholarcli.{alias.name}"
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+            and node.attr in CORE_NAMES
+        ):
+            found.append(f"{aliases[node.value.id]}.{node.attr}")
+    return found
+
+
+def test_capabilities_take_shared_things_from_core_not_from_each_other() -> None:
+    offenders = []
+    for path in MODULES:
+        name = relative(path)
+        own = name.split("/")[0]
+        if own not in CAPABILITIES:
+            continue
+        for what in core_names_from_other_capabilities(path.read_text(encoding="utf-8"), own):
+            offenders.append(f"{name}: {what}")
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from scholarcli.profile.sync import Context\n",
+        "from scholarcli.profile.merge import fold_name\n",
+        "from scholarcli.profile import sync\ndef f(ctx: sync.Freshness) -> None: ...\n",
+    ],
+)
+def test_the_core_rule_catches_a_capability_importing_another(source: str) -> None:
+    assert core_names_from_other_capabilities(source, "novelty")
+    # Within its own capability, and from core, the same names are fine.
+    assert not core_names_from_other_capabilities(source, "profile")
+    assert not core_names_from_other_capabilities("from scholarcli.core import Context\n", "papers")

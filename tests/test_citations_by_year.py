@@ -28,9 +28,9 @@ from scholarcli.cache import citations as citation_cache
 from scholarcli.cache.store import Store
 from scholarcli.cli import app
 from scholarcli.config import load_settings
+from scholarcli.core import Context
 from scholarcli.models import PAPER_FIELDS, Paper
 from scholarcli.profile import analysis
-from scholarcli.profile.sync import Context
 from scholarcli.sources import semanticscholar
 
 AS_OF = "2026-11-27"

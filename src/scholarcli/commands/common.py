@@ -178,7 +178,7 @@ def load_settings() -> Any:
 @contextlib.contextmanager
 def open_context(*, offline: bool = False, quiet: bool = False) -> Iterator[Any]:
     """Settings + cache + reporter for one run; closed (and clients too) at the end."""
-    from scholarcli.profile.sync import Context
+    from scholarcli.core import Context
 
     env = render.OutputEnv.detect()
     ctx = Context.open(load_settings(), StderrReporter(env, quiet=quiet), offline=offline)
@@ -186,6 +186,25 @@ def open_context(*, offline: bool = False, quiet: bool = False) -> Iterator[Any]
         yield ctx
     finally:
         ctx.close()
+
+
+@contextlib.contextmanager
+def open_profile_source(spec: str | None, *, offline: bool = False) -> Iterator[Any]:
+    """The ``--source`` a profile is built from, with a run context when it needs one.
+
+    ``datasets:DIR`` opens no cache; the API opens the context as ``open_context``.
+    """
+    from scholarcli.profile.builder import is_api, profile_source
+
+    if is_api(spec):
+        with open_context(offline=offline) as ctx:
+            yield profile_source(spec, ctx)
+        return
+    source = profile_source(spec, None)
+    try:
+        yield source
+    finally:
+        source.close()
 
 
 def output_format(requested: str | None) -> tuple[str, render.OutputEnv]:

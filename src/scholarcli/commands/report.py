@@ -70,7 +70,7 @@ def report(
     if target is not None and not target.parent.is_dir():  # before any request is made
         raise UsageError(f"--output {output!r}: the folder {str(target.parent)!r} does not exist")
 
-    from scholarcli.profile.sync import Freshness
+    from scholarcli.core import Freshness
     from scholarcli.report.data import people_reports
     from scholarcli.report.html import render_page
 

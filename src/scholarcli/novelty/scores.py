@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scholarcli.cache import novelty as cache
+from scholarcli.core import Context, Freshness
 from scholarcli.errors import SourceError
 from scholarcli.indicators import novelty as ind
 from scholarcli.models import Profile
 from scholarcli.novelty import cohort as cohorts
 from scholarcli.novelty import references as refs
-from scholarcli.profile.sync import Context
 
 Key = tuple[str, int]
 
@@ -227,7 +227,7 @@ def _score(
 
 
 def _cohort_stale(ctx: Context, built: cache.Cohort | None) -> bool:
-    return built is None or not ctx.is_fresh(built.built_at, cohorts.REUSE)
+    return built is None or not Freshness(max_age=cohorts.REUSE).within_age(ctx, built.built_at)
 
 
 def score_papers(

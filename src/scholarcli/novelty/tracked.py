@@ -16,13 +16,14 @@ from datetime import date
 
 from scholarcli.cache import novelty as cache
 from scholarcli.cache.tracking import TrackedPerson
+from scholarcli.core import Context
 from scholarcli.ids import normalise_id
 from scholarcli.models import Profile
 from scholarcli.novelty import scores
-from scholarcli.profile import merge, sync
+from scholarcli.profile import merge
 
 
-def cached_profile(ctx: sync.Context, person: TrackedPerson, as_of: date) -> Profile:
+def cached_profile(ctx: Context, person: TrackedPerson, as_of: date) -> Profile:
     """The person's merged papers from the cache, with no request."""
     papers = merge.merge_author_lists([ctx.store.load_author_papers(i) for i in person.author_ids])
     for paper in papers:
@@ -36,7 +37,7 @@ def cached_profile(ctx: sync.Context, person: TrackedPerson, as_of: date) -> Pro
     )
 
 
-def refresh_novelty(ctx: sync.Context, people: Sequence[TrackedPerson], as_of: date) -> bool:
+def refresh_novelty(ctx: Context, people: Sequence[TrackedPerson], as_of: date) -> bool:
     """Score the watched ones among ``people``; False when some values could not be fetched."""
     watched = cache.watched(ctx.store)
     complete = True

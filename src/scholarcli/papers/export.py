@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from scholarcli.core import Context, Freshness
 from scholarcli.errors import UsageError
 from scholarcli.papers.records import profile_paper_record as paper_record
 from scholarcli.profile import sync
@@ -40,11 +41,11 @@ class AuthorRecords:
 
 
 def author_records(
-    ctx: sync.Context,
+    ctx: Context,
     name: str | None,
     ids: list[str],
     *,
-    fresh: sync.Freshness,
+    fresh: Freshness,
     as_of: date,
 ) -> AuthorRecords:
     """The person's papers (cached, fetched when stale) as paper records."""

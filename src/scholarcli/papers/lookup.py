@@ -23,12 +23,12 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from scholarcli.cache import papers as paper_cache
+from scholarcli.core import DEFAULT_MAX_AGE, Context, Freshness, fold_name
 from scholarcli.errors import SourceError
 from scholarcli.ids import PaperRef, parse_paper_ref
 from scholarcli.models import ArxivEntry, Paper
 from scholarcli.papers.records import LOOKUP_FIELDS, arxiv_record, ids_of, paper_record
-from scholarcli.profile.merge import fold_name
-from scholarcli.profile.sync import DEFAULT_MAX_AGE, Context, Freshness, enrich_arxiv
+from scholarcli.profile.sync import enrich_arxiv
 
 if TYPE_CHECKING:
     from scholarcli.cache.papers import RefRow

@@ -26,11 +26,11 @@ from datetime import timedelta
 from typing import Any
 
 from scholarcli.cache import papers as paper_cache
+from scholarcli.core import Context, Freshness
 from scholarcli.errors import SourceError, UsageError
 from scholarcli.papers.lookup import arxiv_entries
 from scholarcli.papers.query import BULK_SORT, SearchQuery
 from scholarcli.papers.records import SEARCH_FIELDS, arxiv_record, ids_of, paper_record
-from scholarcli.profile.sync import Context, Freshness
 
 MAX_RESULTS = 10_000
 RELEVANCE_MAX = 1_000  # /paper/search: offset + limit <= 1,000 (since 2023-10-31)

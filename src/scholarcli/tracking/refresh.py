@@ -81,6 +81,7 @@ from scholarcli.cache import tracking
 from scholarcli.cache.store import ensure_private_dir
 from scholarcli.cache.tracking import PersonSnapshot, TrackedPerson
 from scholarcli.config import Settings
+from scholarcli.core import DEFAULT_MAX_AGE, Context, Freshness, Reporter
 from scholarcli.errors import SourceError
 from scholarcli.ids import normalise_id
 from scholarcli.models import Author, Paper
@@ -197,7 +198,7 @@ def append_log(settings: Settings, record: dict[str, Any]) -> None:
 class _RecordingReporter:
     """Forwards to the command's reporter and keeps warnings for the run summary."""
 
-    def __init__(self, inner: sync.Reporter, warnings: list[str]) -> None:
+    def __init__(self, inner: Reporter, warnings: list[str]) -> None:
         self.inner = inner
         self.warnings = warnings
 
@@ -218,7 +219,7 @@ class _RecordingReporter:
 @dataclass
 class Options:
     as_of: date
-    max_age: timedelta = sync.DEFAULT_MAX_AGE
+    max_age: timedelta = DEFAULT_MAX_AGE
     force: bool = False
     wait: bool = False
 
@@ -248,7 +249,7 @@ class _Plan:
 
 
 def _check_counts(
-    ctx: sync.Context, ids: Sequence[str]
+    ctx: Context, ids: Sequence[str]
 ) -> tuple[dict[str, Author | None], dict[str, str]]:
     """S2's counts per id, one request per 1,000 ids; a failed chunk fails only its ids."""
     answers: dict[str, Author | None] = {}
@@ -279,7 +280,7 @@ def _current(cached: Author | None, answer: Author) -> Author:
 
 
 def _decide(
-    ctx: sync.Context,
+    ctx: Context,
     author_id: str,
     old: tuple[int, int] | None,
     answer: Author | None,
@@ -291,7 +292,7 @@ def _decide(
         return "list", f"{author_id}: never fetched"
     if opts.force:
         return "list", f"{author_id}: --all"
-    if not ctx.is_fresh(fetch[0], due_age(opts.max_age, author_id)):
+    if not Freshness(max_age=due_age(opts.max_age, author_id)).within_age(ctx, fetch[0]):
         return "list", f"{author_id}: fetched {fetch[0][:10]}, due under --max-age (with jitter)"
     if old is None:
         return "list", f"{author_id}: not refreshed before"
@@ -319,7 +320,7 @@ def _gone(person: TrackedPerson, author_id: str) -> str:
 
 
 def _plan(
-    ctx: sync.Context, people: Sequence[TrackedPerson], opts: Options, *, ask: bool = True
+    ctx: Context, people: Sequence[TrackedPerson], opts: Options, *, ask: bool = True
 ) -> list[_Plan]:
     """Decide per id what to fetch; ``ask=False`` decides from the cache alone (dry run)."""
     ids = list(dict.fromkeys(i for p in people for i in p.author_ids))
@@ -350,7 +351,7 @@ def _plan(
     return plans
 
 
-def _batch_ids(ctx: sync.Context, plans: Sequence[_Plan]) -> dict[str, list[str]]:
+def _batch_ids(ctx: Context, plans: Sequence[_Plan]) -> dict[str, list[str]]:
     """Move count-only ids to the list path unless one /paper/batch pass is cheaper.
 
     Returns the known paper ids of each id that stays on the batch path.
@@ -370,7 +371,7 @@ def _batch_ids(ctx: sync.Context, plans: Sequence[_Plan]) -> dict[str, list[str]
     return {i: known[i] for i in small}
 
 
-def _fetch_counts(ctx: sync.Context, plans: Sequence[_Plan], known: dict[str, list[str]]) -> None:
+def _fetch_counts(ctx: Context, plans: Sequence[_Plan], known: dict[str, list[str]]) -> None:
     """New citation counts of known papers through /paper/batch (500 per request)."""
     if not known:
         return
@@ -407,7 +408,7 @@ class _RunState:
     last_failure: str = ""
 
 
-def _fetch_lists(ctx: sync.Context, plan: _Plan, state: _RunState) -> None:
+def _fetch_lists(ctx: Context, plan: _Plan, state: _RunState) -> None:
     if plan.failure or not plan.lists:
         return
     if state.failures_in_a_row >= MAX_CONSECUTIVE_FAILURES:
@@ -434,7 +435,7 @@ def _fetch_lists(ctx: sync.Context, plan: _Plan, state: _RunState) -> None:
     state.failures_in_a_row = 0
 
 
-def _enrich(ctx: sync.Context, plans: Sequence[_Plan]) -> bool:
+def _enrich(ctx: Context, plans: Sequence[_Plan]) -> bool:
     """One arXiv pass for everyone being refreshed; False if arXiv failed."""
     author_ids = [i for plan in plans if not plan.failure for i in plan.person.author_ids]
     arxiv_ids = tracking.arxiv_ids(ctx.store, author_ids)
@@ -443,7 +444,7 @@ def _enrich(ctx: sync.Context, plans: Sequence[_Plan]) -> bool:
     return sync.enrich_arxiv(ctx, [Paper(paper_id=i, title="", arxiv_id=i) for i in arxiv_ids])
 
 
-def _person_papers(ctx: sync.Context, plan: _Plan) -> list[Paper]:
+def _person_papers(ctx: Context, plan: _Plan) -> list[Paper]:
     """The person's merged papers as ``scholar author`` builds them from the cache."""
     lists = [ctx.store.load_author_papers(i) for i in plan.person.author_ids]
     papers = sync.person_papers(ctx, plan.person.author_ids, lists, report=False)
@@ -460,7 +461,7 @@ def _as_int(value: object) -> int:
     return value if isinstance(value, int) else 0
 
 
-def _commit(ctx: sync.Context, plan: _Plan, state: _RunState) -> PersonResult:
+def _commit(ctx: Context, plan: _Plan, state: _RunState) -> PersonResult:
     """Compute the person's metrics as ``scholar author`` does; store them in one unit."""
     if plan.failure is not None:
         tracking.record_failure(ctx.store, plan.person.key, plan.failure)
@@ -519,7 +520,7 @@ def _status(summary: RunSummary) -> str:
     return "partial" if failed or summary.arxiv_error else "ok"
 
 
-def run(ctx: sync.Context, names: Sequence[str], opts: Options) -> RunSummary:
+def run(ctx: Context, names: Sequence[str], opts: Options) -> RunSummary:
     """Refresh the named people (default: everyone tracked), once at a time per SCHOLAR_HOME."""
     named = find_people(ctx, names) if names else None  # before the lock: a typo is no run
     started = time.monotonic()
@@ -582,7 +583,7 @@ class DryRun:
     requests: dict[str, int]  # S2 requests: made (the check) and expected (the rest)
 
 
-def dry_run(ctx: sync.Context, names: Sequence[str], opts: Options, *, check: bool) -> DryRun:
+def dry_run(ctx: Context, names: Sequence[str], opts: Options, *, check: bool) -> DryRun:
     """What a refresh would fetch. Writes nothing; asks S2 only with ``check`` (the count
     batch, ceil(ids / 1000) requests), otherwise decides from the cache alone."""
     people = find_people(ctx, names) if names else tracking.list_people(ctx.store)
