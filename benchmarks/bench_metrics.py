@@ -221,7 +221,9 @@ def in_child(path: Path, sql_name: str) -> dict[str, float]:
 def backfill(store: Store) -> float:
     """Seconds migration 4's backfill takes on this cache (run again, then rolled back)."""
     statements = [
-        s for s in migrations.split_statements(migrations.MIGRATIONS[3]) if s.startswith("UPDATE")
+        s
+        for s in migrations.split_statements(migrations.MIGRATIONS[3].sql)
+        if s.startswith("UPDATE")
     ]
     start = time.perf_counter()
     store.conn.execute("BEGIN IMMEDIATE")

@@ -8,6 +8,7 @@ requests; only cache/ imports sqlite3; pandas only inside functions (so that
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -222,3 +223,57 @@ def test_the_core_rule_catches_a_capability_importing_another(source: str) -> No
     # Within its own capability, and from core, the same names are fine.
     assert not core_names_from_other_capabilities(source, "profile")
     assert not core_names_from_other_capabilities("from scholarcli.core import Context\n", "papers")
+
+
+# Shared options are defined once, in commands/options.py: a command module that
+# takes an option alias from a sibling command module (author from curate, ...) ties
+# the two together and hides where the option lives.
+OPTION_HOMES = {"options", "common", "params"}
+
+
+def test_commands_take_shared_options_from_options_not_from_siblings() -> None:
+    offenders = []
+    for path in sorted((PACKAGE / "commands").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom) or not node.module:
+                continue
+            parts = node.module.split(".")
+            if parts[:2] != ["scholarcli", "commands"] or len(parts) < 3:
+                continue
+            if parts[2] in OPTION_HOMES or parts[2] == path.stem:
+                continue
+            offenders += [
+                f"{path.stem} <- {parts[2]}.{alias.name}"
+                for alias in node.names
+                if alias.name.endswith(("Option", "Argument"))
+            ]
+    assert offenders == []
+
+
+def _version(text: str) -> tuple[int, ...]:
+    """``0.30`` -> (0, 30, 0); a suffix such as ``rc1`` ends the number."""
+    parts = [int(re.match(r"[0-9]*", part).group(0) or 0) for part in text.split(".")[:3]]  # type: ignore[union-attr]
+    return tuple(parts + [0] * (3 - len(parts)))
+
+
+def test_typer_is_a_release_params_is_proven_on() -> None:
+    """commands/params.py swaps typer's parameter classes, using typer internals: a typer
+    outside the proven range must fail here, before users see odd parsing or help."""
+    import importlib.metadata
+
+    from scholarcli.commands.params import PROVEN_TYPER
+
+    low, high = PROVEN_TYPER
+    installed = _version(importlib.metadata.version("typer"))
+    assert low <= installed < high, f"typer {installed} is outside {PROVEN_TYPER}"
+    pyproject = (PACKAGE.parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    pin = re.search(r'"typer>=([0-9.]+),<([0-9.]+)"', pyproject)
+    assert pin, "pyproject.toml must pin typer to a range"
+    assert (_version(pin.group(1)), _version(pin.group(2))) == (low, high)
+    # The internals params.py overrides are still there under those names.
+    from typer.core import TyperArgument, TyperOption
+
+    for cls in (TyperOption, TyperArgument):
+        assert callable(getattr(cls, "get_runtime_param", None)), cls
+        assert callable(getattr(cls, "display_type_rich", None)), cls

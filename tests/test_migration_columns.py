@@ -15,8 +15,8 @@ from scholarcli.models import AuthorRef, Paper
 def old_cache(path: Path) -> None:
     """A cache as the version before migration 4 left it, with one paper."""
     conn = sqlite3.connect(path, isolation_level=None)
-    for script in migrations.MIGRATIONS[:3]:
-        for statement in migrations.split_statements(script):
+    for migration in migrations.MIGRATIONS[:3]:
+        for statement in migrations.split_statements(migration.sql):
             conn.execute(statement)
     conn.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
     conn.execute("PRAGMA user_version = 3")

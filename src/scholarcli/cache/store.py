@@ -275,24 +275,23 @@ class Store:
     def load_authors(self, ids: Iterable[str]) -> dict[str, Author]:
         ids = list(ids)
         result: dict[str, Author] = {}
-        for chunk in _chunks(ids, 500):
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(
-                f"""SELECT author_id, name, affiliations, paper_count, citation_count, h_index,
-                        recent_titles, raw FROM authors WHERE author_id IN ({marks})""",  # noqa: S608
-                chunk,
-            ):
-                result[row[0]] = Author(
-                    author_id=row[0],
-                    name=row[1],
-                    affiliations=json.loads(row[2]),
-                    paper_count=row[3],
-                    citation_count=row[4],
-                    h_index=row[5],
-                    recent_titles=json.loads(row[6]),
-                    url=json.loads(row[7]).get("url"),
-                    raw=json.loads(row[7]),
-                )
+        for row in select_in(
+            self.conn,
+            """SELECT author_id, name, affiliations, paper_count, citation_count, h_index,
+                    recent_titles, raw FROM authors WHERE author_id IN ({marks})""",
+            ids,
+        ):
+            result[row[0]] = Author(
+                author_id=row[0],
+                name=row[1],
+                affiliations=json.loads(row[2]),
+                paper_count=row[3],
+                citation_count=row[4],
+                h_index=row[5],
+                recent_titles=json.loads(row[6]),
+                url=json.loads(row[7]).get("url"),
+                raw=json.loads(row[7]),
+            )
         return result
 
     # -- author paper lists ----------------------------------------------------------
@@ -387,17 +386,8 @@ class Store:
     def arxiv_answered(self, ids: Iterable[str]) -> set[str]:
         """The ids arXiv has already answered for (found or not)."""
         ids = list(ids)
-        known: set[str] = set()
-        for chunk in _chunks(ids, 500):
-            marks = ",".join("?" * len(chunk))
-            known.update(
-                r[0]
-                for r in self.conn.execute(
-                    f"SELECT arxiv_id FROM arxiv_entries WHERE arxiv_id IN ({marks})",  # noqa: S608
-                    chunk,
-                )
-            )
-        return known
+        sql = "SELECT arxiv_id FROM arxiv_entries WHERE arxiv_id IN ({marks})"
+        return {r[0] for r in select_in(self.conn, sql, ids)}
 
     def save_arxiv_batch(
         self, requested: Sequence[str], found: dict[str, ArxivEntry], now: str
@@ -438,28 +428,27 @@ class Store:
     def load_arxiv(self, ids: Iterable[str]) -> dict[str, ArxivEntry]:
         ids = list(ids)
         result: dict[str, ArxivEntry] = {}
-        for chunk in _chunks(ids, 500):
-            marks = ",".join("?" * len(chunk))
-            for r in self.conn.execute(
-                f"""SELECT arxiv_id, version, title, abstract, authors, published, updated,
-                        primary_category, categories, comment, journal_ref, doi
-                    FROM arxiv_entries WHERE found = 1 AND arxiv_id IN ({marks})""",  # noqa: S608
-                chunk,
-            ):
-                result[r[0]] = ArxivEntry(
-                    arxiv_id=r[0],
-                    version=r[1],
-                    title=r[2] or "",
-                    abstract=r[3] or "",
-                    authors=json.loads(r[4] or "[]"),
-                    published=r[5],
-                    updated=r[6],
-                    primary_category=r[7],
-                    categories=json.loads(r[8] or "[]"),
-                    comment=r[9],
-                    journal_ref=r[10],
-                    doi=r[11],
-                )
+        for r in select_in(
+            self.conn,
+            """SELECT arxiv_id, version, title, abstract, authors, published, updated,
+                    primary_category, categories, comment, journal_ref, doi
+                FROM arxiv_entries WHERE found = 1 AND arxiv_id IN ({marks})""",
+            ids,
+        ):
+            result[r[0]] = ArxivEntry(
+                arxiv_id=r[0],
+                version=r[1],
+                title=r[2] or "",
+                abstract=r[3] or "",
+                authors=json.loads(r[4] or "[]"),
+                published=r[5],
+                updated=r[6],
+                primary_category=r[7],
+                categories=json.loads(r[8] or "[]"),
+                comment=r[9],
+                journal_ref=r[10],
+                doi=r[11],
+            )
         return result
 
     # -- maintenance -----------------------------------------------------------------
@@ -502,9 +491,30 @@ class Store:
         self.conn.execute("VACUUM")
 
 
-def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+#: Ids per ``IN (...)`` query: well below the bound-parameter limit of old SQLite builds.
+IN_CHUNK = 500
+
+
+def select_in(
+    conn: sqlite3.Connection,
+    sql: str,
+    ids: Iterable[str],
+    *,
+    before: Sequence[object] = (),
+    size: int = IN_CHUNK,
+) -> Iterator[Any]:
+    """Rows of ``sql`` for every id, asked ``size`` ids at a time.
+
+    ``sql`` holds the literal ``{marks}`` where the placeholders of one chunk go
+    (``... WHERE paper_id IN ({marks})``); ``before`` are parameters bound ahead of
+    the ids. Ids are taken once each (in first-seen order), so a row never comes twice
+    because an id was given twice and fell into two chunks.
+    """
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), size):
+        chunk = unique[start : start + size]
+        query = sql.replace("{marks}", ",".join("?" * len(chunk)))
+        yield from conn.execute(query, [*before, *chunk])
 
 
 def _position(paper: Paper, author_id: str) -> int | None:

@@ -11,24 +11,28 @@ import typer
 
 from scholarcli import render
 from scholarcli.commands.common import (
-    AsOfOption,
-    FormatOption,
-    IdOption,
-    MaxAgeOption,
-    OfflineOption,
-    PersonArgument,
-    RefreshOption,
-    check_exclusive,
     command_boundary,
     open_context,
     open_profile_source,
     output_format,
     parse_as_of,
-    parse_max_age,
 )
-from scholarcli.commands.curate import ExcludeOption, IncludeOption, MergeOption
-from scholarcli.commands.datasets import SourceOption
-from scholarcli.commands.metrics import CitationsByYearOption
+from scholarcli.commands.options import (
+    AsOfOption,
+    CitationsByYearOption,
+    ExcludeOption,
+    FormatOption,
+    IdOption,
+    IncludeOption,
+    MaxAgeOption,
+    MergeOption,
+    OfflineOption,
+    PersonArgument,
+    RefreshOption,
+    SourceOption,
+    edits,
+    freshness,
+)
 from scholarcli.errors import ExitStatus, UsageError
 
 
@@ -123,11 +127,9 @@ def author(
     Perish; the rules are kept in the cache and every command obeys them (scholar
     curate list NAME shows them, scholar curate undo NAME takes one back).
     """
-    from scholarcli.core import Freshness
     from scholarcli.profile.builder import ProfileRequest, build_profile
-    from scholarcli.profile.curation import Edits
 
-    check_exclusive(refresh=refresh, offline=offline)
+    fresh = freshness(max_age, refresh, offline)
     if limit is not None and limit < 1:
         raise UsageError("--limit must be at least 1")
     fmt_name, env = output_format("table" if chart and fmt is None else fmt)
@@ -137,12 +139,12 @@ def author(
         name,
         tuple(ids or []),
         as_of=parse_as_of(as_of),
-        fresh=Freshness(max_age=parse_max_age(max_age), refresh=refresh),
+        fresh=fresh,
         citations_by_year=citations_by_year or chart,
         novelty=novelty,
         disruption=disruption,
         stored_indicators=True,
-        edits=Edits(list(exclude or []), list(include or []), list(merge or [])),
+        edits=edits(exclude, include, merge),
     )
     with open_profile_source(source, offline=offline) as profile_source:
         view = build_profile(profile_source, request)

@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import typer
 
@@ -26,48 +26,6 @@ from scholarcli.errors import ExitStatus, ScholarError, UsageError, printable
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-FormatOption = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        "-f",
-        metavar="table|csv|json|jsonl|markdown",
-        help="Output format (default: table on a terminal, csv in a pipe).",
-        show_default=False,
-    ),
-]
-AsOfOption = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        metavar="DATE",
-        help="Date that fixes the current year for metrics (YYYY-MM-DD; default today).",
-        show_default=False,
-    ),
-]
-MaxAgeOption = Annotated[
-    str,
-    typer.Option(
-        "--max-age", metavar="AGE", help="Use cached data younger than this (e.g. 7d, 12h, 30m)."
-    ),
-]
-RefreshOption = Annotated[bool, typer.Option("--refresh", help="Fetch again even if cached.")]
-OfflineOption = Annotated[
-    bool, typer.Option("--offline", help="Never use the network; answer from the cache only.")
-]
-PersonArgument = Annotated[
-    str | None,
-    typer.Argument(help='The person\'s name, e.g. "Du-Seong Chang".', show_default=False),
-]
-IdOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--id",
-        help="Semantic Scholar author id; repeat to merge several profiles.",
-        show_default=False,
-    ),
-]
 
 
 @dataclass

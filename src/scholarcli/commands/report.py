@@ -9,16 +9,18 @@ from typing import Annotated
 import typer
 
 from scholarcli.commands.common import (
-    AsOfOption,
-    IdOption,
-    MaxAgeOption,
-    OfflineOption,
-    RefreshOption,
     check_exclusive,
     command_boundary,
     open_context,
     parse_as_of,
     parse_max_age,
+)
+from scholarcli.commands.options import (
+    AsOfOption,
+    IdOption,
+    MaxAgeOption,
+    OfflineOption,
+    RefreshOption,
 )
 from scholarcli.errors import ExitStatus, UsageError
 
