@@ -277,3 +277,18 @@ def test_typer_is_a_release_params_is_proven_on() -> None:
     for cls in (TyperOption, TyperArgument):
         assert callable(getattr(cls, "get_runtime_param", None)), cls
         assert callable(getattr(cls, "display_type_rich", None)), cls
+
+
+def test_the_cache_has_one_access_style() -> None:
+    """Records are read and written by free functions over a Store (cache/people.py,
+    cache/novelty.py, ...); the Store itself only opens, guards and closes the file."""
+    from scholarcli.cache.store import Store
+
+    lifecycle = {"open", "empty", "problems", "close", "transaction", "info", "clear"}
+    methods = {
+        name
+        for name, value in vars(Store).items()
+        if callable(value) or isinstance(value, (classmethod, staticmethod))
+    }
+    public = {name for name in methods if not name.startswith("_")}
+    assert public <= lifecycle, public - lifecycle

@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from scholarcli.cache import migrations
+from scholarcli.cache import people as people_cache
 from scholarcli.cache.store import Store
 from scholarcli.models import AuthorRef, Paper
 
@@ -42,7 +43,7 @@ def test_backfill_and_new_writes(tmp_path: Path) -> None:
     positions = dict(conn.execute("SELECT author_id, author_position FROM author_papers"))
     assert positions == {"7": 3, "9": None}  # the first place of the id; absent: unknown
     paper = Paper("q", "t2", citations=1, authors=[AuthorRef("5", "X"), AuthorRef("8", "Y")])
-    store.save_author_papers(None, "8", [paper], "now")
+    people_cache.save_author_papers(store, None, "8", [paper], "now")
     assert conn.execute("SELECT n_authors FROM papers WHERE paper_id = 'q'").fetchone() == (2,)
     row = conn.execute("SELECT author_position FROM author_papers WHERE author_id = '8'")
     assert row.fetchone() == (2,)

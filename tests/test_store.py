@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from scholarcli.cache import arxiv as arxiv_cache
 from scholarcli.cache import migrations
+from scholarcli.cache import people as people_cache
 from scholarcli.cache.store import Store
 from scholarcli.errors import CacheError
 from scholarcli.models import ArxivEntry, Author, AuthorRef, Paper
@@ -76,23 +78,23 @@ def test_author_papers_roundtrip_in_order(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "c.db")
     author = Author("1", "Ada Lovelace", affiliations=["Analytical Engines"], paper_count=3)
     papers = [paper(3), paper(1, arxiv_id="2308.06744"), paper(2, doi="10.1/x")]
-    store.save_author_papers(author, "1", papers, NOW)
-    loaded = store.load_author_papers("1")
+    people_cache.save_author_papers(store, author, "1", papers, NOW)
+    loaded = people_cache.load_author_papers(store, "1")
     assert [p.paper_id for p in loaded] == ["p3", "p1", "p2"]
     assert loaded[1].arxiv_id == "2308.06744"
     assert loaded[0].authors == [AuthorRef("1", "Ada Lovelace"), AuthorRef(None, "Anon")]
-    assert store.author_fetch("1") == (NOW, False)
-    assert store.load_authors(["1"])["1"].affiliations == ["Analytical Engines"]
+    assert people_cache.author_fetch(store, "1") == (NOW, False)
+    assert people_cache.load_authors(store, ["1"])["1"].affiliations == ["Analytical Engines"]
 
 
 def test_a_failed_unit_of_work_leaves_the_old_state(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "c.db")
-    store.save_author_papers(None, "1", [paper(1), paper(2)], NOW)
+    people_cache.save_author_papers(store, None, "1", [paper(1), paper(2)], NOW)
     bad = [paper(3), Paper(paper_id="p4", title=None)]  # type: ignore[arg-type]  # NOT NULL
     with pytest.raises(sqlite3.IntegrityError):
-        store.save_author_papers(None, "1", bad, "2026-11-28T00:00:00+00:00")
-    assert [p.paper_id for p in store.load_author_papers("1")] == ["p1", "p2"]
-    assert store.author_fetch("1") == (NOW, False)
+        people_cache.save_author_papers(store, None, "1", bad, "2026-11-28T00:00:00+00:00")
+    assert [p.paper_id for p in people_cache.load_author_papers(store, "1")] == ["p1", "p2"]
+    assert people_cache.author_fetch(store, "1") == (NOW, False)
 
 
 def test_arxiv_answers_include_the_ids_it_did_not_know(tmp_path: Path) -> None:
@@ -105,12 +107,12 @@ def test_arxiv_answers_include_the_ids_it_did_not_know(tmp_path: Path) -> None:
         categories=["cs.CL", "cs.AI"],
         published="2023-08-13",
     )
-    store.save_arxiv_batch(["2308.06744", "0000.00001"], {"2308.06744": entry}, NOW)
-    assert store.arxiv_answered(["2308.06744", "0000.00001", "1234.5678"]) == {
+    arxiv_cache.save_arxiv_batch(store, ["2308.06744", "0000.00001"], {"2308.06744": entry}, NOW)
+    assert arxiv_cache.arxiv_answered(store, ["2308.06744", "0000.00001", "1234.5678"]) == {
         "2308.06744",
         "0000.00001",
     }
-    loaded = store.load_arxiv(["2308.06744", "0000.00001"])
+    loaded = arxiv_cache.load_arxiv(store, ["2308.06744", "0000.00001"])
     assert list(loaded) == ["2308.06744"]
     assert loaded["2308.06744"].categories == ["cs.CL", "cs.AI"]
 
@@ -140,7 +142,7 @@ def test_garbage_file_is_refused_untouched(tmp_path: Path) -> None:
 
 def test_info_and_clear(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "c.db")
-    store.save_author_papers(Author("1", "Ada"), "1", [paper(1), paper(2)], NOW)
+    people_cache.save_author_papers(store, Author("1", "Ada"), "1", [paper(1), paper(2)], NOW)
     info = store.info()
     assert (info.authors, info.papers, info.fetched_authors) == (1, 2, 1)
     assert info.oldest_fetch == info.newest_fetch == NOW

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from scholarcli.cache import people as people_cache
 from scholarcli.cache.store import Store, select_in
 from scholarcli.models import Paper
 
@@ -100,7 +101,7 @@ def save_lookup(store: Store, answers: Sequence[Resolved], now: str) -> None:
                        VALUES (?,?,?)""",
                     (answer.paper.paper_id, _dumps(answer.raw), now),
                 )
-                store._upsert_paper(tx, answer.paper, now)
+                people_cache.upsert_paper(tx, answer.paper, now)
             tx.execute(
                 """INSERT OR REPLACE INTO paper_refs(ref, paper_id, candidates, fetched_at)
                    VALUES (?,?,?,?)""",

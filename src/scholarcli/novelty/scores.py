@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from scholarcli.cache import arxiv as arxiv_cache
 from scholarcli.cache import novelty as cache
 from scholarcli.core import Context, Freshness
 from scholarcli.errors import SourceError
@@ -55,7 +56,7 @@ class Outcome:
 def arxiv_facts(ctx: Context, arxiv_ids: Iterable[str]) -> dict[str, tuple[str | None, int | None]]:
     """``arxiv_id -> (primary category, v1 year)`` from the cached arXiv records."""
     facts: dict[str, tuple[str | None, int | None]] = {}
-    for arxiv_id, entry in ctx.store.load_arxiv(arxiv_ids).items():
+    for arxiv_id, entry in arxiv_cache.load_arxiv(ctx.store, arxiv_ids).items():
         year = entry.published[:4] if entry.published else ""
         facts[arxiv_id] = (entry.primary_category, int(year) if year.isdigit() else None)
     return facts

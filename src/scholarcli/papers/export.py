@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from scholarcli.cache import arxiv as arxiv_cache
 from scholarcli.core import Context, Freshness
 from scholarcli.errors import UsageError
 from scholarcli.papers.records import profile_paper_record as paper_record
@@ -59,7 +60,7 @@ def author_records(
     lists = [sync.author_papers(ctx, a, fresh) for a in chosen]
     papers = sync.person_papers(ctx, [a.author_id for a in chosen], lists, name=chosen[0].name)
     complete = sync.enrich_arxiv(ctx, papers)
-    arxiv = ctx.store.load_arxiv(p.arxiv_id for p in papers if p.arxiv_id)
+    arxiv = arxiv_cache.load_arxiv(ctx.store, [p.arxiv_id for p in papers if p.arxiv_id])
     records = [
         paper_record(p, arxiv.get(p.arxiv_id) if p.arxiv_id else None, as_of.year) for p in papers
     ]

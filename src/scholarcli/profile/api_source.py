@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from scholarcli.cache import people as people_cache
 from scholarcli.core import Context, Freshness
 from scholarcli.errors import NotFoundError, UsageError
 from scholarcli.models import Author, Paper
@@ -42,7 +43,11 @@ class ApiSource:
         return sync.author_papers(self.ctx, author, fresh)
 
     def fetched_at(self, authors: Sequence[Author]) -> str | None:
-        fetched = [f[0] for f in (self.ctx.store.author_fetch(a.author_id) for a in authors) if f]
+        fetched = [
+            f[0]
+            for f in (people_cache.author_fetch(self.ctx.store, a.author_id) for a in authors)
+            if f
+        ]
         return min(fetched) if fetched else None
 
     def no_match(self, name: str) -> NotFoundError:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
+from scholarcli.cache import arxiv as arxiv_cache
 from scholarcli.categories import category_name
 from scholarcli.core import Context, Freshness
 from scholarcli.errors import NotFoundError, UsageError
@@ -219,7 +220,7 @@ def _enrich(source: ProfileSource, papers: list[Paper]) -> tuple[bool, Mapping[s
     from scholarcli.profile.sync import enrich_arxiv
 
     complete = enrich_arxiv(ctx, papers)
-    return complete, ctx.store.load_arxiv(p.arxiv_id for p in papers if p.arxiv_id)
+    return complete, arxiv_cache.load_arxiv(ctx.store, [p.arxiv_id for p in papers if p.arxiv_id])
 
 
 def _novelty_and_disruption(

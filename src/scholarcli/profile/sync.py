@@ -17,7 +17,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from scholarcli.cache import arxiv as arxiv_cache
 from scholarcli.cache import curation as curation_rules
+from scholarcli.cache import people as people_cache
 from scholarcli.core import (
     DEFAULT_MAX_AGE,
     OFFLINE_HINT,
@@ -71,7 +73,7 @@ def _search_key(name: str) -> str:
 def candidates_for(ctx: Context, name: str, fresh: Freshness) -> list[Author]:
     """Authors S2 finds for ``name``, from the cache when usable, ranked."""
     key = _search_key(name)
-    cached = ctx.store.cached_search(key)
+    cached = people_cache.cached_search(ctx.store, key)
     if cached is not None and fresh.usable(ctx, cached[1]):
         return merge.rank_candidates(name, cached[0])
     if cached is None and ctx.offline:
@@ -88,7 +90,7 @@ def candidates_for(ctx: Context, name: str, fresh: Freshness) -> list[Author]:
         ctx.reporter.warn(f"{exc.message}; using the search cached at {cached[1]}")
         ctx.served_stale = True
         return merge.rank_candidates(name, cached[0])
-    ctx.store.save_search(key, found, ctx.now())
+    people_cache.save_search(ctx.store, key, found, ctx.now())
     return merge.rank_candidates(name, found)
 
 
@@ -123,11 +125,12 @@ def _authors_by_id(ctx: Context, ids: list[str], fresh: Freshness) -> list[Autho
                 f"--id {author_id!r} is not a Semantic Scholar author id",
                 hint="author ids are numbers; scholar find NAME shows them",
             )
-    cached = ctx.store.load_authors(ids)
+    cached = people_cache.load_authors(ctx.store, ids)
     missing = [
         i
         for i in ids
-        if i not in cached or not fresh.usable(ctx, (ctx.store.author_fetch(i) or (None,))[0])
+        if i not in cached
+        or not fresh.usable(ctx, (people_cache.author_fetch(ctx.store, i) or (None,))[0])
     ]
     if missing and not ctx.offline:
         try:
@@ -145,7 +148,7 @@ def _authors_by_id(ctx: Context, ids: list[str], fresh: Freshness) -> list[Autho
                     hint="scholar find NAME lists ids",
                 )
             found = [a for a in answered if a is not None]
-            ctx.store.save_authors(found, ctx.now())
+            people_cache.save_authors(ctx.store, found, ctx.now())
             cached.update({a.author_id: a for a in found})
     absent = [i for i in ids if i not in cached]
     if absent:
@@ -162,11 +165,11 @@ def author_papers(ctx: Context, author: Author, fresh: Freshness) -> list[Paper]
 
     When S2 fails and an older list is cached, that list answers, with a warning.
     """
-    fetch = ctx.store.author_fetch(author.author_id)
+    fetch = people_cache.author_fetch(ctx.store, author.author_id)
     if fetch is not None and fresh.usable(ctx, fetch[0]):
         if fetch[1]:  # the cached list is S2's first 10,000: say so on every run, not once
             _warn_truncated(ctx, author)
-        return ctx.store.load_author_papers(author.author_id)
+        return people_cache.load_author_papers(ctx.store, author.author_id)
     if ctx.offline:
         raise SourceError(
             f"the papers of {author.name} ({author.author_id}) are not cached and --offline is set",
@@ -182,7 +185,7 @@ def author_papers(ctx: Context, author: Author, fresh: Freshness) -> list[Paper]
         if fetch[1]:
             _warn_truncated(ctx, author)
         ctx.served_stale = True
-        return ctx.store.load_author_papers(author.author_id)
+        return people_cache.load_author_papers(ctx.store, author.author_id)
 
 
 def _warn_truncated(ctx: Context, author: Author) -> None:
@@ -197,8 +200,8 @@ def fetch_author_papers(ctx: Context, author: Author) -> list[Paper]:
         pages = ctx.s2.author_papers(author.author_id, on_page=advance, expected=author.paper_count)
     if pages.truncated:
         _warn_truncated(ctx, author)
-    ctx.store.save_author_papers(
-        author, author.author_id, pages.papers, ctx.now(), truncated=pages.truncated
+    people_cache.save_author_papers(
+        ctx.store, author, author.author_id, pages.papers, ctx.now(), truncated=pages.truncated
     )
     return pages.papers
 
@@ -211,13 +214,13 @@ def enrich_arxiv(ctx: Context, papers: list[Paper]) -> bool:
         if ident is not None:
             paper.arxiv_id = ident[0]
             wanted.append(ident[0])
-    todo = sorted(set(wanted) - ctx.store.arxiv_answered(wanted))
+    todo = sorted(set(wanted) - arxiv_cache.arxiv_answered(ctx.store, wanted))
     if not todo or ctx.offline:
         return True
     try:
         with ctx.reporter.progress("arXiv metadata", len(todo)) as advance:
             for requested, found in ctx.arxiv.fetch_batches(todo):
-                ctx.store.save_arxiv_batch(requested, found, ctx.now())
+                arxiv_cache.save_arxiv_batch(ctx.store, requested, found, ctx.now())
                 advance(len(requested))
     except SourceError as exc:
         ctx.reporter.warn(f"{exc.message}; arXiv categories and dates may be missing")
@@ -272,5 +275,5 @@ def find(ctx: Context, name: str, limit: int) -> list[Author]:
             f"no Semantic Scholar author matches {name!r}",
             hint="check the spelling or try fewer name parts",
         )
-    ctx.store.save_authors(authors, ctx.now())
+    people_cache.save_authors(ctx.store, authors, ctx.now())
     return merge.rank_candidates(name, authors)

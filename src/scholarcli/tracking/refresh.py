@@ -77,6 +77,8 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from scholarcli.cache import arxiv as arxiv_cache
+from scholarcli.cache import people as people_cache
 from scholarcli.cache import tracking
 from scholarcli.cache.store import ensure_private_dir
 from scholarcli.cache.tracking import PersonSnapshot, TrackedPerson
@@ -287,7 +289,7 @@ def _decide(
     opts: Options,
 ) -> tuple[str, str]:
     """(action, reason): action is "list", "counts", "check" (no answer asked) or ""."""
-    fetch = ctx.store.author_fetch(author_id)
+    fetch = people_cache.author_fetch(ctx.store, author_id)
     if fetch is None:
         return "list", f"{author_id}: never fetched"
     if opts.force:
@@ -325,7 +327,7 @@ def _plan(
     """Decide per id what to fetch; ``ask=False`` decides from the cache alone (dry run)."""
     ids = list(dict.fromkeys(i for p in people for i in p.author_ids))
     answers, errors = _check_counts(ctx, ids) if ask and ids else ({}, {})
-    cached = ctx.store.load_authors(ids)
+    cached = people_cache.load_authors(ctx.store, ids)
     baseline = tracking.load_counts(ctx.store, ids)
     plans = []
     for person in people:
@@ -446,7 +448,7 @@ def _enrich(ctx: Context, plans: Sequence[_Plan]) -> bool:
 
 def _person_papers(ctx: Context, plan: _Plan) -> list[Paper]:
     """The person's merged papers as ``scholar author`` builds them from the cache."""
-    lists = [ctx.store.load_author_papers(i) for i in plan.person.author_ids]
+    lists = [people_cache.load_author_papers(ctx.store, i) for i in plan.person.author_ids]
     papers = sync.person_papers(ctx, plan.person.author_ids, lists, report=False)
     for paper in papers:
         if paper.paper_id in plan.count_updates:
@@ -476,7 +478,7 @@ def _commit(ctx: Context, plan: _Plan, state: _RunState) -> PersonResult:
     ids = plan.person.author_ids
     first = plan.current.get(ids[0])
     as_of = state.opts.as_of
-    arxiv = ctx.store.load_arxiv(p.arxiv_id for p in papers if p.arxiv_id)
+    arxiv = arxiv_cache.load_arxiv(ctx.store, [p.arxiv_id for p in papers if p.arxiv_id])
     rows = merge.profile_papers(
         papers, arxiv, ids, first.name if first else plan.person.name, as_of
     )
