@@ -27,11 +27,12 @@ app = typer.Typer(
 
 def _people(ctx: Any, name: str | None, ids: list[str] | None) -> tuple[str, list[str], list[Any]]:
     """(display name, the profile's ids, its uncurated papers), from the cache when fresh."""
+    from scholarcli.core import Freshness
     from scholarcli.profile import merge, sync
 
-    resolution = sync.resolve(ctx, name, list(ids or []), sync.Freshness())
+    resolution = sync.resolve(ctx, name, list(ids or []), Freshness())
     chosen = resolution.authors
-    lists = [sync.author_papers(ctx, author, sync.Freshness()) for author in chosen]
+    lists = [sync.author_papers(ctx, author, Freshness()) for author in chosen]
     return chosen[0].name, [a.author_id for a in chosen], merge.merge_author_lists(lists)
 
 

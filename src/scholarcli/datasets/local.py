@@ -155,7 +155,7 @@ class DatasetsSource:
     def no_match(self, name: str) -> NotFoundError:
         return NotFoundError(f"no author named {name!r} in the datasets tables")
 
-    def others_note(self, name: str, chosen: Author, others: int) -> str | None:
+    def others_note(self, name: str, chosen: Author, others: int, purpose: str) -> str | None:
         return None
 
     def refusal(self, step: str) -> UsageError:

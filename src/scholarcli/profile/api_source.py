@@ -53,10 +53,10 @@ class ApiSource:
     def no_match(self, name: str) -> NotFoundError:
         return sync.no_match(self.ctx, name)
 
-    def others_note(self, name: str, chosen: Author, others: int) -> str | None:
+    def others_note(self, name: str, chosen: Author, others: int, purpose: str) -> str | None:
         return (
             f"{others} other Semantic Scholar profile(s) match {name!r}; "
-            f"showing {chosen.name} ({chosen.author_id}). "
+            f"{purpose} {chosen.name} ({chosen.author_id}). "
             f'List them with: scholar find "{name}"; pin one or merge several with --id'
         )
 

@@ -87,8 +87,9 @@ class ProfileSource(Protocol):
         """The error for a name that matches nobody."""
         ...
 
-    def others_note(self, name: str, chosen: Author, others: int) -> str | None:
-        """The note when ``others`` more candidates matched ``name``, if any."""
+    def others_note(self, name: str, chosen: Author, others: int, purpose: str) -> str | None:
+        """The note when ``others`` more candidates matched ``name`` (``purpose``: what
+        is done with the chosen one, e.g. "showing"), if any."""
         ...
 
     def refusal(self, step: str) -> UsageError:
@@ -112,6 +113,8 @@ class ProfileRequest:
     #: Put Novelty, Impact and CD_nok computed before on the profile (scholar author).
     stored_indicators: bool = False
     edits: curation.Edits | None = None
+    #: What the command does with the profile, for the note on other candidates.
+    purpose: str = "showing"
 
 
 @dataclass(frozen=True)
@@ -266,7 +269,7 @@ def build_profile(source: ProfileSource, request: ProfileRequest) -> ProfileView
     authors, others = resolve(source, request)
     display = next((a.name for a in authors if a.name), request.name or authors[0].author_id)
     if others and request.name:
-        note = source.others_note(request.name, authors[0], others)
+        note = source.others_note(request.name, authors[0], others, request.purpose)
         if note and source.context is not None:
             source.context.reporter.note(note)
     lists = [source.papers(author, request.fresh) for author in authors]
