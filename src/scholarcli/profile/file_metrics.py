@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from scholarcli.core.reporter import Reporter
 from scholarcli.indicators import metrics
 from scholarcli.indicators.metrics import METRIC_FIELDS, MetricValue
 from scholarcli.profile.analysis import DECIMALS, PERSON_FIELDS, PersonMetrics
-from scholarcli.profile.sync import Reporter
 
 if TYPE_CHECKING:
     from scholarcli.indicators.metrics import PaperStats
