@@ -26,3 +26,17 @@ def test_backoff_grows_then_stops_at_its_ceiling() -> None:
     bottom = [policy.backoff(attempt, lambda: 0.0) for attempt in range(1, 4)]
     assert bottom == [1.0, 2.0, 4.0]  # equal jitter: half fixed
     assert policy.longest_wait(1, 0.0) == min(2 + 4 + 8 + 16 + 30, policy.max_retry_time)
+
+
+def test_exactly_max_attempts_requests_when_time_is_no_limit() -> None:
+    import pytest
+
+    from scholarcli.errors import SourceError
+    from test_http import TOO_MANY, FakeClock, as_json, client
+
+    clock = FakeClock()
+    http, script = client([TOO_MANY] * 8, clock, max_attempts=3, max_retry_time=1e9)
+    with pytest.raises(SourceError) as info:
+        http.request("GET", "http://s2.test/x", as_json)
+    assert len(script.sent) == 3 and info.value.attempts == 3
+    assert len(clock.sleeps) == 2
