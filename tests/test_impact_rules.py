@@ -15,8 +15,8 @@ import pytest
 
 from scholarcli.cache import novelty as cache
 from scholarcli.config import load_settings
+from scholarcli.core import Context
 from scholarcli.novelty import scores
-from scholarcli.profile.sync import Context
 
 CATEGORY, YEAR = "cs.CL", 2023
 
