@@ -17,6 +17,7 @@ from scholarcli.commands import curate as curate_commands
 from scholarcli.commands import datasets as dataset_commands
 from scholarcli.commands import digest as digest_commands
 from scholarcli.commands import export as export_commands
+from scholarcli.commands import group as group_commands
 from scholarcli.commands import metrics as metric_commands
 from scholarcli.commands import novelty as novelty_commands
 from scholarcli.commands import paper as paper_commands
@@ -113,6 +114,7 @@ app.command()(author_commands.find)
 app.command()(metric_commands.metrics)
 app.command()(metric_commands.compare)
 app.command()(metric_commands.timeline)
+app.command()(group_commands.group)
 app.command()(coauthor_commands.coauthors)
 app.command()(novelty_commands.novelty)
 app.command()(track_commands.track)

@@ -289,10 +289,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX curation_author ON curation(author_id);
     ALTER TABLE person_snapshots ADD COLUMN checked_at TEXT;
     """,
-    # 9: digests and cron health (issue #19). Which papers each tracked person had and
-    # when (``baseline`` marks the papers found by the person's first recorded refresh,
-    # which no digest reports as new), the citing papers a digest already reported,
-    # each person's refresh health, and when each person was last digested.
+    # 9: digests, cron health and groups (issue #19). Which papers each tracked person
+    # had and when (``baseline`` marks the papers found by the person's first recorded
+    # refresh, which no digest reports as new), the citing papers a digest already
+    # reported, each person's refresh health, when each person was last digested, and
+    # saved groups (members as JSON [{name, ids}], ids pinned when saved).
     """
     CREATE TABLE person_papers (
         person_key TEXT NOT NULL,
@@ -318,6 +319,11 @@ MIGRATIONS: list[str] = [
     CREATE TABLE digest_marks (
         person_key TEXT PRIMARY KEY,
         digested_at TEXT NOT NULL
+    );
+    CREATE TABLE saved_groups (
+        label TEXT PRIMARY KEY,
+        members TEXT NOT NULL,
+        saved_at TEXT NOT NULL
     );
     """,
 ]
