@@ -298,3 +298,14 @@ def test_every_run_is_recorded_with_its_failures(ada: Any) -> None:
     assert sorted(record["refreshed"]) == ["ada digest", "person 0000"]
     assert record["failed"][0]["person"] == "person 0001"
     assert "no longer exists" in record["failed"][0]["reason"]
+
+
+def test_a_refresh_in_the_same_second_as_the_digest_still_counts_next_time(ada: Any) -> None:
+    helpers.refresh_at(at(0))
+    digest_at(at(1))  # the mark is the data's time (the refresh at 0), not the clock's 1
+    change_world(ada)
+    helpers.refresh_at(at(1))  # cron: the next refresh starts in the digest's second
+    result, _ = digest_at(at(1))
+    [person] = result.news()
+    assert [p.paper_id for p in person.new_papers] == [P4]
+    assert [(g.before, g.after) for g in person.gains] == [(5, 7)]

@@ -174,12 +174,13 @@ def marks(store: Store) -> dict[str, str]:
     return dict(store.conn.execute("SELECT person_key, digested_at FROM digest_marks"))
 
 
-def set_marks(store: Store, keys: Iterable[str], at: str) -> None:
+def set_marks(store: Store, marks: Mapping[str, str]) -> None:
+    """Each person's new mark (the time of the data last digested), in one transaction."""
     with store.transaction() as tx:
         tx.executemany(
             """INSERT INTO digest_marks(person_key, digested_at) VALUES (?,?)
                ON CONFLICT(person_key) DO UPDATE SET digested_at = excluded.digested_at""",
-            [(key, at) for key in keys],
+            sorted(marks.items()),
         )
 
 

@@ -110,6 +110,7 @@ class PersonDigest:
     key: str
     name: str
     since: str | None  # None: since tracking began
+    through: str | None = None  # the refresh whose data this digest read (the next mark)
     new_papers: list[PaperLine] = field(default_factory=list)
     left_papers: list[PaperLine] = field(default_factory=list)
     gains: list[Gain] = field(default_factory=list)
@@ -196,7 +197,7 @@ def person_digest(
     ctx: sync.Context, person: TrackedPerson, since: str | None, health: cache.Health | None
 ) -> PersonDigest:
     """The person's news from the cache alone (no request)."""
-    result = PersonDigest(person.key, person.display, since)
+    result = PersonDigest(person.key, person.display, since, through=person.last_refresh)
     rows = cache.membership(ctx.store, person.key)
     current = [m.paper_id for m in rows if m.left_at is None]
     new = [
@@ -313,5 +314,8 @@ def build(
 
 
 def remember(ctx: sync.Context, digest: Digest) -> None:
-    """Set each digested person's mark: the next default digest starts here."""
-    cache.set_marks(ctx.store, [p.key for p in digest.people], digest.until)
+    """Set each digested person's mark: the next default digest starts after the data
+    this one read. The mark is that data's own time (the person's last refresh), not
+    the clock: a refresh that starts within the same second as this digest ends still
+    counts as news next time."""
+    cache.set_marks(ctx.store, {p.key: p.through for p in digest.people if p.through is not None})
