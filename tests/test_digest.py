@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 import refresh_helpers as helpers
 from scholarcli.cli import app
 from scholarcli.config import load_settings
-from scholarcli.profile import sync
+from scholarcli.core import Context
 from scholarcli.tracking import digest as news
 
 ADA = "9100"
@@ -40,7 +40,7 @@ def digest_at(
 ) -> tuple[news.Digest, int]:
     """One digest on a clock reading ``when``, its marks set as the command sets them;
     returns it with the number of requests it made."""
-    ctx = sync.Context.open(load_settings())
+    ctx = Context.open(load_settings())
     ctx.clock = lambda: when
     try:
         result = news.build(ctx, names, since)

@@ -19,9 +19,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from scholarcli.cache.store import Store, _chunks
-
-_CHUNK = 500  # ids per query: well below SQLite's limit on bound parameters
+from scholarcli.cache.store import Store, select_in
 
 
 @dataclass(frozen=True)
@@ -117,47 +115,38 @@ def counts_at(store: Store, paper_ids: Sequence[str], when: str | None) -> dict[
     the first figure we know (a digest then reports the gain since tracking began).
     """
     result: dict[str, int] = {}
-    ids = list(dict.fromkeys(paper_ids))
-    for chunk in _chunks(ids, _CHUNK):
-        marks = ",".join("?" * len(chunk))
-        rows = store.conn.execute(
-            f"""SELECT paper_id, citations, taken_at FROM paper_snapshots
-                WHERE paper_id IN ({marks}) ORDER BY paper_id, taken_at""",  # noqa: S608
-            list(chunk),
-        )
-        for paper_id, citations, taken_at in rows:
-            first = paper_id not in result
-            if first or (when is not None and taken_at <= when):
-                result[paper_id] = citations
+    # Per paper oldest first (a paper's rows all come in its chunk): the first row, then
+    # every row at or before ``when``, so the last one written is the wanted count.
+    for paper_id, citations, taken_at in select_in(
+        store.conn,
+        """SELECT paper_id, citations, taken_at FROM paper_snapshots
+           WHERE paper_id IN ({marks}) ORDER BY paper_id, taken_at""",
+        paper_ids,
+    ):
+        first = paper_id not in result
+        if first or (when is not None and taken_at <= when):
+            result[paper_id] = citations
     return result
 
 
 def latest_counts(store: Store, paper_ids: Sequence[str]) -> dict[str, int]:
-    result: dict[str, int] = {}
-    ids = list(dict.fromkeys(paper_ids))
-    for chunk in _chunks(ids, _CHUNK):
-        marks = ",".join("?" * len(chunk))
-        rows = store.conn.execute(
-            f"""SELECT paper_id, citations FROM paper_snapshots
-                WHERE paper_id IN ({marks}) ORDER BY paper_id, taken_at""",  # noqa: S608
-            list(chunk),
-        )
-        result.update(rows)  # the last row per paper is its latest count
-    return result
+    rows = select_in(
+        store.conn,
+        """SELECT paper_id, citations FROM paper_snapshots
+           WHERE paper_id IN ({marks}) ORDER BY paper_id, taken_at""",
+        paper_ids,
+    )
+    return dict(rows)  # the last row per paper is its latest count
 
 
 def known_citers(store: Store, paper_ids: Sequence[str]) -> dict[str, set[str]]:
     result: dict[str, set[str]] = {}
-    ids = list(dict.fromkeys(paper_ids))
-    for chunk in _chunks(ids, _CHUNK):
-        marks = ",".join("?" * len(chunk))
-        rows = store.conn.execute(
-            f"""SELECT paper_id, citing_id FROM known_citers
-                WHERE paper_id IN ({marks})""",  # noqa: S608
-            list(chunk),
-        )
-        for paper_id, citing_id in rows:
-            result.setdefault(paper_id, set()).add(citing_id)
+    for paper_id, citing_id in select_in(
+        store.conn,
+        "SELECT paper_id, citing_id FROM known_citers WHERE paper_id IN ({marks})",
+        paper_ids,
+    ):
+        result.setdefault(paper_id, set()).add(citing_id)
     return result
 
 
@@ -195,15 +184,13 @@ class PaperFacts:
 
 
 def paper_facts(store: Store, paper_ids: Sequence[str]) -> dict[str, PaperFacts]:
-    result: dict[str, PaperFacts] = {}
-    ids = list(dict.fromkeys(paper_ids))
-    for chunk in _chunks(ids, _CHUNK):
-        marks = ",".join("?" * len(chunk))
-        rows = store.conn.execute(
-            f"""SELECT paper_id, title, venue, publication_date, year FROM papers
-                WHERE paper_id IN ({marks})""",  # noqa: S608
-            list(chunk),
-        )
-        for paper_id, title, venue, date, year in rows:
-            result[paper_id] = PaperFacts(title, venue or "", date, year)
-    return result
+    rows = select_in(
+        store.conn,
+        """SELECT paper_id, title, venue, publication_date, year FROM papers
+           WHERE paper_id IN ({marks})""",
+        paper_ids,
+    )
+    return {
+        paper_id: PaperFacts(title, venue or "", date, year)
+        for paper_id, title, venue, date, year in rows
+    }

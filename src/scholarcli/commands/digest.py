@@ -12,13 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from scholarcli import render
-from scholarcli.commands.common import (
-    FormatOption,
-    OfflineOption,
-    command_boundary,
-    open_context,
-    output_format,
-)
+from scholarcli.commands.common import command_boundary, open_context, output_format
+from scholarcli.commands.options import FormatOption, OfflineOption
 from scholarcli.errors import ExitStatus
 from scholarcli.tracking.digest_text import digest_text
 

@@ -14,18 +14,19 @@ import typer
 
 from scholarcli import render
 from scholarcli.commands.common import (
+    command_boundary,
+    open_context,
+    output_format,
+    parse_as_of,
+    report_error,
+)
+from scholarcli.commands.options import (
     AsOfOption,
     FormatOption,
     MaxAgeOption,
     OfflineOption,
     RefreshOption,
-    check_exclusive,
-    command_boundary,
-    open_context,
-    output_format,
-    parse_as_of,
-    parse_max_age,
-    report_error,
+    freshness,
 )
 from scholarcli.errors import ExitStatus, UsageError
 
@@ -110,9 +111,8 @@ def group(
     """
     from scholarcli.group import members as members_of
     from scholarcli.group.build import build_group, write_graphml
-    from scholarcli.profile.sync import Freshness
+    from scholarcli.profile.builder import profile_source
 
-    check_exclusive(refresh=refresh, offline=offline)
     chosen = [
         n
         for n, on in (
@@ -131,8 +131,8 @@ def group(
         raise UsageError(f"--since: {since} is not a plausible year")
     if output is not None and not output.lower().endswith(".graphml"):
         raise UsageError(f"-o {output}: only GraphML is written (a name ending in .graphml)")
+    fresh = freshness(max_age, refresh, offline)
     fmt_name, env = output_format(fmt)
-    fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
     when = parse_as_of(as_of)
     specs = members_of.from_csv(input_path) if input_path is not None else None
     with open_context(offline=offline) as ctx:
@@ -143,7 +143,7 @@ def group(
                 specs = members_of.from_saved(ctx, label)
             else:
                 specs = members_of.from_names(names or [])
-        view = build_group(ctx, specs, as_of=when, fresh=fresh, since=since)
+        view = build_group(profile_source(None, ctx), specs, as_of=when, fresh=fresh, since=since)
         if save is not None:
             members_of.save(ctx, save, view.resolved)
             ctx.reporter.note(f"saved {len(view.resolved)} members as group {save!r}")

@@ -18,21 +18,23 @@ import typer
 
 from scholarcli import render
 from scholarcli.commands.common import (
-    AsOfOption,
-    FormatOption,
-    IdOption,
-    MaxAgeOption,
-    PersonArgument,
     command_boundary,
     open_context,
     output_format,
     parse_as_of,
     parse_max_age,
 )
+from scholarcli.commands.options import (
+    AsOfOption,
+    FormatOption,
+    IdOption,
+    MaxAgeOption,
+    PersonArgument,
+)
 from scholarcli.errors import PartialError, SourceError, UsageError
 
 if TYPE_CHECKING:
-    from scholarcli.profile.sync import Reporter
+    from scholarcli.core import Reporter
     from scholarcli.tracking.refresh import RunSummary
 
 TRACKED_FIELDS = (
@@ -100,7 +102,7 @@ def track(
     ] = False,
 ) -> None:
     """Add a person to the watch list, pinning their Semantic Scholar ids now."""
-    from scholarcli.profile.sync import Freshness
+    from scholarcli.core import Freshness
     from scholarcli.tracking import watchlist as watch
 
     fresh = Freshness(max_age=parse_max_age(max_age))
@@ -235,7 +237,7 @@ def refresh(
 
     A person whose refresh failed three runs in a row is named on stderr by every run
     until it succeeds (scholar tracked --failing lists them)."""
-    from scholarcli.profile.sync import QuietReporter
+    from scholarcli.core import QuietReporter
     from scholarcli.tracking import refresh as watch
 
     if check and not dry_run:

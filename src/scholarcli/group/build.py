@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from scholarcli.core import Freshness
 from scholarcli.errors import NotFoundError
 from scholarcli.group.members import MemberSpec
 from scholarcli.indicators import group as arithmetic
 from scholarcli.indicators.metrics import METRIC_FIELDS
 from scholarcli.models import ProfilePaper
-from scholarcli.profile import analysis, merge, sync
+from scholarcli.profile import merge
+from scholarcli.profile.builder import ProfileRequest, ProfileSource, build_profile
 
 _HEADER_NAMES = {"papers": "paper_count", "citations": "citation_count"}
 
@@ -96,11 +98,11 @@ def _unique(key: str, taken: set[str], ids: Sequence[str]) -> str:
 
 
 def build_group(
-    ctx: sync.Context,
+    source: ProfileSource,
     specs: Sequence[MemberSpec],
     *,
     as_of: date,
-    fresh: sync.Freshness,
+    fresh: Freshness,
     since: int | None = None,
 ) -> GroupView:
     """Every member's profile, windowed by ``since``, and the group figures over them.
@@ -114,7 +116,10 @@ def build_group(
     taken: set[str] = set()
     for spec in specs:
         try:
-            view = analysis.author_profile(ctx, spec.name, list(spec.ids), as_of=as_of, fresh=fresh)
+            view = build_profile(
+                source,
+                ProfileRequest(spec.name, spec.ids, as_of, fresh, purpose="counting"),
+            )
         except NotFoundError as exc:
             missing.append(exc)
             continue

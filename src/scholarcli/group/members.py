@@ -15,8 +15,8 @@ from typing import Any
 
 from scholarcli.cache import groups as saved
 from scholarcli.cache import tracking
+from scholarcli.core import Context
 from scholarcli.errors import NotFoundError, UsageError
-from scholarcli.profile import sync
 
 #: Header names a people file may use, case-insensitive (the first that is present).
 NAME_COLUMNS = ("name", "person", "author")
@@ -38,7 +38,7 @@ def from_names(names: Sequence[str]) -> list[MemberSpec]:
     return [MemberSpec(name.strip()) for name in names if name.strip()]
 
 
-def from_tracked(ctx: sync.Context) -> list[MemberSpec]:
+def from_tracked(ctx: Context) -> list[MemberSpec]:
     people = tracking.list_people(ctx.store)
     if not people:
         raise NotFoundError("nobody is tracked", hint='add people with scholar track "NAME" first')
@@ -95,7 +95,7 @@ def from_csv(path: str, text: str | None = None) -> list[MemberSpec]:
     return specs
 
 
-def from_saved(ctx: sync.Context, label: str) -> list[MemberSpec]:
+def from_saved(ctx: Context, label: str) -> list[MemberSpec]:
     members = saved.load(ctx.store, label)
     if members is None:
         known = saved.labels(ctx.store)
@@ -106,5 +106,5 @@ def from_saved(ctx: sync.Context, label: str) -> list[MemberSpec]:
     return [MemberSpec(m.get("name"), tuple(m.get("ids") or ()), m.get("label")) for m in members]
 
 
-def save(ctx: sync.Context, label: str, members: Sequence[MemberSpec]) -> None:
+def save(ctx: Context, label: str, members: Sequence[MemberSpec]) -> None:
     saved.save(ctx.store, label, [m.as_dict() for m in members], ctx.now())

@@ -28,8 +28,8 @@ from typing import Any
 from scholarcli.cache import digest as cache
 from scholarcli.cache import tracking
 from scholarcli.cache.tracking import PersonSnapshot, TrackedPerson
+from scholarcli.core import Context
 from scholarcli.errors import SourceError, UsageError
-from scholarcli.profile import sync
 from scholarcli.tracking.watchlist import find_people
 
 #: A person whose refreshes failed this many runs in a row is named in every digest.
@@ -194,7 +194,7 @@ def _line(facts: dict[str, cache.PaperFacts], paper_id: str, when: str) -> Paper
 
 
 def person_digest(
-    ctx: sync.Context, person: TrackedPerson, since: str | None, health: cache.Health | None
+    ctx: Context, person: TrackedPerson, since: str | None, health: cache.Health | None
 ) -> PersonDigest:
     """The person's news from the cache alone (no request)."""
     result = PersonDigest(person.key, person.display, since, through=person.last_refresh)
@@ -247,7 +247,7 @@ def _citing(edge: Any) -> CitingPaper | None:
     )
 
 
-def fetch_new_citers(ctx: sync.Context, gains: Sequence[Gain]) -> bool:
+def fetch_new_citers(ctx: Context, gains: Sequence[Gain]) -> bool:
     """Fill each gain's new citing papers: one request per paper, newest first, stopping
     at the first citing paper already known. False when a request failed."""
     known = cache.known_citers(ctx.store, [g.paper_id for g in gains])
@@ -287,7 +287,7 @@ def fetch_new_citers(ctx: sync.Context, gains: Sequence[Gain]) -> bool:
 
 
 def build(
-    ctx: sync.Context,
+    ctx: Context,
     names: Sequence[str],
     since: str | None,
     *,
@@ -313,7 +313,7 @@ def build(
     return digest
 
 
-def remember(ctx: sync.Context, digest: Digest) -> None:
+def remember(ctx: Context, digest: Digest) -> None:
     """Set each digested person's mark: the next default digest starts after the data
     this one read. The mark is that data's own time (the person's last refresh), not
     the clock: a refresh that starts within the same second as this digest ends still

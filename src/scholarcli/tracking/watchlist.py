@@ -25,14 +25,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from scholarcli.cache import people as people_cache
 from scholarcli.cache import tracking
 from scholarcli.cache.tracking import PersonSnapshot, TrackedPerson
+from scholarcli.core import DEFAULT_MAX_AGE, Context, Freshness, fold_name
 from scholarcli.errors import NotFoundError, UsageError
-from scholarcli.profile import merge, sync
+from scholarcli.profile import sync
 
 
 def person_key(text: str) -> str:
-    return merge.fold_name(text)
+    return fold_name(text)
 
 
 def find_person(people: Sequence[TrackedPerson], query: str) -> TrackedPerson:
@@ -57,7 +59,7 @@ def find_person(people: Sequence[TrackedPerson], query: str) -> TrackedPerson:
     return matches[0]
 
 
-def find_people(ctx: sync.Context, names: Sequence[str]) -> list[TrackedPerson]:
+def find_people(ctx: Context, names: Sequence[str]) -> list[TrackedPerson]:
     people = tracking.list_people(ctx.store)
     found = {p.key: p for p in (find_person(people, name) for name in names)}
     return sorted(found.values(), key=lambda p: p.key)
@@ -86,7 +88,7 @@ class TrackResult:
 
 
 def track(
-    ctx: sync.Context, name: str | None, ids: list[str], label: str | None, fresh: sync.Freshness
+    ctx: Context, name: str | None, ids: list[str], label: str | None, fresh: Freshness
 ) -> TrackResult:
     """Resolve and pin a person's S2 ids under their key (rule in the module docstring)."""
     label = label.strip() if label and label.strip() else None
@@ -118,7 +120,7 @@ def track(
     return TrackResult(person, previous, resolution.other_candidates)
 
 
-def untrack(ctx: sync.Context, names: Sequence[str]) -> list[TrackedPerson]:
+def untrack(ctx: Context, names: Sequence[str]) -> list[TrackedPerson]:
     """Take people off the watch list; their snapshots stay."""
     people = find_people(ctx, names)
     for person in people:
@@ -127,7 +129,7 @@ def untrack(ctx: sync.Context, names: Sequence[str]) -> list[TrackedPerson]:
 
 
 def tracked(
-    ctx: sync.Context, *, failing: bool = False, max_age: timedelta = sync.DEFAULT_MAX_AGE
+    ctx: Context, *, failing: bool = False, max_age: timedelta = DEFAULT_MAX_AGE
 ) -> list[dict[str, Any]]:
     """The watch list with each person's latest numbers and refresh health.
 
@@ -167,13 +169,13 @@ def tracked(
     return records
 
 
-def _next_due(ctx: sync.Context, author_ids: Sequence[str], max_age: timedelta) -> str | None:
+def _next_due(ctx: Context, author_ids: Sequence[str], max_age: timedelta) -> str | None:
     """When the first of the person's lists falls due (None: never fetched, due now)."""
     from scholarcli.tracking.refresh import due_age
 
     due: list[datetime] = []
     for author_id in author_ids:
-        fetch = ctx.store.author_fetch(author_id)
+        fetch = people_cache.author_fetch(ctx.store, author_id)
         if fetch is None:
             return None
         try:
@@ -183,7 +185,7 @@ def _next_due(ctx: sync.Context, author_ids: Sequence[str], max_age: timedelta) 
     return min(due).isoformat(timespec="seconds") if due else None
 
 
-def failing_people(ctx: sync.Context, at_least: int) -> list[tuple[TrackedPerson, str, int]]:
+def failing_people(ctx: Context, at_least: int) -> list[tuple[TrackedPerson, str, int]]:
     """Tracked people whose refresh failed ``at_least`` runs in a row: (person, error, n)."""
     from scholarcli.cache import digest as health_cache
 
@@ -196,7 +198,7 @@ def failing_people(ctx: sync.Context, at_least: int) -> list[tuple[TrackedPerson
     return result
 
 
-def history(ctx: sync.Context, name: str) -> tuple[str, list[PersonSnapshot]]:
+def history(ctx: Context, name: str) -> tuple[str, list[PersonSnapshot]]:
     """(who, snapshots oldest first); untracked people are found by key if they have any."""
     try:
         person = find_person(tracking.list_people(ctx.store), name)
@@ -208,7 +210,7 @@ def history(ctx: sync.Context, name: str) -> tuple[str, list[PersonSnapshot]]:
     return person.display, tracking.person_history(ctx.store, person.key)
 
 
-def paper_history(ctx: sync.Context, paper_id: str) -> list[tuple[str, int]]:
+def paper_history(ctx: Context, paper_id: str) -> list[tuple[str, int]]:
     series = tracking.paper_history(ctx.store, paper_id.strip())
     if not series:
         raise NotFoundError(
