@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from typing import Annotated
 
@@ -167,20 +168,17 @@ def author(
                 year=when.year,
             )
             view.complete = view.complete and complete
-    profile = view.profile
-    ordered = sort_papers(profile.papers, sort)[:limit]  # --limit shortens every format
-    table_cut = fmt_name == "table" and not show_all and limit is None
-    profile.papers = ordered[:TABLE_TOP] if table_cut else ordered
+    # Sorting and --limit choose the papers of every format; the terminal table's top
+    # N is a display choice, made by the view, so the profile stays whole.
+    ordered = sort_papers(view.profile.papers, sort)[:limit]
+    table_top = None if show_all or limit is not None else TABLE_TOP
     render.render_profile(
-        profile,
+        replace(view.profile, papers=ordered),
         fmt_name,
         sys.stdout,
         env,
-        abstracts=abstracts,
+        render.Display(order=ORDER_NAMES[sort], top=table_top, abstracts=abstracts, charts=chart),
         per_year=view.per_year,
-        order=ORDER_NAMES[sort],
-        more=len(ordered) - len(profile.papers) if table_cut else 0,
-        charts=chart,
     )
     if not view.complete:
         raise typer.Exit(int(ExitStatus.PARTIAL))

@@ -23,6 +23,7 @@ from scholarcli.commands.common import (
     check_exclusive,
     command_boundary,
     open_context,
+    output_env,
     parse_max_age,
 )
 from scholarcli.errors import ExitStatus, NotFoundError, UsageError
@@ -98,7 +99,7 @@ def export(
     target = None if output in (None, "-") else output
     fmt_name = export_format(fmt.value if fmt else None, target)
     refs = read_refs(papers, sys.stdin.buffer if sys.stdin else None) if papers else None
-    env = render.OutputEnv.detect()
+    env = output_env()
     unresolved: list[Any] = []
     with open_context(offline=offline) as ctx:
         if refs is not None:

@@ -21,6 +21,7 @@ from scholarcli.commands.common import (
     check_exclusive,
     command_boundary,
     open_context,
+    output_env,
     output_format,
     parse_as_of,
     parse_max_age,
@@ -103,7 +104,7 @@ def _people(
         raise UsageError("--by groups the papers of --input files; give no names or --id")
     if input_paths.count(STDIN) > 1:
         raise UsageError("--input - (standard input) can be given only once")
-    if STDIN in input_paths and sys.stdin is not None and sys.stdin.isatty():
+    if STDIN in input_paths and output_env().stdin_isatty:
         raise UsageError(
             "--input - reads papers from standard input, which is a terminal",
             hint='pipe them in: scholar author "NAME" -f csv | scholar metrics --input -',
@@ -129,7 +130,7 @@ def _people(
                 citations_by_year=citations_by_year,
                 missing=missing,
             )
-    reporter = StderrReporter(render.OutputEnv.detect())
+    reporter = StderrReporter(output_env())
     for table in files:
         people += table_metrics(table, as_of, reporter)
     return people
