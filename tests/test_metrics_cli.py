@@ -289,3 +289,52 @@ def test_compare_table_highlights_the_best_cell() -> None:
     text = out.getvalue()
     assert re.search(r"\x1b\[1;32m *7\x1b\[0m", text)  # bold green
     assert not re.search(r"\x1b\[1;32m *(3|2010)\b", text)
+
+
+LONG_VENUES = (
+    "Proceedings of the Annual Meeting of the Association for Computational Linguistics",
+    "NeurIPS",
+    "International Conference on Learning Representations",
+    "arXiv.org",
+    "Empirical Methods in Natural Language Processing",
+    "AAAI Conference on Artificial Intelligence",
+    "Transactions of the Association for Computational Linguistics",
+    "IEEE Access",
+    "Interspeech",
+    "North American Chapter of the Association for Computational Linguistics",
+)
+
+
+def test_by_venue_table_at_80_columns_is_one_readable_table(runner: CliRunner) -> None:
+    # Issue #21: ten venues used to give ten stacked tables of a column or two each.
+    lines = ["title,year,citations,venue,authors"]
+    for n in range(30):
+        venue = LONG_VENUES[n % 10]
+        lines.append(f'P{n},{2015 + n % 10},{10 * (n + 1)},"{venue}",A; B')
+    result = run(
+        runner,
+        "metrics",
+        "--input",
+        "-",
+        "--by",
+        "venue",
+        "-f",
+        "table",
+        input="\n".join(lines) + "\n",
+        env={"COLUMNS": "80"},
+    )
+    table = result.stdout
+    text = table.splitlines()
+    assert max(len(line) for line in text) <= 80
+    assert table.count("Metrics") == 1 and "(1/" not in table  # one table
+    header = next(line for line in text if line.startswith("venue"))
+    assert header.split()[:4] == ["venue", "papers", "citations", "h_index"]
+    rows = [line for line in text if line and line.split()[-1].replace(".", "").isdigit()]
+    assert len(rows) == 10  # a line per venue, none wrapped onto a second line
+    assert "NeurIPS" in table and "IEEE Access" in table  # short names whole
+    assert sum("…" in row for row in rows) == 6  # long ones cut with an ellipsis
+    assert LONG_VENUES[0] not in table
+    # The venue's papers hold 3 x 10 citations apart: the NeurIPS row has 20+120+220.
+    neurips = next(row for row in rows if row.startswith("NeurIPS"))
+    assert neurips.split()[1:3] == ["3", "360"]
+    assert "Not shown at this width:" in table and "acc10" in " ".join(table.split())

@@ -548,3 +548,24 @@ def test_single_record_table_is_a_field_value_list() -> None:
     lines = [line.split() for line in out.getvalue().splitlines() if line.strip()]
     assert ["path", "/x/cache.sqlite3"] in lines
     assert ["schema_version", "3"] in lines
+
+
+def test_display_top_shows_the_first_papers_and_counts_the_rest() -> None:
+    profile = seed_profile()
+    titles = [paper.title for paper in profile.papers]
+    env = replace(PLAIN, width=120)
+    out = io.StringIO()
+    render_profile(profile, "table", out, env, Display(order="Most cited first", top=3))
+    text = words(out.getvalue())
+    assert [paper.title for paper in profile.papers] == titles  # the profile is not cut
+    assert "9 Papers" in text and "6 more, use --all" in text
+    assert sum(title in text for title in titles) == 3
+    assert all(title in text for title in titles[:3])
+    assert "Most cited first." in text
+    # Other formats list every paper whatever the display says.
+    out = io.StringIO()
+    render_profile(profile, "markdown", out, env, Display(top=3))
+    assert all(title in out.getvalue() for title in titles) and "more, use" not in out.getvalue()
+    out = io.StringIO()
+    render_profile(profile, "table", out, env, Display(top=9))
+    assert "more, use --all" not in out.getvalue()
