@@ -569,3 +569,20 @@ def test_display_top_shows_the_first_papers_and_counts_the_rest() -> None:
     out = io.StringIO()
     render_profile(profile, "table", out, env, Display(top=9))
     assert "more, use --all" not in out.getvalue()
+
+
+def test_rich_is_imported_only_when_something_is_drawn() -> None:
+    import subprocess
+
+    code = (
+        "import io, sys\n"
+        "from scholarcli import render\n"
+        "env = render.OutputEnv(stdout_isatty=False, stderr_isatty=False, width=80)\n"
+        "for fmt in ('csv', 'json', 'jsonl', 'markdown'):\n"
+        "    render.render_records([{'a': 1}], ['a'], fmt, io.StringIO(), env)\n"
+        "assert 'rich' not in sys.modules, 'rich loaded by a pipe format'\n"
+        "render.render_records([{'a': 1}], ['a'], 'table', io.StringIO(), env)\n"
+        "assert 'rich' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

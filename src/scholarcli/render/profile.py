@@ -114,8 +114,8 @@ def _footer(profile: Profile) -> str:
 
 
 def _score_note(profile: Profile, order: str | None = None) -> str:
-    # docs/design.md: paper age = as-of year - year + 1; the per-paper score is
-    # cites_per_year.
+    # Paper age = as-of year - year + 1 (the metric conventions); the per-paper score is
+    # cites_per_year (docs/output.md).
     note = f"Score = citations per year: citations / ({profile.as_of[:4]} - year + 1)"
     return f"{order}. {note}" if order else note
 
