@@ -135,13 +135,19 @@ def test_csv_jsonl_markdown_and_table(runner: CliRunner, people) -> None:  # typ
     assert markdown.count("\n| Du-Seong Chang |") == 1 and "| h_index |" in markdown
     table = run(runner, "metrics", *names, "-f", "table", env={"COLUMNS": "80"}).stdout
     assert max(len(line) for line in table.splitlines()) <= 80
-    # One table, a row per person, the headline metrics first; the note names every
-    # column that did not fit, so none is lost without a word.
+    # One table, a row per person: their ids, then the headline metrics; the note says
+    # how many columns did not fit, so none is lost without a word.
     assert table.count("Du-Seong Chang") == table.count("Second Person") == 1
     assert "Metrics (" not in table
     header = next(line for line in table.splitlines() if line.startswith("name"))
-    assert header.split()[:4] == ["name", "papers", "citations", "h_index"]
-    assert all(field in " ".join(table.split()) for field in ISSUE_FIELDS)
+    assert header.split()[:5] == ["name", "ids", "papers", "citations", "h_index"]
+    shown = [field for field in ISSUE_FIELDS if field in header.split()]
+    note = re.search(r"Not shown at this width: (.*?) and (\d+) more", " ".join(table.split()))
+    assert note is not None
+    named = note.group(1).split(", ")
+    empty = re.search(r"Empty in every row: (.*?)\.", " ".join(table.split()))
+    empty_fields = empty.group(1).split(", ") if empty else []
+    assert len(shown) + len(named) + int(note.group(2)) + len(empty_fields) == len(ISSUE_FIELDS)
 
 
 def test_input_file_gives_the_published_example(runner: CliRunner, tmp_path: Path) -> None:
@@ -337,4 +343,4 @@ def test_by_venue_table_at_80_columns_is_one_readable_table(runner: CliRunner) -
     # The venue's papers hold 3 x 10 citations apart: the NeurIPS row has 20+120+220.
     neurips = next(row for row in rows if row.startswith("NeurIPS"))
     assert neurips.split()[1:3] == ["3", "360"]
-    assert "Not shown at this width:" in table and "acc10" in " ".join(table.split())
+    assert "Not shown at this width: cites_per_year" in " ".join(table.split())

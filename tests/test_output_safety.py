@@ -33,7 +33,9 @@ COAUTHOR = "Eve\u2066 Coauthor\x1b[31m"
 VENUE = "Venue\x1b]8;;https://evil.example/\x07 of Harm"
 AFFILIATION = "University\x1b[2J of Harm"
 # find_code_url takes a github.com URL up to the next space: here it carries an OSC 8.
-ABSTRACT = "We wipe screens, see https://github.com/mallory/repo\x1b]8;;https://evil.example/\x07 ok."
+ABSTRACT = (
+    "We wipe screens, see https://github.com/mallory/repo\x1b]8;;https://evil.example/\x07 ok."
+)
 PAPER_ID = "e" * 40
 
 # What no view may emit raw: C0 controls but newline, DEL, C1 controls, bidi controls.

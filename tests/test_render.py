@@ -586,3 +586,32 @@ def test_rich_is_imported_only_when_something_is_drawn() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["author", "Du-Seong Chang", "-f", "csv"],
+        ["author", "Du-Seong Chang", "-f", "table", "--citations-by-year"],
+        ["metrics", "Du-Seong Chang", "-f", "table"],
+        ["paper", "2308.06744", "-f", "table"],
+    ],
+)
+def test_the_terminal_is_detected_once_per_command(
+    seeded, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from scholarcli.cli import app
+
+    calls = []
+    detect = OutputEnv.detect.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[OutputEnv], environ: object = None) -> OutputEnv:
+        calls.append(1)
+        return detect(cls, environ)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(OutputEnv, "detect", classmethod(counted))
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 1

@@ -195,6 +195,7 @@ HEADLINE = (
     "e_index",
 )
 _KEY_MIN, _KEY_MAX = 16, 32  # the bounds of the row-label column before it is cut
+_NAMED = 4  # columns named in the "not shown" line; the rest are counted
 
 
 def _blank(value: Any) -> bool:
@@ -218,7 +219,7 @@ def render_record_sections(
     first field labels the row (cut with ``…`` past a quarter of the width), then as many
     numeric columns as fit, headline metrics (:data:`HEADLINE`) first. Text columns with
     the same value in every row are said once under the title, columns empty in every row
-    are left out, and a dim line names what did not fit (``-f csv`` has every column).
+    are left out, and a dim line says what did not fit (``-f csv`` has every column).
     ``keys`` name the columns that only repeat the row label (``name`` when grouping by
     another column): shown only when they differ from it. Other formats are
     render_records'.
@@ -249,8 +250,10 @@ def render_record_sections(
             constant.append(f"{name}: {cell(values[0])}")
             continue
         shown.append(name)
+    # Text that tells the rows apart (a person's ids) first, then the headline metrics.
+    texts = [n for n in shown if not all(is_number(r[n]) for r in rows if r[n] is not None)]
     headline = [name for name in HEADLINE if name in shown]
-    ordered = headline + [name for name in shown if name not in headline]
+    ordered = texts + headline + [n for n in shown if n not in texts and n not in headline]
     natural = max(len(label), *(len(cell(row[label])) for row in rows))
     key_width = min(natural, max(_KEY_MIN, min(_KEY_MAX, console.width // 4)))
 
@@ -288,9 +291,12 @@ def render_record_sections(
     console.print(table)
     notes = []
     if left_out:
+        named = ", ".join(left_out[:_NAMED])
+        if len(left_out) > _NAMED:
+            named += f" and {len(left_out) - _NAMED} more"
         notes.append(
-            f"Not shown at this width: {', '.join(left_out)} "
-            "(widen the terminal, or -f csv / -f json for every column)."
+            f"Not shown at this width: {named} (widen the terminal, or -f csv / -f json "
+            "for every column)."
         )
     if empty:
         notes.append(f"Empty in every row: {', '.join(empty)}.")
