@@ -51,6 +51,15 @@ def test_a_changed_help_text_makes_the_page_stale(monkeypatch: pytest.MonkeyPatc
     assert before != after
 
 
+def test_the_page_does_not_depend_on_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer import rich_utils
+
+    monkeypatch.setattr(rich_utils, "MAX_WIDTH", 60)  # as TERMINAL_WIDTH=60 sets it
+    monkeypatch.setattr(rich_utils, "FORCE_TERMINAL", True)  # as GITHUB_ACTIONS sets it
+    monkeypatch.setenv("COLUMNS", "40")
+    assert cli_reference.render_reference() == PAGE.read_text(encoding="utf-8")
+
+
 def test_check_mode_reports_a_stale_page(tmp_path: Path) -> None:
     stale = tmp_path / "cli.md"
     stale.write_text("# CLI reference\n", encoding="utf-8")

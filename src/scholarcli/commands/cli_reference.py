@@ -39,11 +39,20 @@ def command_paths(app: Any) -> list[list[str]]:
 
 
 def help_text(app: Any, path: list[str]) -> str:
-    """What ``scholar PATH --help`` prints, trailing spaces and blank edges removed."""
+    """What ``scholar PATH --help`` prints, trailing spaces and blank edges removed.
+
+    The same page on every machine: typer reads TERMINAL_WIDTH, GITHUB_ACTIONS and
+    FORCE_COLOR once at import into these two settings, so they are set for the call."""
+    from typer import rich_utils
     from typer.testing import CliRunner
 
     env = {"COLUMNS": str(WIDTH), "NO_COLOR": "1", "TERM": "dumb", "LINES": "50"}
-    result = CliRunner().invoke(app, [*path, "--help"], env=env, prog_name="scholar")
+    saved = rich_utils.MAX_WIDTH, rich_utils.FORCE_TERMINAL
+    rich_utils.MAX_WIDTH, rich_utils.FORCE_TERMINAL = None, None
+    try:
+        result = CliRunner().invoke(app, [*path, "--help"], env=env, prog_name="scholar")
+    finally:
+        rich_utils.MAX_WIDTH, rich_utils.FORCE_TERMINAL = saved
     if result.exit_code != 0:
         raise RuntimeError(f"scholar {' '.join(path)} --help exited {result.exit_code}")
     lines = [line.rstrip() for line in result.stdout.splitlines()]
