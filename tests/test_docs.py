@@ -3,12 +3,16 @@ set-up commands are CI's, exit codes as errors.py defines them, and every link r
 
 from __future__ import annotations
 
+import functools
 import re
+import shlex
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from scholarcli.cli import app
+from scholarcli.commands.params import humanize
 from scholarcli.errors import ExitStatus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,3 +134,68 @@ def test_slugs_follow_github() -> None:
     assert slug("Disruption (`--disruption`)") == "disruption---disruption"
     assert slug("`scholar author NAME`") == "scholar-author-name"
     assert slug("Retries, timeouts and the shared pace") == "retries-timeouts-and-the-shared-pace"
+
+
+def usage_lines(text: str) -> list[tuple[int, str]]:
+    """The ``scholar ...`` commands of a page's indented (not fenced) code lines, each
+    pipeline stage and ``&&`` step on its own, without redirections and comments."""
+    found, fence = [], False
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("```"):
+            fence = not fence
+        if fence or not line.startswith("    "):
+            continue
+        for part in re.split(r"\s(?:&&|\|\|?|;)\s", line.strip().split(" #", 1)[0]):
+            words = shlex.split(part)
+            while words and re.fullmatch(r"[A-Z_]+=\S*", words[0]):
+                words.pop(0)
+            if words[:1] == ["scholar"]:
+                cut = [i for i, w in enumerate(words) if w.startswith(">") or w == "2>"]
+                found.append((number, shlex.join(words[: cut[0]] if cut else words)))
+    return found
+
+
+@functools.cache
+def scholar_command() -> Any:
+    root = typer.main.get_command(app)
+    humanize(root)
+    return root
+
+
+def parse_problem(line: str) -> str | None:
+    """Why the CLI's parser refuses a usage line (options, choices, values), or None."""
+    args, name, command = shlex.split(line)[1:], "scholar", scholar_command()
+    while args and args[0] in getattr(command, "commands", {}):
+        name = args[0]
+        command = command.commands[args.pop(0)]
+    try:
+        with command.make_context(name, args):
+            return None
+    except Exception as exc:  # typer's usage errors live in a private module
+        return f"{type(exc).__name__}: {exc}"
+
+
+def test_every_usage_line_in_the_pages_is_accepted_by_the_parser() -> None:
+    # Reported: usage lines that failed as written. The console examples run for real
+    # (test_readme_examples.py); the indented lists are checked against the parser.
+    problems, count = [], 0
+    for page in WRITTEN:
+        for number, line in usage_lines(page.read_text(encoding="utf-8")):
+            count += 1
+            problem = parse_problem(line)
+            if problem:
+                problems.append(f"{page.name}:{number}: {line}: {problem}")
+    assert count >= 30
+    assert problems == []
+
+
+def test_the_usage_check_refuses_what_the_cli_refuses() -> None:
+    assert usage_lines("    scholar a --x 1 | head -3 && scholar b > f.csv  # c\n") == [
+        (1, "scholar a --x 1"),
+        (1, "scholar b"),
+    ]
+    assert parse_problem('scholar author "Du-Seong Chang" --limit 3') is None
+    assert parse_problem("scholar cache info -f csv") is None
+    assert parse_problem("scholar author X --no-such-option")
+    assert parse_problem("scholar author X --sort bogus")
+    assert parse_problem("scholar author X --limit many")
