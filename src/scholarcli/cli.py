@@ -19,7 +19,9 @@ from scholarcli.commands import cache as cache_commands
 from scholarcli.commands import coauthors as coauthor_commands
 from scholarcli.commands import curate as curate_commands
 from scholarcli.commands import datasets as dataset_commands
+from scholarcli.commands import digest as digest_commands
 from scholarcli.commands import export as export_commands
+from scholarcli.commands import group as group_commands
 from scholarcli.commands import metrics as metric_commands
 from scholarcli.commands import novelty as novelty_commands
 from scholarcli.commands import paper as paper_commands
@@ -143,6 +145,7 @@ app.command(rich_help_panel=PEOPLE)(metric_commands.metrics)
 app.command(rich_help_panel=PEOPLE)(metric_commands.compare)
 app.command(rich_help_panel=PEOPLE)(metric_commands.timeline)
 app.command(rich_help_panel=PEOPLE)(coauthor_commands.coauthors)
+app.command(rich_help_panel=PEOPLE)(group_commands.group)
 app.command(rich_help_panel=PEOPLE)(report_commands.report)
 app.add_typer(curate_commands.app, name="curate", rich_help_panel=PEOPLE)
 app.command(rich_help_panel=PAPERS)(paper_commands.paper)
@@ -154,6 +157,7 @@ app.command(rich_help_panel=TRACKING)(track_commands.untrack)
 app.command(rich_help_panel=TRACKING)(track_commands.tracked)
 app.command(rich_help_panel=TRACKING)(track_commands.refresh)
 app.command(rich_help_panel=TRACKING)(track_commands.history)
+app.command(rich_help_panel=TRACKING)(digest_commands.digest)
 app.add_typer(dataset_commands.app, name="datasets", rich_help_panel=DATASETS)
 app.add_typer(cache_commands.app, name="cache", rich_help_panel=MAINTENANCE)
 
