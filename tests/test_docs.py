@@ -118,6 +118,7 @@ def test_every_relative_link_and_anchor_resolves() -> None:
     for page in [*WRITTEN, DOCS / "cli.md"]:
         text = page.read_text(encoding="utf-8")
         text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+        text = re.sub(r"`[^`\n]*`", "", text)  # a link shown as code is not a link
         for target in re.findall(r"\]\(([^)\s]+)\)", text):
             if re.match(r"[a-z]+:", target):
                 continue  # https:, mailto:
