@@ -200,3 +200,30 @@ def test_the_usage_check_refuses_what_the_cli_refuses() -> None:
     assert parse_problem("scholar author X --no-such-option")
     assert parse_problem("scholar author X --sort bogus")
     assert parse_problem("scholar author X --limit many")
+
+
+OUTSIDE = re.compile(r"DESIGN\.md|notes/|\.\./shared|\bnotes §")
+
+
+def test_no_source_file_points_outside_the_repository() -> None:
+    # A clone has no DESIGN.md, notes/ or ../shared: the code's comments point at docs/.
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted((ROOT / "src").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if OUTSIDE.search(line)
+    ]
+    assert offenders == []
+
+
+def test_the_docs_pages_the_source_names_exist() -> None:
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "src").rglob("*.py"))
+    named = set(re.findall(r"docs/([\w-]+\.md)", source))
+    assert {"design.md", "sources.md", "novelty.md"} <= named
+    assert sorted(name for name in named if not (DOCS / name).is_file()) == []
+
+
+def test_the_outside_pattern_catches_each_form() -> None:
+    for line in ["see DESIGN.md", "notes/arxiv-api.md §1.5", "../shared/fixtures", "(notes §4)"]:
+        assert OUTSIDE.search(line), line
+    assert not OUTSIDE.search("(docs/sources.md, arXiv's quirks)")
