@@ -1,6 +1,6 @@
 """Semantic Scholar Graph API routes of the double (served under `/graph/v1`).
 
-Models the behaviour documented in notes/semantic-scholar-api.md §3-§5: offset/limit
+Models the behaviour docs/sources.md describes: offset/limit
 pagination with `next` absent on the last page, the 10,000 / 9,999 reachability caps,
 batch size caps with `null` for unknown ids, the hyphen quirk of author search, the
 missing `data` key on an empty search, and the exact error bodies. Route functions
@@ -35,7 +35,7 @@ PAPER_BATCH_MAX = 500
 RESPONSE_CAP = 10 * 1024 * 1024
 TOO_BIG = "Response would exceed maximum size of 10 MB; request fewer ids or fields"
 # SPEC /paper/batch: "up to 9999 citations at a time" across the batch; the double applies
-# the same cap to nested references (unverified for the real API, notes/novelty.md App. B).
+# the same cap to nested references (unverified for the real API; docs/novelty.md, Limits).
 NESTED_CAP = 9999
 NOT_AVAILABLE = "Requested data for this limit and/or offset is not available"
 

@@ -1,9 +1,9 @@
 """``scholar track|untrack|tracked|refresh|history``: the watch list and its history.
 
 Thin: parse options, call one ``watchlist`` or ``refresh`` function, render. The refresh
-command also maps the run's outcome onto DESIGN.md's exit statuses: 0 (done, or another
-refresh holds the lock), 5 (some people failed; one line each on stderr), 4 (everyone
-failed because a source was unreachable).
+command also maps the run's outcome onto the exit statuses (docs/configuration.md):
+0 (done, or another refresh holds the lock), 5 (some people failed; one line each on
+stderr), 4 (everyone failed because a source was unreachable).
 """
 
 from __future__ import annotations

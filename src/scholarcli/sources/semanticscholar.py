@@ -1,7 +1,7 @@
 """Semantic Scholar Graph API client: author search, author papers, batches.
 
 Turns JSON payloads into ``models`` dataclasses, keeping each raw payload. Quirks
-it handles (evidence in notes/semantic-scholar-api.md): hyphenated search terms
+it handles (docs/sources.md, Semantic Scholar's quirks): hyphenated search terms
 match nothing, so hyphens become spaces (SPEC ``/author/search``); an empty result
 has no ``data`` key; pages follow ``next`` until it is absent; only the first
 10,000 items of a list are reachable and the next page then fails with 400
@@ -104,7 +104,7 @@ def parse_paper(obj: dict[str, Any]) -> Paper:
     arxiv_id = external.get("ArXiv") or None
     doi = normalise_doi(external.get("DOI"))
     # arXiv-only papers carry arXiv's DataCite DOI; it names the preprint, not a journal
-    # version (notes/arxiv-api.md §3), so it must not merge a preprint with a publication.
+    # version (docs/sources.md, arXiv's quirks), so it must not merge a preprint with a publication.
     if doi and doi.startswith(ARXIV_DOI_PREFIX):
         arxiv_id = arxiv_id or doi[len(ARXIV_DOI_PREFIX) :]
         doi = None
@@ -364,7 +364,8 @@ class SemanticScholar:
         """One page of ``GET /paper/search/bulk``: ``{total, token, data}``, 1,000 a page.
 
         The last page has ``token: null``; S2 may also end early with a null token when
-        its budget runs out (notes §1), which the caller sees as fewer than ``total``.
+        its budget runs out (docs/sources.md, Semantic Scholar's quirks), which the
+        caller sees as fewer than ``total``.
         """
         params: dict[str, Any] = {"query": query, "fields": fields, "sort": sort, **filters}
         if token:
