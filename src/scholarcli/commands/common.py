@@ -108,10 +108,10 @@ def command_boundary(fn: Callable[P, R]) -> Callable[P, R]:
                 traceback.print_exc(file=sys.stderr)
             from scholarcli.cache.store import corruption
 
-            damaged = corruption(exc)
-            if damaged is not None:  # found mid-run, past the checks made on opening
-                _error(env, damaged.message, damaged.hint)
-                raise typer.Exit(int(damaged.exit_status)) from None
+            known = corruption(exc) or _disk_full(exc)
+            if known is not None:  # found mid-run, past the checks made on opening
+                _error(env, known.message, known.hint)
+                raise typer.Exit(int(known.exit_status)) from None
             _error(
                 env,
                 f"unexpected {type(exc).__name__}: {exc}",
@@ -120,6 +120,21 @@ def command_boundary(fn: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(int(ExitStatus.ERROR)) from None
 
     return wrapper
+
+
+def _disk_full(exc: BaseException) -> ScholarError | None:
+    """A full disk met outside a cache transaction (a lock file, a download, VACUUM)."""
+    from pathlib import Path
+
+    from scholarcli.cache.store import disk_full
+
+    where = getattr(exc, "filename", None)
+    if not where:
+        try:
+            where = load_settings().db_path
+        except Exception:  # noqa: BLE001 - the message can do without the path
+            where = "SCHOLAR_HOME"
+    return disk_full(exc, Path(where))
 
 
 def _error(env: render.OutputEnv, message: str, hint: str | None) -> None:
