@@ -425,8 +425,12 @@ def test_a_second_refresh_exits_at_once_while_one_runs(
         assert first.poll() is None  # the second one did not wait for the first
     finally:
         out, err = first.communicate(timeout=20)
-    assert second.returncode == 0, second.stderr
-    assert f"another scholar refresh is running (pid {first.pid})" in second.stderr
+    # Its own exit status (7, busy), so cron can tell "did nothing" from "done".
+    assert second.returncode == 7, second.stderr
+    assert second.stderr.startswith(
+        f"error: another scholar refresh is running (pid {first.pid})"
+    )
+    assert "hint: pass --wait" in second.stderr
     assert json.loads(second.stdout)["status"] == "skipped"
     assert first.returncode == 0, err
     assert len(json.loads(out)["refreshed"]) == len(people)

@@ -115,6 +115,25 @@ def _read_only(path: Path) -> bool:
     return False
 
 
+def holds_records(path: Path) -> bool:
+    """Whether the cache at ``path`` holds any author or paper; read without writing."""
+    if not path.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        row = conn.execute(
+            "SELECT EXISTS(SELECT 1 FROM papers) OR EXISTS(SELECT 1 FROM authors)"
+        ).fetchone()
+        return bool(row and row[0])
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
 READ_ONLY_HINT = (
     "run it where the cache may be written, point SCHOLAR_HOME at a folder you can write "
     "to, or answer from the cache alone with --offline"

@@ -22,7 +22,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import typer
 
 from scholarcli import render
-from scholarcli.errors import ExitStatus, ScholarError, UsageError, printable
+from scholarcli.errors import ExitStatus, ScholarError, SourceError, UsageError, printable
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -91,7 +91,7 @@ def command_boundary(fn: Callable[P, R]) -> Callable[P, R]:
         except ScholarError as exc:
             if STATE.debug:
                 traceback.print_exc(file=sys.stderr)
-            _error(env, exc.message, exc.hint)
+            _error(env, exc.message, _with_offline(exc))
             raise typer.Exit(int(exc.exit_status)) from None
         except KeyboardInterrupt:
             _error(env, "interrupted", None)
@@ -120,6 +120,22 @@ def command_boundary(fn: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(int(ExitStatus.ERROR)) from None
 
     return wrapper
+
+
+def _with_offline(exc: ScholarError) -> str | None:
+    """The hint, plus ``--offline`` when a source was unreachable and the cache holds
+    something to answer from (on an empty cache it would only lead to another error)."""
+    if not (isinstance(exc, SourceError) and exc.offline_may_answer):
+        return exc.hint
+    from scholarcli.cache.store import holds_records
+
+    try:
+        cached = holds_records(load_settings().db_path)
+    except ScholarError:
+        cached = False
+    if not cached:
+        return exc.hint
+    return f"{exc.hint or 'try again later'}, or answer from the cache with --offline"
 
 
 def _disk_full(exc: BaseException) -> ScholarError | None:

@@ -20,14 +20,16 @@ import email.utils
 import logging
 import os
 import random
+import socket
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
+import urllib3
 from filelock import FileLock
 
 from scholarcli import __version__
@@ -183,6 +185,27 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+def name_not_resolved(exc: BaseException) -> bool:
+    """True when ``exc`` (a requests ConnectionError) comes from a failed DNS lookup.
+
+    requests wraps urllib3's ``NameResolutionError`` (itself around ``socket.gaierror``)
+    in ``MaxRetryError`` and then ``ConnectionError``; the chain is followed through
+    causes, contexts, ``reason`` and arguments.
+    """
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, urllib3.exceptions.NameResolutionError | socket.gaierror):
+            return True
+        linked = (current.__cause__, current.__context__, getattr(current, "reason", None))
+        todo.extend(x for x in (*linked, *current.args) if isinstance(x, BaseException))
+    return False
+
+
 def error_message(response: requests.Response) -> str:
     """The API's own words: S2 sends {"error": ...} (4xx) or {"message": ...} (gateway)."""
     try:
@@ -300,6 +323,14 @@ class HttpClient:
             except requests.Timeout:
                 problem = f"no answer within {self.timeout:g}s"
             except requests.ConnectionError as exc:
+                if name_not_resolved(exc):
+                    # A name that does not resolve stays unresolved for the next minute:
+                    # retrying only delays the error (refused or reset connections and
+                    # timeouts are retried, they may recover).
+                    host = urlsplit(url).hostname or url
+                    raise self._final(
+                        f"cannot resolve the host name {host} (DNS)", shown_url, None, attempt
+                    ) from None
                 problem = f"connection failed ({type(exc).__name__})"
             except requests.RequestException as exc:
                 problem = f"request failed ({type(exc).__name__})"
@@ -336,12 +367,17 @@ class HttpClient:
             )
         elif status == 429:
             hint = f"{self.source} is rate limiting; try again later"
+        elif status is None and "(DNS)" in problem:
+            hint = (
+                f"{self.source} could not be reached: check the network connection, and "
+                "the host name if its address was set in the environment (SCHOLAR_*_URL)"
+            )
         elif status is None:
             hint = (
                 f"{self.source} could not be reached: check the network connection and "
-                "try again, or answer from the cache with --offline"
+                "try again"
             )
-        return SourceError(
+        error = SourceError(
             f"{self.source}: {problem}{tries}",
             source=self.source,
             url=url,
@@ -349,3 +385,5 @@ class HttpClient:
             attempts=attempts,
             hint=hint,
         )
+        error.offline_may_answer = status is None
+        return error
