@@ -4,9 +4,10 @@ P processes (default 8) share one lock folder and each send R requests (default 
 through ``HttpClient`` at ``--interval`` (default 0.2 s, a strict 5-per-second API) to
 a loopback server that timestamps each arrival. Reported per run: the smallest gap
 between two arrivals (the kernel's receive timestamps on Linux), how many gaps are
-below the interval (and below interval minus the tests' tolerance), and the span against its theoretical minimum
-(requests - 1) x interval. ``--load N`` adds N busy-looping processes, to see the
-limiter on a loaded machine (the case where a reserved slot and the real send drift).
+below the interval (and below interval minus the tests' tolerance), and the span
+against its theoretical minimum (requests - 1) x interval. ``--load N`` adds N busy-
+looping processes, to see the limiter on a loaded machine (the case where a reserved
+slot and the real send drift).
 
 Run: ``python benchmarks/bench_limiter.py [--runs 5] [--load 3]``
 """
@@ -23,9 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from test_limiter_processes import StrictServer, run_workers  # noqa: E402
-
-import test_limiter_processes as setup  # noqa: E402
+import test_limiter_processes as setup
+from test_limiter_processes import StrictServer, run_workers
 
 BUSY = "while True: pass"
 
@@ -61,14 +61,17 @@ def main() -> None:
     hogs = [subprocess.Popen([sys.executable, "-c", BUSY]) for _ in range(args.load)]
     try:
         time.sleep(0.5 if hogs else 0)
-        print(f"{args.processes} processes x {args.requests} requests, interval "
-              f"{args.interval} s, {args.load} busy processes")
+        print(
+            f"{args.processes} processes x {args.requests} requests, interval "
+            f"{args.interval} s, {args.load} busy processes"
+        )
         for run in range(1, args.runs + 1):
             r = one_run(args.interval)
             print(
                 f"run {run}: {r['requests']:.0f} requests, min gap {r['min_gap']:.3f} s, "
                 f"{r['below_interval']:.0f} gaps < interval, {r['below_tolerance']:.0f} < "
-                f"interval - {setup.TOLERANCE}, span {r['span']:.2f} s (minimum {r['minimum_span']:.2f} s)"
+                f"interval - {setup.TOLERANCE}, span {r['span']:.2f} s "
+                f"(minimum {r['minimum_span']:.2f} s)"
             )
     finally:
         for hog in hogs:

@@ -239,4 +239,3 @@ def test_the_cli_default_is_the_documented_limit() -> None:
     assert dataset_commands.DEFAULT_MAX_RATIO == shard_check.DEFAULT_MAX_RATIO
     docs = Path(__file__).resolve().parents[1] / "docs" / "configuration.md"
     assert "--max-ratio" in docs.read_text() and "100" in docs.read_text()
-

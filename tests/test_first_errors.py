@@ -75,9 +75,7 @@ def dns_failure() -> requests.ConnectionError:
     resolution = urllib3.exceptions.NameResolutionError(
         "no-such-host.invalid", conn, OSError("Name or service not known")
     )
-    return requests.ConnectionError(
-        urllib3.exceptions.MaxRetryError(pool, "/x", reason=resolution)
-    )
+    return requests.ConnectionError(urllib3.exceptions.MaxRetryError(pool, "/x", reason=resolution))
 
 
 class Failing:

@@ -26,7 +26,6 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -45,7 +44,8 @@ WORKER = textwrap.dedent(
     from pathlib import Path
     from scholarcli.sources.http import HttpClient, RateLimiter, RetryPolicy
 
-    url, locks, start_at, count = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+    url, locks, start_at = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3])
+    count = int(sys.argv[4])
     http = HttpClient(
         "Strict",
         timeout=30,

@@ -427,9 +427,7 @@ def test_a_second_refresh_exits_at_once_while_one_runs(
         out, err = first.communicate(timeout=20)
     # Its own exit status (7, busy), so cron can tell "did nothing" from "done".
     assert second.returncode == 7, second.stderr
-    assert second.stderr.startswith(
-        f"error: another scholar refresh is running (pid {first.pid})"
-    )
+    assert second.stderr.startswith(f"error: another scholar refresh is running (pid {first.pid})")
     assert "hint: pass --wait" in second.stderr
     assert json.loads(second.stdout)["status"] == "skipped"
     assert first.returncode == 0, err

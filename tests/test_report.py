@@ -108,7 +108,9 @@ def test_page_fetches_nothing(runner: CliRunner, seeded, tmp_path: Path) -> None
 
 
 def test_the_one_script_is_allowed_by_its_hash_not_unsafe_inline(
-    runner: CliRunner, seeded, tmp_path: Path  # type: ignore[no-untyped-def]
+    runner: CliRunner,
+    seeded,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     import base64
     import hashlib

@@ -257,7 +257,7 @@ def test_the_script_runs_by_its_hash_and_breaks_no_policy(
     browser: Any, made: dict[str, Any]
 ) -> None:
     # The policy allows the one inline script by its sha256, not 'unsafe-inline'.
-    policy, script = _policy_and_script(made["html"].read_text(encoding="utf-8"))
+    policy, _ = _policy_and_script(made["html"].read_text(encoding="utf-8"))
     script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
     assert "unsafe-inline" not in script_src and "'sha256-" in script_src
     with report_browser.open_report(browser, made["html"], init_script=VIOLATIONS) as (
@@ -273,9 +273,7 @@ def test_the_script_runs_by_its_hash_and_breaks_no_policy(
         assert watch.console_errors == [] and watch.page_errors == []
 
 
-def test_a_script_other_than_the_hashed_one_is_refused(
-    browser: Any, made: dict[str, Any]
-) -> None:
+def test_a_script_other_than_the_hashed_one_is_refused(browser: Any, made: dict[str, Any]) -> None:
     # The control: one changed byte in the script, or a second script, and the
     # browser refuses it, saying so on the console.
     text = made["html"].read_text(encoding="utf-8")

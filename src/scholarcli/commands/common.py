@@ -148,7 +148,7 @@ def _disk_full(exc: BaseException) -> ScholarError | None:
     if not where:
         try:
             where = load_settings().db_path
-        except Exception:  # noqa: BLE001 - the message can do without the path
+        except Exception:
             where = "SCHOLAR_HOME"
     return disk_full(exc, Path(where))
 

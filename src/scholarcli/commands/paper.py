@@ -28,7 +28,9 @@ from scholarcli.errors import ExitStatus, UsageError
 
 MAX_REFS = 100_000
 # Exit 5 (partial) says something is missing; this line says what, after the warnings.
-ARXIV_PARTIAL = "arXiv could not be reached: the categories, dates and code links it gives are missing"
+ARXIV_PARTIAL = (
+    "arXiv could not be reached: the categories, dates and code links it gives are missing"
+)
 ARXIV_PARTIAL_HINT = "run the same command again later; what arXiv answered is kept"
 
 

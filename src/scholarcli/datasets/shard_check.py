@@ -1,13 +1,13 @@
 """Checks a gzip shard is whole and not a decompression bomb, before an engine reads it.
 
 DuckDB and Spark decompress shards themselves and report a broken one as an
-unexplained engine error (DuckDB's ``IOException``), and a small file that expands
-to gigabytes of tiny lines keeps them busy for as long as it lasts. This module
-streams each file through zlib once, counting the bytes it expands to and stopping
-as soon as they pass ``max_ratio`` times the file's size (and 16 MiB, which any file
-may reach), so a bomb is refused after reading at most that much. Every gzip member of a file is followed (S2's shards may
-be concatenated members). The limit and its option are described in
-docs/configuration.md ("Limits").
+unexplained engine error (DuckDB's ``IOException``), and a small file that expands to
+gigabytes of tiny lines keeps them busy for as long as it lasts. This module streams
+each file through zlib once, counting the bytes it expands to and stopping as soon as
+they pass ``max_ratio`` times the file's size (and 16 MiB, which any file may reach),
+so a bomb is refused after reading at most that much. Every gzip member of a file is
+followed (S2's shards may be concatenated members). The limit and its option are
+described in docs/configuration.md ("Limits").
 
 It must not parse records, write anything or know an engine.
 """

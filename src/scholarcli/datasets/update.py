@@ -25,8 +25,8 @@ from scholarcli.datasets.ingest import (
     diff_sources,
     open_engine,
 )
-from scholarcli.datasets.shard_check import DEFAULT_MAX_RATIO
 from scholarcli.datasets.manifest import KEY_NAMES, Manifest, diff_dir, parquet_dir
+from scholarcli.datasets.shard_check import DEFAULT_MAX_RATIO
 from scholarcli.errors import NotFoundError, UsageError
 from scholarcli.sources.datasets import Diff
 

@@ -2,7 +2,7 @@
 
 Every request any source makes goes through ``HttpClient.request``. It applies a
 per-source rate limit shared between processes (a slot file under
-``SCHOLAR_HOME/locks``, held until the request is sent), a timeout on every call, a descriptive User-Agent, and
+``SCHOLAR_HOME/locks``), a timeout on every call, a descriptive User-Agent, and
 retries with exponential backoff and jitter on 429, 5xx, connection errors,
 timeouts and garbled bodies, honouring ``Retry-After`` when a server sends one
 (Semantic Scholar never does: notes/semantic-scholar-api.md §1). The total time
@@ -425,10 +425,7 @@ class HttpClient:
                 "the host name if its address was set in the environment (SCHOLAR_*_URL)"
             )
         elif status is None:
-            hint = (
-                f"{self.source} could not be reached: check the network connection and "
-                "try again"
-            )
+            hint = f"{self.source} could not be reached: check the network connection and try again"
         error = SourceError(
             f"{self.source}: {problem}{tries}",
             source=self.source,

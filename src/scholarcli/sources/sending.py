@@ -44,13 +44,13 @@ def _sent() -> None:
 
 
 class _SentHTTPConnection(HTTPConnection):
-    def getresponse(self) -> Any:  # type: ignore[override]
+    def getresponse(self) -> Any:
         _sent()  # urllib3 asks for the response only once the request is written
         return super().getresponse()
 
 
 class _SentHTTPSConnection(HTTPSConnection):
-    def getresponse(self) -> Any:  # type: ignore[override]
+    def getresponse(self) -> Any:
         _sent()
         return super().getresponse()
 
