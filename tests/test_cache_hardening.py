@@ -208,10 +208,14 @@ def test_a_read_only_cache_answers_reads(runner: CliRunner, read_only: Path) -> 
     assert digest(read_only) == before
 
 
-def test_a_read_only_cache_refuses_only_what_must_write(runner: CliRunner, read_only: Path) -> None:
+def test_a_read_only_cache_refuses_only_what_must_write(
+    runner: CliRunner, read_only: Path, seeded: Any
+) -> None:
     before = digest(read_only)
+    asked = seeded.count()
     stderr = one_error(runner.invoke(app, ["author", seed.NAME, "--refresh"]), 2)
     assert "read-only" in stderr and str(read_only) in stderr and "--offline" in stderr
+    assert seeded.count() == asked  # refused before asking: nothing to save it in
     one_error(runner.invoke(app, ["track", seed.NAME]), 2)
     assert digest(read_only) == before
 
