@@ -179,3 +179,16 @@ def test_a_paper_lookup_with_arxiv_down_says_what_is_missing(
     result = run(runner, "paper", "2308.06744", "-f", "json", env={"SCHOLAR_MAX_ATTEMPTS": "2"})
     assert result.exit_code == 5
     assert result.stderr.strip().splitlines()[-2].startswith("error: arXiv could not be reached")
+
+
+def test_a_dataset_file_host_that_does_not_resolve_is_final_at_once(tmp_path: Path) -> None:
+    from scholarcli.sources.datasets import ShardDownloader
+
+    session = Failing(dns_failure())
+    session.get = session.request  # type: ignore[attr-defined]
+    with pytest.raises(SourceError) as caught:
+        ShardDownloader(client(session)).fetch(
+            lambda refresh: "https://no-such-host.invalid/f?X-Amz-Signature=s", tmp_path / "f"
+        )
+    assert session.calls == 1 and "cannot resolve the host name" in caught.value.message
+    assert "Signature" not in caught.value.message

@@ -31,7 +31,12 @@ import requests
 import urllib3
 
 from scholarcli.errors import NotFoundError, SourceError
-from scholarcli.sources.http import RETRY_STATUSES, HttpClient, RetryableResponse
+from scholarcli.sources.http import (
+    RETRY_STATUSES,
+    HttpClient,
+    RetryableResponse,
+    name_not_resolved,
+)
 
 log = logging.getLogger("scholarcli.datasets")
 
@@ -259,6 +264,15 @@ class ShardDownloader:
             except _Retry as exc:
                 problem, status = exc.problem, exc.status
             except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+                if name_not_resolved(exc):  # a host that does not resolve will not soon
+                    raise SourceError(
+                        f"S2 dataset file {public_url(url)}: cannot resolve the host name "
+                        f"{urlsplit(url).hostname} (DNS)",
+                        source="S2 dataset files",
+                        url=public_url(url),
+                        attempts=attempt,
+                        hint="check the network connection; the download resumes where it stopped",
+                    ) from None
                 # raw.stream raises urllib3's errors (IncompleteRead) for a cut transfer.
                 problem = f"connection failed ({type(exc).__name__})"
             if transfer.offset > before:
