@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 import seed
-from scholarcli.cache import migrations
+from scholarcli.cache import migrations, people
 from scholarcli.cache.store import Store
 from scholarcli.cli import app
 from scholarcli.errors import CacheError, CacheTooNewError, DiskFullError, ExitStatus
@@ -73,15 +73,15 @@ def cached(runner: CliRunner, seeded: Any, scholar_home: Path) -> Path:
 def test_a_disk_that_fills_mid_write_says_so_and_keeps_the_old_state(tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite3"
     store = Store.open(path)
-    store.save_author_papers(None, "1", [paper(1)], NOW)
+    people.save_author_papers(store, None, "1", [paper(1)], NOW)
     pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
     store.conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full now
     big = [paper(n, "x" * 2000) for n in range(2, 200)]
     with pytest.raises(DiskFullError) as caught:
-        store.save_author_papers(None, "1", big, NOW)
+        people.save_author_papers(store, None, "1", big, NOW)
     assert "disk is full" in caught.value.message and str(path) in caught.value.message
     assert caught.value.exit_status == ExitStatus.DISK_FULL == 9
-    assert [p.paper_id for p in store.load_author_papers("1")] == ["p1"]
+    assert [p.paper_id for p in people.load_author_papers(store, "1")] == ["p1"]
     assert not store.conn.in_transaction
     store.close()
     assert integrity(path) == [("ok",)]
@@ -111,14 +111,14 @@ def test_a_disk_full_at_commit_is_not_reported_as_no_transaction_is_active(
 ) -> None:
     path = tmp_path / "cache.sqlite3"
     store = Store.open(path)
-    store.save_author_papers(None, "1", [paper(1)], NOW)
+    people.save_author_papers(store, None, "1", [paper(1)], NOW)
     real = store.conn
     store.conn = CommitFailsOnAFullDisk(real)  # type: ignore[assignment]
     with pytest.raises(DiskFullError) as caught:
-        store.save_author_papers(None, "1", [paper(2), paper(3)], NOW)
+        people.save_author_papers(store, None, "1", [paper(2), paper(3)], NOW)
     assert "no transaction" not in str(caught.value) and str(path) in caught.value.message
     store.conn = real
-    assert [p.paper_id for p in store.load_author_papers("1")] == ["p1"]
+    assert [p.paper_id for p in people.load_author_papers(store, "1")] == ["p1"]
     store.close()
     assert integrity(path) == [("ok",)]
 
@@ -226,9 +226,9 @@ def test_a_cache_sqlite_itself_opens_read_only(cached: Path) -> None:
     before = digest(cached)
     store = Store._open_read_only(cached)
     assert store.read_only
-    assert [p.paper_id for p in store.load_author_papers(seed.AUTHOR_ID)]
+    assert [p.paper_id for p in people.load_author_papers(store, seed.AUTHOR_ID)]
     with pytest.raises(CacheError, match="read-only"):
-        store.save_authors([], NOW)
+        people.save_authors(store, [], NOW)
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         store.conn.execute("DELETE FROM papers")
     store.close()
