@@ -368,7 +368,11 @@ def test_paper_batch_resolves_every_id_form(turing: ApiDouble) -> None:
     ]
     body = s2_post(turing, "/paper/batch", ids).json()
     assert [p and p["paperId"] for p in body] == ["c" * 40] * 3 + ["a" * 40] * 5 + [None, None]
-    assert s2_post(turing, "/paper/batch", ["x"] * 500).status_code == 200
+    assert s2_post(turing, "/paper/batch", ["x"] * 499 + ["c" * 40]).status_code == 200
+    # Knowing none of them, the real API answers 400 instead of a list of nulls.
+    none_known = s2_post(turing, "/paper/batch", ["x"] * 500)
+    assert none_known.status_code == 400
+    assert none_known.json() == {"error": "No valid paper ids given"}
     assert s2_post(turing, "/paper/batch", ["x"] * 501).status_code == 400
 
 

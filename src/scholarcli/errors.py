@@ -68,6 +68,9 @@ class SourceError(ScholarError):
     """
 
     exit_status = ExitStatus.UNAVAILABLE
+    # True when the source could not be reached at all: the error boundary then suggests
+    # --offline, but only if the cache holds something to answer from.
+    offline_may_answer: bool = False
 
     def __init__(
         self,

@@ -205,6 +205,9 @@ def author_batch(call: Call) -> Response:
     return s2_json(result)
 
 
+NO_VALID_PAPER_IDS = "No valid paper ids given"
+
+
 def paper_batch(call: Call) -> Response:
     """`POST /paper/batch`: ids as paperId, ARXIV:, DOI:, CorpusId: or bare DOI; <= 500."""
     selection = paper_selection(call.arg("fields"), links=True, embedding=True)
@@ -214,6 +217,9 @@ def paper_batch(call: Call) -> Response:
         for ident in ids:
             paper = call.store.resolve_paper(ident) if isinstance(ident, str) else None
             result.append(paper_json(call.store, paper, selection) if paper else None)
+    if not any(result):
+        # The real API's answer when it knows none of the ids, instead of all nulls.
+        raise ApiError(s2_error(400, NO_VALID_PAPER_IDS))
     _cap_nested(result)
     response = s2_json(result)
     if len(response.body) > RESPONSE_CAP:

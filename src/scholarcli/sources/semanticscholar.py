@@ -24,7 +24,7 @@ import requests
 
 from scholarcli.errors import NotFoundError
 from scholarcli.models import Author, AuthorRef, Paper
-from scholarcli.sources.http import HttpClient, RetryableResponse
+from scholarcli.sources.http import HttpClient, RetryableResponse, error_message
 
 AUTHOR_FIELDS = "name,affiliations,homepage,paperCount,citationCount,hIndex,url"
 PAPER_FIELDS = (
@@ -272,9 +272,10 @@ class SemanticScholar:
             body = self.http.request(
                 "POST",
                 self._url("paper", "batch"),
-                functools.partial(_batch, expected=len(chunk)),
+                functools.partial(_paper_batch, expected=len(chunk)),
                 params={"fields": fields},
                 json_body={"ids": list(chunk)},
+                accept=_none_known,
             )
             result.extend(parse_paper(p) if p else None for p in body)
         return result
@@ -288,9 +289,10 @@ class SemanticScholar:
             body = self.http.request(
                 "POST",
                 self._url("paper", "batch"),
-                functools.partial(_batch, expected=len(chunk)),
+                functools.partial(_paper_batch, expected=len(chunk)),
                 params={"fields": fields},
                 json_body={"ids": list(chunk)},
+                accept=_none_known,
             )
             result.extend(p if isinstance(p, dict) else None for p in body)
         return result
@@ -436,6 +438,21 @@ def _batch(response: requests.Response, expected: int) -> list[Any]:
     if not isinstance(body, list) or len(body) != expected:
         raise RetryableResponse("batch answer does not match the request")
     return body
+
+
+# When it knows none of a batch's ids, /paper/batch answers 400 {"error": "No valid
+# paper ids given"} instead of a list of nulls: that is "not found", not a failure.
+NO_VALID_PAPER_IDS = "No valid paper ids given"
+
+
+def _none_known(response: requests.Response) -> bool:
+    return response.status_code == 400 and error_message(response).startswith(NO_VALID_PAPER_IDS)
+
+
+def _paper_batch(response: requests.Response, expected: int) -> list[Any]:
+    if _none_known(response):
+        return [None] * expected
+    return _batch(response, expected)
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
