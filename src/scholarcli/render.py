@@ -266,6 +266,104 @@ def _indicator_items(profile: Profile) -> list[str]:
     return [novelty, impact]
 
 
+def _trust_items(profile: Profile) -> list[str]:
+    """Self-citations, MNCS, intervals and coverage (issue 18), when computed."""
+    extra = profile.extra
+    lines: list[str] = []
+    if "self_citations" in extra:
+        if extra.get("self_citations") is None:
+            lines.append("Self-citations n/a: who cites some cited papers is not known")
+        else:
+            listed = extra.get("self_citations_listed") or 0
+            line = f"Self-citations {extra['self_citations']:,}"
+            if extra.get("self_citation_rate") is not None:
+                line += f" ({extra['self_citation_rate'] * 100:.1f}%)"
+            line += f" · co-author {extra['coauthor_self_citations']:,}"
+            if extra.get("coauthor_self_citation_rate") is not None:
+                line += f" ({extra['coauthor_self_citation_rate'] * 100:.1f}%)"
+            line += (
+                f" · excl. self: h {extra['h_index_excl_self']}, g {extra['g_index_excl_self']}"
+                f", {extra['citations_excl_self']:,} citations"
+                f" · co-author rule: h {extra['coauthor_h_index_excl_self']}"
+                f", g {extra['coauthor_g_index_excl_self']}"
+                f" · among the {listed:,} citing papers Semantic Scholar lists"
+            )
+            lines.append(line)
+    if extra.get("mncs") is not None:
+        line = f"MNCS {extra['mncs']:.2f}"
+        if extra.get("impact_top1_share") is not None:
+            line += f" · top1 {extra['impact_top1_share'] * 100:.0f}%"
+        papers = profile.metrics.get("paper_count", len(profile.papers))
+        line += f" · {extra.get('impact_scored_papers') or 0} of {papers} papers scored"
+        lines.append(line)
+    if "h_index_interval" in extra:
+        lines.append(_interval_line(profile))
+    coverage = extra.get("coverage") or {}
+    if len(coverage) > 1:
+        names = {
+            "arxiv_category": "arXiv category",
+            "impact_percentile": "Impact",
+            "novelty_percentile": "Novelty",
+            "ncs": "MNCS",
+            "cd_nok": "CD_nok",
+            "self_citations": "self-citations",
+        }
+        parts = [f"{names.get(k, k)} {v['papers']}/{v['of']}" for k, v in coverage.items()]
+        lines.append("Covers: " + " · ".join(parts) + " papers")
+    return lines
+
+
+def _interval_line(profile: Profile) -> str:
+    """``h-index 5 [3-6] · Impact p96 [p71-p99]``: 95 % stability intervals."""
+    extra = profile.extra
+    parts = []
+    h = extra.get("h_index_interval")
+    if h is not None:
+        parts.append(f"h-index {profile.metrics.get('h_index')} [{h[0]}-{h[1]}]")
+    for key, label in (("impact_percentile", "Impact"), ("novelty_percentile", "Novelty")):
+        bounds = extra.get(f"{key}_interval")
+        value = profile.indicators.get(key)
+        if bounds is not None and value is not None:
+            parts.append(
+                f"{label} {_percentile(value)} [{_percentile(bounds[0])}-{_percentile(bounds[1])}]"
+            )
+    share = extra.get("impact_top10_share_interval")
+    if share is not None and profile.indicators.get("impact_top10_share") is not None:
+        parts.append(
+            f"top10 {profile.indicators['impact_top10_share'] * 100:.0f}% "
+            f"[{share[0] * 100:.0f}-{share[1] * 100:.0f}%]"
+        )
+    if not parts:
+        return f"95% intervals: {extra.get('intervals_note') or 'not meaningful'}"
+    return "95% intervals (1,000 resamples, seed 18): " + " · ".join(parts)
+
+
+def provenance_footer(record: Mapping[str, Any]) -> str:
+    """The provenance object as one short line (markdown output and the report)."""
+    sources = ", ".join(f"{s['name']} {s['base_url']}" for s in record["sources"])
+    fetched = record["fetched"]
+    parts = [
+        f"scholar {record['scholar_version']}",
+        f"definitions {record['metric_definitions_version']}",
+        f"as of {record['as_of']}",
+        f"sources: {sources}",
+    ]
+    if fetched:
+        oldest = min(f["oldest"] for f in fetched.values())
+        newest = max(f["newest"] for f in fetched.values())
+        parts.append(f"records fetched {oldest} to {newest}")
+    rules = len(record["curation"])
+    parts.append(f"{rules} curation rule{'' if rules == 1 else 's'}")
+    if record.get("cohorts"):
+        parts.append("cohorts: 200 arXiv papers per category and v1 year (sha256 sample)")
+    if record.get("intervals"):
+        iv = record["intervals"]
+        parts.append(f"intervals: {iv['resamples']:,} bootstrap resamples, seed {iv['seed']}")
+    if record.get("self_citations"):
+        parts.append("self-citations among the citing papers Semantic Scholar lists")
+    return "Provenance: " + " · ".join(parts)
+
+
 def _footer(profile: Profile) -> str:
     parts = ["; ".join(profile.affiliations)] if profile.affiliations else []
     if profile.curation:  # hand-made changes are part of what the numbers mean
@@ -449,6 +547,7 @@ def _header_panel(profile: Profile, width: int) -> Panel:
         lines.append(category.append(f"  {profile.primary_category_name or ''}".rstrip()))
     lines.extend(Text(line) for line in _pack(_metric_items(profile), width - 4))
     lines.extend(Text(line) for line in _indicator_items(profile))
+    lines.extend(Text(line) for line in _trust_items(profile))
     lines.append(Text(_footer(profile), style="dim"))
     return Panel(Group(*lines), box=box.ROUNDED, padding=(0, 1), expand=False)
 
@@ -489,21 +588,32 @@ def _papers_table(
         **_TABLE_STYLE,
         leading=1,  # a blank line between papers, as in the reference
         header_style="bold dim",
-        caption=_score_note(profile, order),
+        caption=_score_note(profile, order)
+        + (
+            "\nSelf = self-citations / co-author self-citations, among the citing papers "
+            "Semantic Scholar lists"
+            if "self_citations" in profile.extra
+            else ""
+        ),
         caption_style="dim",
         caption_justify="left",
     )
     table.add_column("Score", justify="right", no_wrap=True, min_width=5)
     table.add_column("Cites", justify="right", no_wrap=True)  # the default order's key
+    counted = "self_citations" in profile.extra
+    if counted:  # self / co-author self-citations, among the citing papers S2 lists
+        table.add_column("Self", justify="right", no_wrap=True)
     table.add_column("Cat", no_wrap=True)
     table.add_column("Date", no_wrap=True)
     table.add_column("", no_wrap=True)  # the Code link; a header would repeat the word
     table.add_column("Paper", overflow="fold")  # fold only a word wider than the column
     links = env.stdout_isatty and env.color  # what _make_console styles
     for paper in profile.papers:
+        self_cell = [Text(_self_cell(paper))] if counted else []
         table.add_row(
             Text(_score(paper), style="bold green"),
             Text(f"{paper.citations:,}"),
+            *self_cell,
             Text(short_category(paper.category), style="cyan"),
             Text(format_date(paper.date, paper.year)),
             _code_cell(paper, links),
@@ -511,6 +621,12 @@ def _papers_table(
             _paper_cell(paper, abstracts) if links else _paper_cell_with_url(paper, abstracts),
         )
     return table
+
+
+def _self_cell(paper: ProfilePaper) -> str:
+    if paper.self_citations is None:
+        return ""
+    return f"{paper.self_citations}/{paper.coauthor_self_citations}"
 
 
 def render_profile(
@@ -539,13 +655,19 @@ def render_profile(
         payload: dict[str, Any] = {"author": profile.author_record(), "papers": records}
         if per_year is not None:
             payload["per_year"] = [dict(row) for row in per_year]
+        if profile.provenance is not None:
+            payload["provenance"] = profile.provenance
         _write_json(payload, out, env)
     elif fmt == "jsonl":
+        if profile.provenance is not None:
+            records = [{**record, "provenance": profile.provenance} for record in records]
         _write_jsonl(records, out)
     elif fmt == "csv":
         _write_csv(records, PAPER_FIELDS, out)
     elif fmt == "markdown":
         out.write(_profile_markdown(profile, abstracts) + _per_year_markdown(per_year))
+        if profile.provenance is not None:
+            out.write("\n" + _md(provenance_footer(profile.provenance)) + "\n")
     else:
         console = _make_console(out, env)
         console.print(_header_panel(profile, console.width))
@@ -572,7 +694,7 @@ def _profile_markdown(profile: Profile, abstracts: bool) -> str:
     text = f"# {_md(profile.name)}\n\n"
     if summary:
         text += _md(" · ".join(summary)) + "\n\n"
-    for line in _indicator_items(profile):
+    for line in [*_indicator_items(profile), *_trust_items(profile)]:
         text += _md(line) + "\n\n"
     text += f"{_md(_footer(profile))}\n\n{_count_line(profile)}\n\n"
     rows = []

@@ -289,6 +289,26 @@ MIGRATIONS: list[str] = [
     CREATE INDEX curation_author ON curation(author_id);
     ALTER TABLE person_snapshots ADD COLUMN checked_at TEXT;
     """,
+    # 7: reserved for OpenAlex records (issue #17). A placeholder until that branch's
+    # migration takes this slot; it creates nothing.
+    """
+    SELECT 1;
+    """,
+    # 8: who cites a paper (--self-citations): per paper, the citing papers the source
+    # listed with their author ids ([[citing paperId, [author id, ...]], ...]), the
+    # paper's citation count at the fetch (a different count later means the list is out
+    # of date), how many were listed, and whether a cap cut the list short.
+    """
+    CREATE TABLE citing_authors (
+        paper_id TEXT PRIMARY KEY,
+        source TEXT NOT NULL DEFAULT 's2',
+        citations INTEGER NOT NULL,
+        listed INTEGER NOT NULL,
+        truncated INTEGER NOT NULL DEFAULT 0,
+        citers TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
+    """,
 ]
 
 

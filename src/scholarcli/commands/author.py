@@ -27,6 +27,12 @@ from scholarcli.commands.common import (
 from scholarcli.commands.curate import ExcludeOption, IncludeOption, MergeOption
 from scholarcli.commands.datasets import SourceOption
 from scholarcli.commands.metrics import CitationsByYearOption
+from scholarcli.commands.trust_options import (
+    IntervalsOption,
+    ProvenanceOption,
+    SelfCitationsOption,
+    write_provenance,
+)
 from scholarcli.errors import ExitStatus, UsageError
 
 
@@ -110,6 +116,9 @@ def author(
     include: IncludeOption = None,
     merge: MergeOption = None,
     source: SourceOption = None,
+    self_citations: SelfCitationsOption = False,
+    intervals: IntervalsOption = False,
+    provenance_file: ProvenanceOption = None,
 ) -> None:
     """Profile of a person: metrics and every paper, from Semantic Scholar and arXiv.
 
@@ -120,8 +129,13 @@ def author(
     --exclude, --include and --merge curate the person's papers, as in Publish or
     Perish; the rules are kept in the cache and every command obeys them (scholar
     curate list NAME shows them, scholar curate undo NAME takes one back).
+
+    --self-citations counts citations by the person's own and co-authors' papers;
+    --intervals adds 95% stability intervals; json carries a provenance object and
+    --provenance FILE writes it beside any format (docs/responsible-use.md).
     """
     from scholarcli.novelty import scores as novelty_scores
+    from scholarcli.profile import trust
     from scholarcli.profile.analysis import author_profile
     from scholarcli.profile.curation import Edits
     from scholarcli.profile.sync import Freshness
@@ -139,10 +153,12 @@ def author(
     if source:  # the datasets path imports its engines only when asked for
         from scholarcli.datasets.local import local_view, source_dir
 
-        if source_dir(source) and (novelty or disruption or exclude or include or merge):
+        if source_dir(source) and (
+            novelty or disruption or exclude or include or merge or self_citations
+        ):
             raise UsageError(
                 "--source datasets:DIR answers from local Parquet; "
-                "--novelty, --disruption and curation need the API path"
+                "--novelty, --disruption, --self-citations and curation need the API path"
             )
         view = local_view(
             source, name, list(ids or []), as_of=when, citations_by_year=citations_by_year
@@ -157,6 +173,7 @@ def author(
                 fresh=fresh,
                 citations_by_year=citations_by_year,
                 edits=Edits(list(exclude or []), list(include or []), list(merge or [])),
+                self_citations=self_citations,
             )
             complete = novelty_scores.profile_indicators(
                 ctx,
@@ -167,7 +184,13 @@ def author(
                 year=when.year,
             )
             view.complete = view.complete and complete
+            trust.finish(
+                ctx, view.profile, intervals=intervals, citations_by_year=citations_by_year
+            )
+    elif intervals:
+        trust.attach_intervals(view.profile)
     profile = view.profile
+    write_provenance(provenance_file, profile.provenance)
     ordered = sort_papers(profile.papers, sort)[:limit]  # --limit shortens every format
     table_cut = fmt_name == "table" and not show_all and limit is None
     profile.papers = ordered[:TABLE_TOP] if table_cut else ordered
