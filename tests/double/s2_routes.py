@@ -34,9 +34,15 @@ PAPER_BATCH_MAX = 500
 # SPEC Error400: an answer above 10 MB is refused ("Response would exceed maximum size").
 RESPONSE_CAP = 10 * 1024 * 1024
 TOO_BIG = "Response would exceed maximum size of 10 MB; request fewer ids or fields"
-# SPEC /paper/batch: "up to 9999 citations at a time" across the batch; the double applies
-# the same cap to nested references (unverified for the real API, notes/novelty.md App. B).
+# SPEC /paper/batch: "Can only return up to 9999 citations at a time" across the batch.
+# s2-folks #199 shows how: of 55 papers, two came back with 8,667 and 1,332 citing papers
+# (9,999 together) and every other list EMPTY, the two at positions 27 and 42, so S2 fills
+# the budget in an order of its own, not the request's. The double does the same (order:
+# a hash of the paperId). It applies a budget to nested references too, in request order
+# (unverified for the real API, notes/novelty.md App. B).
 NESTED_CAP = 9999
+# GET /paper/{id} nests at most 1,000 citations (FIX Paper.json: 1,000 of 10,059).
+SINGLE_NESTED_CAP = 1000
 NOT_AVAILABLE = "Requested data for this limit and/or offset is not available"
 
 
@@ -222,13 +228,19 @@ def paper_batch(call: Call) -> Response:
 
 
 def _cap_nested(result: list[Any]) -> None:
-    """Cut nested `citations`/`references` lists once the batch holds NESTED_CAP items."""
-    left = {"citations": NESTED_CAP, "references": NESTED_CAP}
+    """Share NESTED_CAP nested items per batch: citations in S2's own order (#199), the
+    list that crosses the budget cut and the later ones empty; references in request order."""
+    left = NESTED_CAP
     for item in result:
-        for key in left:
-            if isinstance(item, dict) and isinstance(item.get(key), list):
-                item[key] = item[key][: left[key]]
-                left[key] -= len(item[key])
+        if isinstance(item, dict) and isinstance(item.get("references"), list):
+            item["references"] = item["references"][:left]
+            left -= len(item["references"])
+    holders = [item for item in result if isinstance(item, dict) and "citations" in item]
+    left = NESTED_CAP
+    for item in sorted(holders, key=lambda it: stable_hex("nested", it["paperId"])):
+        if isinstance(item["citations"], list):
+            item["citations"] = item["citations"][:left]
+            left -= len(item["citations"])
 
 
 def paper(call: Call) -> Response:
@@ -236,7 +248,10 @@ def paper(call: Call) -> Response:
     with call.store.lock:
         found = _paper_or_404(call, call.params[0])
         selection = paper_selection(call.arg("fields"), links=True, embedding=True)
-        return s2_json(paper_json(call.store, found, selection))
+        body = paper_json(call.store, found, selection)
+        if isinstance(body.get("citations"), list):
+            body["citations"] = body["citations"][:SINGLE_NESTED_CAP]
+        return s2_json(body)
 
 
 def citing_paper(cited: Paper, index: int, year: int | None) -> Paper:
@@ -265,6 +280,8 @@ def paper_citations(call: Call) -> Response:
     bounds = _date_range(call.arg("publicationDateOrYear"))
     if offset + limit >= CITATIONS_REACHABLE:
         raise ApiError(s2_error(400, NOT_AVAILABLE))
+    if cited.citers is not None:
+        return _stored_citations(call, cited, selection, offset, limit, bounds)
     # Indexes stay those of the unfiltered list so a citing paper keeps its id.
     index_years: list[tuple[int, int, int | None]] = []  # (first index, count, year)
     first = 0
@@ -281,6 +298,41 @@ def paper_citations(call: Call) -> Response:
             index = group_first + k
             items.append(_citation_item(call, cited, index, year, selection))
         position += count
+    body: dict[str, Any] = {"offset": offset}
+    if next_offset is not None:
+        body["next"] = next_offset
+    body["data"] = [] if call.empty_page else items
+    return s2_json(body)
+
+
+def _stored_citations(
+    call: Call,
+    cited: Paper,
+    selection: CitationSelection,
+    offset: int,
+    limit: int,
+    bounds: tuple[str, str] | None,
+) -> Response:
+    """`/citations` of a paper whose citers are stored papers: the same papers the nested
+    `citations` of /paper/batch list, so both views of one paper agree."""
+    with call.store.lock:
+        citing = [
+            call.store.papers[c]
+            for c in cited.citers or []
+            if c in call.store.papers
+            and _in_range(call.store.papers[c].year, call.store.papers[c].publication_date, bounds)
+        ]
+        start, stop, next_offset = _page(len(citing), offset, limit)
+        items = []
+        for paper in citing[start:stop]:
+            edge: dict[str, Any] = {}
+            if "isInfluential" in selection.edge_fields:
+                edge["isInfluential"] = False
+            for key in ("contexts", "intents", "contextsWithIntent"):
+                if key in selection.edge_fields:
+                    edge[key] = []
+            edge["citingPaper"] = paper_json(call.store, paper, selection.paper)
+            items.append(edge)
     body: dict[str, Any] = {"offset": offset}
     if next_offset is not None:
         body["next"] = next_offset

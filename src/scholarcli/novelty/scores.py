@@ -332,9 +332,6 @@ def attach(ctx: Context, profile: Profile) -> None:
         if p.paper_id in scores and scores[p.paper_id].impact_percentile is not None
     )
     _attach_normalised(ctx, profile, scores)
-    computed = [s.computed_at for s in scores.values() if s.computed_at]
-    if computed:
-        profile.fetched["novelty_scores"] = (min(computed), max(computed))
 
 
 def _attach_normalised(ctx: Context, profile: Profile, scores: dict[str, cache.Score]) -> None:
@@ -342,6 +339,7 @@ def _attach_normalised(ctx: Context, profile: Profile, scores: dict[str, cache.S
     cohorts (the person's own papers left out, as for the percentile)."""
     own = {p.paper_id for p in profile.papers} | {p.arxiv_id for p in profile.papers if p.arxiv_id}
     cohorts_of: dict[Key, list[float]] = {}
+    built_at: list[str] = []
     flags: list[bool | None] = []
     ratios: list[float | None] = []
     for paper in profile.papers:
@@ -352,6 +350,8 @@ def _attach_normalised(ctx: Context, profile: Profile, scores: dict[str, cache.S
         if key not in cohorts_of:
             built = cache.load_cohort(ctx.store, *key)
             members = built.members if built is not None else []
+            if built is not None:
+                built_at.append(built.built_at)
             cohorts_of[key] = [
                 float(m.citations)
                 for m in members
@@ -371,6 +371,9 @@ def _attach_normalised(ctx: Context, profile: Profile, scores: dict[str, cache.S
     profile.extra["mncs"] = None if mncs is None else round(mncs, 4)
     profile.extra["impact_top1_share"] = None if share is None else round(share, 4)
     profile.extra["impact_scored_papers"] = profile.impact_papers
+    if built_at:  # when the cohorts the values rest on were drawn (a score's own time
+        # changes with every --novelty run, so it is no record's fetch time)
+        profile.fetched["cohorts"] = (min(built_at), max(built_at))
 
 
 def profile_indicators(
