@@ -96,7 +96,10 @@ def test_self_citations_under_both_rules(runner: CliRunner, world: ApiDouble) ->
     # p2: own = both; the alias id is not this profile's, nor an author of p2.
     assert counts == {"p1": (1, 2, 3, 2), "p2": (1, 1, 1, 1), "own": (0, 0, 0, 0)}
     author = data["author"]
-    assert {k: author[k] for k in ("h_index", "citation_count")} == {"h_index": 2, "citation_count": 6}
+    assert {k: author[k] for k in ("h_index", "citation_count")} == {
+        "h_index": 2,
+        "citation_count": 6,
+    }
     assert {k: author[k] for k in selfcite.ind.SELF_CITATION_FIELDS} == {
         "self_citations": 2,
         "self_citation_rate": 0.4,
@@ -114,7 +117,9 @@ def test_self_citations_under_both_rules(runner: CliRunner, world: ApiDouble) ->
     assert data["provenance"]["self_citations"]["basis"] == "citing papers Semantic Scholar lists"
 
 
-def test_a_merged_profile_counts_every_id_of_the_person(runner: CliRunner, world: ApiDouble) -> None:
+def test_a_merged_profile_counts_every_id_of_the_person(
+    runner: CliRunner, world: ApiDouble
+) -> None:
     data = profile(runner, "--id", PERSON, "--id", ALIAS, "--self-citations")
     papers = by_id(data)
     assert set(papers) == {"p1", "p2", "own", "alias"}
@@ -133,7 +138,9 @@ def test_off_by_default_and_null_until_asked(runner: CliRunner, world: ApiDouble
 
 
 # --- item 1: requests -------------------------------------------------------------------
-def test_one_batch_then_a_warm_profile_makes_no_request(runner: CliRunner, world: ApiDouble) -> None:
+def test_one_batch_then_a_warm_profile_makes_no_request(
+    runner: CliRunner, world: ApiDouble
+) -> None:
     profile(runner, "--id", PERSON)
     world.reset_log()
     first = profile(runner, "--id", PERSON, "--self-citations")
@@ -192,8 +199,10 @@ def test_a_paper_cited_more_than_the_budget_is_paged(
 
 def test_the_double_fills_the_nested_budget_in_its_own_order(world: ApiDouble) -> None:
     """s2-folks #199: the budget is shared, later lists come back empty, not request order."""
-    result = [{"paperId": pid, "citations": [{"paperId": str(k)} for k in range(n)]}
-              for pid, n in (("x", 6000), ("y", 6000), ("z", 10))]
+    result = [
+        {"paperId": pid, "citations": [{"paperId": str(k)} for k in range(n)]}
+        for pid, n in (("x", 6000), ("y", 6000), ("z", 10))
+    ]
     s2_routes._cap_nested(result)
     sizes = [len(item["citations"]) for item in result]
     assert sum(sizes) == s2_routes.NESTED_CAP
@@ -205,31 +214,44 @@ def test_offline_without_cached_lists_warns_and_leaves_values_empty(
 ) -> None:
     profile(runner, "--id", PERSON)
     result = run(
-        runner, "author", "--id", PERSON, "--self-citations", "--offline", "-f", "json",
-        "--as-of", AS_OF,
+        runner,
+        "author",
+        "--id",
+        PERSON,
+        "--self-citations",
+        "--offline",
+        "-f",
+        "json",
+        "--as-of",
+        AS_OF,
     )
     assert result.exit_code == 0, result.stderr
     assert "who cites 2 paper(s) is not cached and --offline is set" in result.stderr
     assert json.loads(result.stdout)["author"]["self_citations"] is None
 
 
-def test_table_and_markdown_say_what_the_counts_rest_on(runner: CliRunner, world: ApiDouble) -> None:
-    table = run(runner, "author", "--id", PERSON, "--self-citations", "-f", "table",
-                "--as-of", AS_OF)
+def test_table_and_markdown_say_what_the_counts_rest_on(
+    runner: CliRunner, world: ApiDouble
+) -> None:
+    table = run(
+        runner, "author", "--id", PERSON, "--self-citations", "-f", "table", "--as-of", AS_OF
+    )
     assert table.exit_code == 0, table.stderr
     text = " ".join(table.stdout.replace("│", " ").split())
     assert "Self-citations 2 (40.0%) · co-author 3 (60.0%)" in text
     assert "among the 5 citing papers Semantic Scholar lists" in text
     assert "Self = self-citations / co-author self-citations" in text
-    md = run(runner, "author", "--id", PERSON, "--self-citations", "-f", "markdown",
-             "--as-of", AS_OF)
+    md = run(
+        runner, "author", "--id", PERSON, "--self-citations", "-f", "markdown", "--as-of", AS_OF
+    )
     assert "Self-citations 2" in md.stdout
     assert md.stdout.rstrip().splitlines()[-1].startswith("Provenance: scholar ")
 
 
 def test_metrics_and_compare_take_self_citations(runner: CliRunner, world: ApiDouble) -> None:
-    result = run(runner, "metrics", "--id", PERSON, "--self-citations", "-f", "json",
-                 "--as-of", AS_OF)
+    result = run(
+        runner, "metrics", "--id", PERSON, "--self-citations", "-f", "json", "--as-of", AS_OF
+    )
     assert result.exit_code == 0, result.stderr
     person = json.loads(result.stdout)["people"][0]
     assert (person["self_citations"], person["h_index_excl_self"]) == (2, 1)
@@ -248,8 +270,12 @@ def test_provenance_names_sources_times_and_definitions(
     assert record["as_of"] == AS_OF
     assert [s["name"] for s in record["sources"]] == ["semantic_scholar", "arxiv"]
     assert record["sources"][0]["base_url"] == world.s2_url
-    assert set(record["fetched"]) >= {"author_records", "paper_lists", "paper_records",
-                                      "citing_papers"}
+    assert set(record["fetched"]) >= {
+        "author_records",
+        "paper_lists",
+        "paper_records",
+        "citing_papers",
+    }
     for span in record["fetched"].values():
         assert span["oldest"] <= span["newest"]
     assert record["curation"] == [] and record["cohorts"] is None
@@ -268,8 +294,18 @@ def test_offline_with_as_of_is_byte_identical_a_week_later(
     runner: CliRunner, world: ApiDouble, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     profile(runner, "--id", PERSON, "--self-citations", "--intervals")
-    args = ["author", "--id", PERSON, "--self-citations", "--intervals", "--offline",
-            "--as-of", AS_OF, "-f", "json"]
+    args = [
+        "author",
+        "--id",
+        PERSON,
+        "--self-citations",
+        "--intervals",
+        "--offline",
+        "--as-of",
+        AS_OF,
+        "-f",
+        "json",
+    ]
     first = run(runner, *args)
     second = run(runner, *args)
     # A week later: every clock the run could read is moved on.
@@ -295,14 +331,25 @@ def test_jsonl_lines_carry_it_csv_stays_pure_and_a_file_gets_it(
     rows = [json.loads(line) for line in lines.stdout.splitlines()]
     assert rows and all(row["provenance"]["as_of"] == AS_OF for row in rows)
     target = tmp_path / "prov.json"
-    plain = run(runner, "author", "--id", PERSON, "-f", "csv", "--as-of", AS_OF,
-                "--provenance", str(target))
+    plain = run(
+        runner, "author", "--id", PERSON, "-f", "csv", "--as-of", AS_OF, "--provenance", str(target)
+    )
     assert plain.exit_code == 0, plain.stderr
     header = next(csv.reader(io.StringIO(plain.stdout)))
     assert "provenance" not in header
     assert json.loads(target.read_text())["as_of"] == AS_OF
-    bad = run(runner, "author", "--id", PERSON, "-f", "csv", "--as-of", AS_OF,
-              "--provenance", str(tmp_path / "missing" / "dir" / "p.json"))
+    bad = run(
+        runner,
+        "author",
+        "--id",
+        PERSON,
+        "-f",
+        "csv",
+        "--as-of",
+        AS_OF,
+        "--provenance",
+        str(tmp_path / "missing" / "dir" / "p.json"),
+    )
     assert bad.exit_code == 2 and bad.stderr.startswith("error: --provenance")
 
 
@@ -334,8 +381,9 @@ def test_compare_warns_about_fields_and_career_lengths(runner: CliRunner, world:
     assert "different primary categories (cs.CL, math.AG)" in warnings[0]
     assert "A: 4 years, B: 20 years" in warnings[1]
     # Twice as long but only 3 years apart, or 5 apart but not twice: no warning.
-    assert context_warnings([{"name": "A", "career_years": 3}, {"name": "B", "career_years": 6}]) == []
-    assert context_warnings([{"name": "A", "career_years": 10}, {"name": "B", "career_years": 16}]) == []
+    for short, long in ((3, 6), (10, 16)):
+        pair = [{"name": "A", "career_years": short}, {"name": "B", "career_years": long}]
+        assert context_warnings(pair) == []
     world.add_author("500", "Olde Timer")
     add(world, "old1", 1995, [("500", "Olde Timer")], citation_count=30)
     add(world, "old2", 2020, [("500", "Olde Timer")], citation_count=3)

@@ -106,7 +106,5 @@ def paper_author_ids(store: Store, paper_ids: Iterable[str]) -> dict[str, tuple[
                 listed = json.loads(authors)
             except ValueError:
                 listed = []
-            found[paper_id] = tuple(
-                str(a[0]) for a in listed if isinstance(a, list) and a and a[0]
-            )
+            found[paper_id] = tuple(str(a[0]) for a in listed if isinstance(a, list) and a and a[0])
     return found

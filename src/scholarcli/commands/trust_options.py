@@ -53,6 +53,4 @@ def write_provenance(file: str | None, record: dict[str, Any] | None) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise UsageError(
-            f"--provenance {path}: cannot write it ({exc.strerror or exc})"
-        ) from None
+        raise UsageError(f"--provenance {path}: cannot write it ({exc.strerror or exc})") from None

@@ -88,9 +88,7 @@ def h_index_resampled(citations: Sequence[float], counts: npt.NDArray[Any]) -> n
     return result
 
 
-def median_resampled(
-    values: Sequence[float | None], counts: npt.NDArray[Any]
-) -> npt.NDArray[Any]:
+def median_resampled(values: Sequence[float | None], counts: npt.NDArray[Any]) -> npt.NDArray[Any]:
     """The median of the known values among each resample's papers (NaN if none)."""
     import numpy as np
 
@@ -156,8 +154,10 @@ def stability_intervals(
         known = sum(1 for v in values if v is not None)
         if counts is None or known < MIN_PAPERS:
             out.values[name] = None
-            out.notes[name] = NOT_MEANINGFUL if counts is None else (
-                f"{known} papers with a value (< {MIN_PAPERS}): not meaningful"
+            out.notes[name] = (
+                NOT_MEANINGFUL
+                if counts is None
+                else (f"{known} papers with a value (< {MIN_PAPERS}): not meaningful")
             )
             continue
         if name == "h_index":
@@ -168,9 +168,7 @@ def stability_intervals(
             stats = median_resampled(values, counts)
         bounds = order_bounds(stats)
         decimals = 4 if name == "impact_top10_share" else None
-        out.values[name] = (
-            None if bounds is None else [_number(b, decimals) for b in bounds]
-        )
+        out.values[name] = None if bounds is None else [_number(b, decimals) for b in bounds]
     return out
 
 
@@ -185,4 +183,3 @@ def definition() -> dict[str, Any]:
         "bounds": "26th and 975th of the 1,000 sorted resample values",
         "min_papers": MIN_PAPERS,
     }
-

@@ -503,10 +503,9 @@ def citing_entry(citing: Any) -> tuple[str, tuple[str, ...]] | None:
     """``(paperId, author ids)`` of a citing paper object; None when S2 has no paperId."""
     if not isinstance(citing, dict) or not citing.get("paperId"):
         return None
-    authors = citing.get("authors") if isinstance(citing.get("authors"), list) else []
-    ids = tuple(
-        str(a["authorId"]) for a in authors if isinstance(a, dict) and a.get("authorId")
-    )
+    listed = citing.get("authors")
+    authors: list[Any] = listed if isinstance(listed, list) else []
+    ids = tuple(str(a["authorId"]) for a in authors if isinstance(a, dict) and a.get("authorId"))
     return str(citing["paperId"]), ids
 
 
