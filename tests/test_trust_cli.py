@@ -392,3 +392,59 @@ def test_compare_warns_about_fields_and_career_lengths(runner: CliRunner, world:
     assert "careers of very different lengths (Pat Self: 7 years, Olde Timer: 32 years" in (
         " ".join(result.stderr.split())
     )
+
+
+# --- item 1 on track and report ---------------------------------------------------------
+def test_track_with_self_citations_keeps_the_lists_current(
+    runner: CliRunner, world: ApiDouble
+) -> None:
+    tracked = run(runner, "track", "--id", PERSON, "--label", "pat", "--self-citations")
+    assert tracked.exit_code == 0, tracked.stderr
+    assert run(runner, "refresh", "--quiet").exit_code == 0
+    assert batch_calls(world) == [["p1", "p2"]]
+    result = run(
+        runner,
+        "author",
+        "--id",
+        PERSON,
+        "--self-citations",
+        "--offline",
+        "-f",
+        "json",
+        "--as-of",
+        AS_OF,
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["author"]["self_citations"] == 2
+    assert run(runner, "untrack", "pat").exit_code == 0
+    world.reset_log()
+    world.set_citations("p2", 3)
+    assert run(runner, "refresh", "--quiet", "--all").exit_code == 0
+    assert batch_calls(world) == []  # no longer watched
+
+
+def test_the_report_shows_self_citations_provenance_and_context(
+    runner: CliRunner, world: ApiDouble, tmp_path: Path
+) -> None:
+    pytest.importorskip("jinja2")
+    pytest.importorskip("matplotlib")
+    world.add_author("500", "Olde Timer")
+    add(world, "old1", 1995, [("500", "Olde Timer")], citation_count=30)
+    page = tmp_path / "r.html"
+    result = run(
+        runner,
+        "report",
+        "--id",
+        PERSON,
+        "Olde Timer",
+        "--self-citations",
+        "-o",
+        str(page),
+        "--as-of",
+        AS_OF,
+    )
+    assert result.exit_code == 0, result.stderr
+    html = page.read_text()
+    assert "Self-citations" in html and "h-index excl. self" in html
+    assert "Provenance: scholar " in html
+    assert "careers of very different lengths" in html

@@ -308,6 +308,11 @@ MIGRATIONS: list[str] = [
         citers TEXT NOT NULL,
         fetched_at TEXT NOT NULL
     );
+    -- People whose refreshes keep the lists current (scholar track NAME --self-citations).
+    CREATE TABLE selfcite_watch (
+        person_key TEXT PRIMARY KEY,
+        added_at TEXT NOT NULL
+    );
     """,
 ]
 

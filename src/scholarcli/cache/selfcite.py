@@ -108,3 +108,21 @@ def paper_author_ids(store: Store, paper_ids: Iterable[str]) -> dict[str, tuple[
                 listed = []
             found[paper_id] = tuple(str(a[0]) for a in listed if isinstance(a, list) and a and a[0])
     return found
+
+
+def watch(store: Store, person_key: str, now: str) -> None:
+    """Let every refresh keep this tracked person's citing lists current."""
+    with store.transaction() as tx:
+        tx.execute(
+            "INSERT OR IGNORE INTO selfcite_watch(person_key, added_at) VALUES (?,?)",
+            (person_key, now),
+        )
+
+
+def unwatch(store: Store, person_key: str) -> None:
+    with store.transaction() as tx:
+        tx.execute("DELETE FROM selfcite_watch WHERE person_key = ?", (person_key,))
+
+
+def watched(store: Store) -> set[str]:
+    return {row[0] for row in store.conn.execute("SELECT person_key FROM selfcite_watch")}

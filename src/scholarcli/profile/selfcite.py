@@ -24,13 +24,17 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from scholarcli.cache import selfcite as cache
 from scholarcli.errors import SourceError
 from scholarcli.indicators import selfcite as ind
 from scholarcli.models import Profile
 from scholarcli.profile.sync import Context, Freshness
+
+if TYPE_CHECKING:
+    from scholarcli.cache.tracking import TrackedPerson
 
 FIELDS = "citationCount,citations.authors"
 NESTED_CAP = 9999  # citing papers one /paper/batch answer nests in all (SPEC)
@@ -203,4 +207,23 @@ def attach(ctx: Context, profile: Profile, fresh: Freshness) -> bool:
     fetched = [cached[p].fetched_at for p in cited if p in cached]
     if fetched:
         profile.fetched["citing_papers"] = (min(fetched), max(fetched))
+    return complete
+
+
+def refresh_tracked(
+    ctx: Context, people: Sequence[TrackedPerson], as_of: date, max_age: timedelta
+) -> bool:
+    """After a refresh: bring the citing lists of the watched ones among ``people``
+    (``TrackedPerson``) up to date, from their cached profiles; False when partial."""
+    from scholarcli.novelty.tracked import cached_profile
+
+    watched = cache.watched(ctx.store)
+    complete = True
+    for person in people:
+        if person.key not in watched:
+            continue
+        profile = cached_profile(ctx, person, as_of)
+        if not attach(ctx, profile, Freshness(max_age=max_age)):
+            ctx.reporter.warn(f"{person.key}: self-citations are partly from older data")
+            complete = False
     return complete

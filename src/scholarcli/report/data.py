@@ -61,6 +61,7 @@ class PersonReport:
     coauthors: list[dict[str, Any]]  # analysis.collaborators records, the top ones
     notes: list[str] = field(default_factory=list)
     complete: bool = True
+    provenance: dict[str, Any] | None = None  # profile.trust.provenance
 
 
 def category_stacks(
@@ -126,10 +127,15 @@ def person_report(
     *,
     as_of: date,
     fresh: sync.Freshness,
+    self_citations: bool = False,
 ) -> PersonReport:
     """One person's report data; citations per year are fetched (and cached) as
-    ``scholar author --citations-by-year`` fetches them."""
-    view = analysis.author_profile(ctx, name, ids, as_of=as_of, fresh=fresh)
+    ``scholar author --citations-by-year`` fetches them, self-citations on request."""
+    from scholarcli.profile import trust
+
+    view = analysis.author_profile(
+        ctx, name, ids, as_of=as_of, fresh=fresh, self_citations=self_citations
+    )
     profile: Profile = view.profile
     papers = profile.papers
     timeline = analysis.citation_timeline(ctx, papers, fresh)
@@ -157,6 +163,7 @@ def person_report(
     own_names = [profile.name] + ([name] if name else [])
     papers_kept = sync.person_papers(ctx, profile.ids, lists, report=False)  # curated, once
     coauthors = analysis.collaborators(papers_kept, profile.ids, own_names)
+    trust.finish(ctx, profile, citations_by_year=True)
     return PersonReport(
         author=profile.author_record(),
         # Most cited first, as `scholar author` lists them by default.
@@ -172,6 +179,7 @@ def person_report(
         coauthors=coauthors[:TOP_COAUTHORS],
         notes=notes,
         complete=view.complete and timeline.complete,
+        provenance=profile.provenance,
     )
 
 
@@ -182,9 +190,13 @@ def people_reports(
     *,
     as_of: date,
     fresh: sync.Freshness,
+    self_citations: bool = False,
 ) -> list[PersonReport]:
     """One report per name, then one for all ``ids`` together (as ``scholar metrics``)."""
     asked: list[tuple[str | None, list[str]]] = [(name, []) for name in names]
     if ids:
         asked.append((None, ids))
-    return [person_report(ctx, n, i, as_of=as_of, fresh=fresh) for n, i in asked]
+    return [
+        person_report(ctx, n, i, as_of=as_of, fresh=fresh, self_citations=self_citations)
+        for n, i in asked
+    ]
