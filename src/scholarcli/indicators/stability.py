@@ -52,9 +52,11 @@ def resample_counts(n: int, resamples: int = RESAMPLES, seed: int = SEED) -> npt
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    draws = rng.integers(0, n, size=(resamples, n))
-    flat = (draws + (np.arange(resamples) * n)[:, None]).ravel()
-    counts: npt.NDArray[Any] = np.bincount(flat, minlength=resamples * n).reshape(resamples, n)
+    draws = rng.integers(0, n, size=(resamples, n), dtype=np.int64)
+    draws += (np.arange(resamples, dtype=np.int64) * n)[:, None]
+    flat = np.bincount(draws.ravel(), minlength=resamples * n)
+    # int32 halves the memory every indicator then reads (a count is at most n).
+    counts: npt.NDArray[Any] = flat.astype(np.int32).reshape(resamples, n)
     return counts
 
 
@@ -75,16 +77,20 @@ def h_index_resampled(citations: Sequence[float], counts: npt.NDArray[Any]) -> n
     """The h-index of every resample (rows of ``counts``).
 
     With papers in descending order of citations c_j drawn m_j times, the h-index of the
-    expanded list is max over drawn j of min(M_j, c_j), M_j = m_1 + ... + m_j.
+    expanded list is max over j of min(M_j, c_j), M_j = m_1 + ... + m_j. A paper drawn
+    no times needs no mask: its M_j is the one before it and its c_j no larger, so it
+    never raises the maximum; uncited papers never do either and are left out.
     """
     import numpy as np
 
-    cites = np.asarray(citations, dtype=np.float64)
+    cites = np.floor(np.asarray(citations, dtype=np.float64))
     order = np.argsort(-cites, kind="stable")
-    drawn = counts[:, order]
-    reach = np.cumsum(drawn, axis=1)
-    capped = np.minimum(reach, np.floor(cites[order])[None, :])
-    result: npt.NDArray[Any] = np.where(drawn > 0, capped, 0).max(axis=1)
+    order = order[cites[order] >= 1]
+    if order.size == 0:
+        return np.zeros(counts.shape[0], dtype=np.int64)
+    caps = np.minimum(cites[order], counts.shape[1]).astype(np.int32)
+    reach = np.cumsum(counts[:, order], axis=1, dtype=np.int32)
+    result: npt.NDArray[Any] = np.minimum(reach, caps[None, :]).max(axis=1)
     return result
 
 
@@ -92,12 +98,11 @@ def median_resampled(values: Sequence[float | None], counts: npt.NDArray[Any]) -
     """The median of the known values among each resample's papers (NaN if none)."""
     import numpy as np
 
-    known = np.array([v is not None for v in values])
+    known = np.flatnonzero(np.array([v is not None for v in values]))
     vals = np.array([v for v in values if v is not None], dtype=np.float64)
     order = np.argsort(vals, kind="stable")
     ranked = vals[order]
-    drawn = counts[:, known][:, order]
-    reach = np.cumsum(drawn, axis=1)
+    reach = np.cumsum(counts[:, known[order]], axis=1, dtype=np.int32)
     total = reach[:, -1]
     low = (total - 1) // 2 + 1  # 1-based positions of the middle one or two
     high = total // 2 + 1

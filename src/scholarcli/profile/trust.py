@@ -25,7 +25,7 @@ from scholarcli.cache import provenance as spans
 from scholarcli.models import Profile
 from scholarcli.profile.sync import Context
 
-# The version of the metric definitions (docs/design.md, "Metric conventions"; issue 18
+# The version of the metric definitions (docs/responsible-use.md, "Provenance"; issue 18
 # added self-citations, MNCS, PP(top 1 %) and intervals): raised whenever a definition
 # changes, so two outputs with the same version computed the same things.
 DEFINITIONS_VERSION = "2026.12"
