@@ -6,8 +6,8 @@ measured), so the cold state is "profile cached, self-citations not":
 
 * the seed author (9 papers, 753 citations; every citation a stored citing paper);
 * a synthetic 2,600-paper author (``populate_synthetic``); each cited paper gets as many
-  stored citing papers as it has citations (drawn from a shared pool of 20,000: 5 % by
-  the person, 10 % by a co-author of one of their papers), so the nested lists are as
+  stored citing papers as it has citations (drawn from a shared pool of 20,000: 5 % of
+  them the person's own papers, 10 % by a co-author of one of their papers), so the nested lists are as
   long as the real ones and the papers cited more than 9,999 times are paged.
 
 For each: **cold** ``--self-citations -f json`` and **warm** (the same again). The
@@ -56,12 +56,15 @@ def add_citers(double: ApiDouble, author_id: str, name: str, pool_size: int) -> 
     own = store.author_papers(author_id)
     rng = random.Random(18)
     pool: list[str] = []
+    spare = [p.paper_id for p in own]
+    rng.shuffle(spare)
     for k in range(pool_size):
         pid = stable_hex("bench-citer", k)
         roll = rng.random()
-        if roll < 0.05:  # the person's own later paper
-            authors = [(author_id, name), (str(90_000_000 + k), f"Citing Author {k}")]
-        elif roll < 0.15 and own:  # a co-author of one of their papers, without them
+        if roll < 0.05 and spare:  # one of the person's own papers
+            pool.append(spare.pop())
+            continue
+        if roll < 0.15 and own:  # a co-author of one of their papers, without them
             coauthor = next((a for a in rng.choice(own).authors if a[0] != author_id), None)
             authors = [coauthor or ("88000000", "A Coauthor"), ("89000000", "Someone")]
         else:

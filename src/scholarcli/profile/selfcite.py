@@ -56,15 +56,9 @@ class Plan:
         return len(self.batches) + pages
 
 
-def plan(counts: dict[str, int]) -> Plan:
-    """First-fit decreasing: each batch at most ``BATCH`` ids and ``NESTED_CAP`` citations."""
-    out = Plan()
+def _first_fit(items: list[tuple[str, int]]) -> list[list[str]]:
     bins: list[tuple[list[str], int]] = []
-    for paper_id in sorted(counts, key=lambda p: (-counts[p], p)):
-        count = max(counts[paper_id], 0)
-        if count > NESTED_CAP:
-            out.paged.append(paper_id)
-            continue
+    for paper_id, count in items:
         for k, (ids, total) in enumerate(bins):
             if len(ids) < BATCH and total + count <= NESTED_CAP:
                 ids.append(paper_id)
@@ -72,7 +66,50 @@ def plan(counts: dict[str, int]) -> Plan:
                 break
         else:
             bins.append(([paper_id], count))
-    out.batches = [ids for ids, _ in bins]
+    return [ids for ids, _ in bins]
+
+
+def _worst_fit(items: list[tuple[str, int]], k: int) -> list[list[str]] | None:
+    """``items`` in ``k`` batches, each into the emptiest one with room; None if one
+    does not fit. Spreading the citations evenly leaves id room in every batch, which
+    first-fit (full batches of a few cited papers, then batches full of ids) does not."""
+    totals = [0] * k
+    batches: list[list[str]] = [[] for _ in range(k)]
+    for paper_id, count in items:
+        best = -1
+        for j in range(k):
+            if len(batches[j]) < BATCH and totals[j] + count <= NESTED_CAP:
+                if best < 0 or totals[j] < totals[best]:
+                    best = j
+        if best < 0:
+            return None
+        batches[best].append(paper_id)
+        totals[best] += count
+    return [batch for batch in batches if batch]
+
+
+def plan(counts: dict[str, int]) -> Plan:
+    """Batches of at most ``BATCH`` ids and ``NESTED_CAP`` citations, as few as the
+    packing finds: worst-fit decreasing into the lower bound of batches, one more at a
+    time, first-fit decreasing if that is no better; papers no batch holds are paged."""
+    out = Plan()
+    items: list[tuple[str, int]] = []
+    for paper_id in sorted(counts, key=lambda p: (-counts[p], p)):
+        count = max(counts[paper_id], 0)
+        if count > NESTED_CAP:
+            out.paged.append(paper_id)
+        else:
+            items.append((paper_id, count))
+    if not items:
+        return out
+    first_fit = _first_fit(items)
+    low = max(-(-len(items) // BATCH), -(-sum(c for _, c in items) // NESTED_CAP), 1)
+    for k in range(low, len(first_fit)):
+        spread = _worst_fit(items, k)
+        if spread is not None:
+            out.batches = spread
+            return out
+    out.batches = first_fit
     return out
 
 
