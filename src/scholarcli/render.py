@@ -304,11 +304,14 @@ def _trust_items(profile: Profile) -> list[str]:
             "arxiv_category": "arXiv category",
             "impact_percentile": "Impact",
             "novelty_percentile": "Novelty",
-            "ncs": "MNCS",
             "cd_nok": "CD_nok",
             "self_citations": "self-citations",
         }
-        parts = [f"{names.get(k, k)} {v['papers']}/{v['of']}" for k, v in coverage.items()]
+        parts = [
+            f"{names.get(k, k)} {v['papers']}/{v['of']}"
+            for k, v in coverage.items()
+            if k != "ncs"  # the same papers as Impact
+        ]
         lines.append("Covers: " + " · ".join(parts) + " papers")
     return lines
 
