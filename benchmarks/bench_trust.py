@@ -7,8 +7,9 @@ measured), so the cold state is "profile cached, self-citations not":
 * the seed author (9 papers, 753 citations; every citation a stored citing paper);
 * a synthetic 2,600-paper author (``populate_synthetic``); each cited paper gets as many
   stored citing papers as it has citations (drawn from a shared pool of 20,000: 5 % of
-  them the person's own papers, 10 % by a co-author of one of their papers), so the nested lists are as
-  long as the real ones and the papers cited more than 9,999 times are paged.
+  them the person's own papers, 10 % by a co-author of one of their papers), so the
+  nested lists are as long as the real ones and a paper cited more than 9,999 times is
+  paged.
 
 For each: **cold** ``--self-citations -f json`` and **warm** (the same again). The
 minimum item 1 implies, for the cited papers' counts c_i: batches = max(ceil(n / 500),

@@ -78,9 +78,9 @@ def _worst_fit(items: list[tuple[str, int]], k: int) -> list[list[str]] | None:
     for paper_id, count in items:
         best = -1
         for j in range(k):
-            if len(batches[j]) < BATCH and totals[j] + count <= NESTED_CAP:
-                if best < 0 or totals[j] < totals[best]:
-                    best = j
+            fits = len(batches[j]) < BATCH and totals[j] + count <= NESTED_CAP
+            if fits and (best < 0 or totals[j] < totals[best]):
+                best = j
         if best < 0:
             return None
         batches[best].append(paper_id)
