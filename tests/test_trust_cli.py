@@ -448,3 +448,18 @@ def test_the_report_shows_self_citations_provenance_and_context(
     assert "Self-citations" in html and "h-index excl. self" in html
     assert "Provenance: scholar " in html
     assert "careers of very different lengths" in html
+
+
+def test_the_double_nests_at_most_1000_citations_on_a_single_paper(
+    world: ApiDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FIX Paper.json: GET /paper/{id} nested 1,000 of 10,059 citations (scaled to 2 here)."""
+    import requests
+
+    monkeypatch.setattr(s2_routes, "SINGLE_NESTED_CAP", 2)
+    answer = requests.get(f"{world.s2_url}/paper/p1", params={"fields": "citations"}, timeout=5)
+    assert [c["paperId"] for c in answer.json()["citations"]] == ["own", "co"]
+    listed = requests.get(
+        f"{world.s2_url}/paper/p1/citations", params={"fields": "authors"}, timeout=5
+    ).json()
+    assert [e["citingPaper"]["paperId"] for e in listed["data"]] == ["own", "co", "str"]
