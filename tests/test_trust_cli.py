@@ -463,3 +463,21 @@ def test_the_double_nests_at_most_1000_citations_on_a_single_paper(
         f"{world.s2_url}/paper/p1/citations", params={"fields": "authors"}, timeout=5
     ).json()
     assert [e["citingPaper"]["paperId"] for e in listed["data"]] == ["own", "co", "str"]
+
+
+def test_a_refused_batch_is_partial_and_keeps_the_cached_lists(
+    runner: CliRunner, world: ApiDouble
+) -> None:
+    first = profile(runner, "--id", PERSON, "--self-citations")
+    world.set_citations("p2", 3)
+    profile(runner, "--id", PERSON, "--max-age", "0")
+    world.inject("s2.paper_batch", "403", times=50)
+    result = run(
+        runner, "author", "--id", PERSON, "--self-citations", "-f", "json", "--as-of", AS_OF
+    )
+    assert result.exit_code == 5, result.stderr
+    assert "self-citations of some papers are missing or older" in result.stderr
+    # p2's older list still counts (p2 now has 3 citations: one more not excluded).
+    papers = by_id(json.loads(result.stdout))
+    assert papers["p2"]["self_citations"] == by_id(first)["p2"]["self_citations"] == 1
+    assert papers["p2"]["citations_excl_self"] == 2

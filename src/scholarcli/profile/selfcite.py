@@ -189,7 +189,13 @@ def fetch(ctx: Context, counts: dict[str, int]) -> bool:
                 if again:
                     queue.extend(plan(again).batches)
             for paper_id in dict.fromkeys(paged):
-                found = ctx.s2.citing_authors(paper_id)
+                try:
+                    found = ctx.s2.citing_authors(paper_id)
+                except SourceError as exc:
+                    if exc.status != 404:  # the paper is gone from S2; the others may not be
+                        raise
+                    ctx.reporter.warn(f"{exc.message} for paper {paper_id}; skipped")
+                    continue
                 row = cache.CitingAuthors(
                     paper_id,
                     counts[paper_id],
