@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -481,3 +482,45 @@ def test_a_refused_batch_is_partial_and_keeps_the_cached_lists(
     papers = by_id(json.loads(result.stdout))
     assert papers["p2"]["self_citations"] == by_id(first)["p2"]["self_citations"] == 1
     assert papers["p2"]["citations_excl_self"] == 2
+
+
+# --- item 4: MNCS and PP(top 1 %) on the novelty world ----------------------------------
+def test_mncs_and_top1_from_the_stored_cohorts(runner: CliRunner, double_env: ApiDouble) -> None:
+    import sqlite3
+
+    from double import novelty_world
+
+    novelty_world.seed_world(double_env)
+    data = profile(runner, "Du-Seong Chang", "--novelty")
+    author, papers = data["author"], data["papers"]
+    home = Path(os.environ["SCHOLAR_HOME"])
+    db = sqlite3.connect(home / "cache.sqlite3")
+    own = {p["paper_id"] for p in papers} | {p["arxiv_id"] for p in papers if p["arxiv_id"]}
+    ratios, top1 = [], []
+    for paper in papers:
+        if paper["impact_percentile"] is None:
+            assert paper["ncs"] is None
+            continue
+        category, year = paper["cohort"].split()
+        cites = [
+            c
+            for arxiv_id, pid, c in db.execute(
+                "SELECT arxiv_id, paper_id, citations FROM novelty_cohort_members"
+                " WHERE category = ? AND year = ?",
+                (category, int(year)),
+            )
+            if pid and c is not None and pid not in own and arxiv_id not in own
+        ]
+        mean = sum(cites) / len(cites)
+        assert paper["ncs"] == round(paper["citations"] / mean, 4)
+        ratios.append(paper["citations"] / mean)
+        ranked = sorted(cites)
+        position = (len(ranked) - 1) * 0.99
+        low = int(position)
+        bar = ranked[low] + (ranked[min(low + 1, len(ranked) - 1)] - ranked[low]) * (position - low)
+        top1.append(paper["citations"] >= bar)
+    assert ratios, "the world scores some papers"
+    assert author["mncs"] == round(sum(ratios) / len(ratios), 4)
+    assert author["impact_top1_share"] == round(sum(top1) / len(top1), 4)
+    assert author["impact_scored_papers"] == len(ratios)
+    assert author["coverage"]["impact_percentile"]["papers"] == len(ratios)
