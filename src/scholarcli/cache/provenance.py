@@ -8,23 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from scholarcli.cache.store import Store
+from scholarcli.cache.store import Store, select_in
 
-_CHUNK = 500
 Span = tuple[str, str]
 
 
 def _span(store: Store, table: str, column: str, keys: Sequence[str]) -> Span | None:
     oldest: str | None = None
     newest: str | None = None
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        low, high = store.conn.execute(
-            f"SELECT min(fetched_at), max(fetched_at) FROM {table} "  # noqa: S608
-            f"WHERE {column} IN ({marks})",
-            chunk,
-        ).fetchone()
+    for low, high in select_in(
+        store.conn,
+        f"SELECT min(fetched_at), max(fetched_at) FROM {table} "  # noqa: S608 - our names
+        f"WHERE {column} IN ({{marks}})",
+        keys,
+    ):
         if low is not None:
             oldest = low if oldest is None else min(oldest, low)
             newest = high if newest is None else max(newest, high)

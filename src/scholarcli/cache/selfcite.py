@@ -14,9 +14,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from scholarcli.cache.store import Store
-
-_CHUNK = 500
+from scholarcli.cache.store import Store, select_in
 
 Citer = tuple[str, tuple[str, ...]]
 
@@ -75,38 +73,30 @@ def _citers(text: str) -> tuple[Citer, ...]:
 
 def load(store: Store, paper_ids: Iterable[str]) -> dict[str, CitingAuthors]:
     """The cached lists of those papers that have one."""
-    ids = list(dict.fromkeys(paper_ids))
     found: dict[str, CitingAuthors] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        for paper_id, source, citations, truncated, citers, fetched_at in store.conn.execute(
-            f"""SELECT paper_id, source, citations, truncated, citers, fetched_at
-                FROM citing_authors WHERE paper_id IN ({marks})""",  # noqa: S608
-            chunk,
-        ):
-            found[paper_id] = CitingAuthors(
-                paper_id, citations, fetched_at, _citers(citers), bool(truncated), source
-            )
+    for paper_id, source, citations, truncated, citers, fetched_at in select_in(
+        store.conn,
+        """SELECT paper_id, source, citations, truncated, citers, fetched_at
+           FROM citing_authors WHERE paper_id IN ({marks})""",
+        paper_ids,
+    ):
+        found[paper_id] = CitingAuthors(
+            paper_id, citations, fetched_at, _citers(citers), bool(truncated), source
+        )
     return found
 
 
 def paper_author_ids(store: Store, paper_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """The author ids each cached paper lists (``papers.authors``), in byline order."""
-    ids = list(dict.fromkeys(paper_ids))
     found: dict[str, tuple[str, ...]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        for paper_id, authors in store.conn.execute(
-            f"SELECT paper_id, authors FROM papers WHERE paper_id IN ({marks})",  # noqa: S608
-            chunk,
-        ):
-            try:
-                listed = json.loads(authors)
-            except ValueError:
-                listed = []
-            found[paper_id] = tuple(str(a[0]) for a in listed if isinstance(a, list) and a and a[0])
+    for paper_id, authors in select_in(
+        store.conn, "SELECT paper_id, authors FROM papers WHERE paper_id IN ({marks})", paper_ids
+    ):
+        try:
+            listed = json.loads(authors)
+        except ValueError:
+            listed = []
+        found[paper_id] = tuple(str(a[0]) for a in listed if isinstance(a, list) and a and a[0])
     return found
 
 

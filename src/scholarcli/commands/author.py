@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from enum import StrEnum
 from typing import Annotated
@@ -10,27 +11,30 @@ import typer
 
 from scholarcli import render
 from scholarcli.commands.common import (
-    AsOfOption,
-    FormatOption,
-    IdOption,
-    MaxAgeOption,
-    OfflineOption,
-    PersonArgument,
-    RefreshOption,
-    check_exclusive,
     command_boundary,
     open_context,
+    open_profile_source,
     output_format,
     parse_as_of,
-    parse_max_age,
 )
-from scholarcli.commands.curate import ExcludeOption, IncludeOption, MergeOption
-from scholarcli.commands.datasets import SourceOption
-from scholarcli.commands.metrics import CitationsByYearOption
-from scholarcli.commands.trust_options import (
+from scholarcli.commands.options import (
+    AsOfOption,
+    CitationsByYearOption,
+    ExcludeOption,
+    FormatOption,
+    IdOption,
+    IncludeOption,
     IntervalsOption,
+    MaxAgeOption,
+    MergeOption,
+    OfflineOption,
+    PersonArgument,
     ProvenanceOption,
+    RefreshOption,
     SelfCitationsOption,
+    SourceOption,
+    edits,
+    freshness,
     write_provenance,
 )
 from scholarcli.errors import ExitStatus, UsageError
@@ -134,66 +138,34 @@ def author(
     --intervals adds 95% stability intervals; json carries a provenance object and
     --provenance FILE writes it beside any format (docs/responsible-use.md).
     """
-    from scholarcli.novelty import scores as novelty_scores
-    from scholarcli.profile import trust
-    from scholarcli.profile.analysis import author_profile
-    from scholarcli.profile.curation import Edits
-    from scholarcli.profile.sync import Freshness
+    from scholarcli.profile.builder import ProfileRequest, build_profile
 
-    check_exclusive(refresh=refresh, offline=offline)
+    fresh = freshness(max_age, refresh, offline)
     if limit is not None and limit < 1:
         raise UsageError("--limit must be at least 1")
     fmt_name, env = output_format("table" if chart and fmt is None else fmt)
     if chart and fmt_name in {"csv", "jsonl"}:
         raise UsageError(f"--chart draws charts, which -f {fmt_name} cannot carry")
-    citations_by_year = citations_by_year or chart
-    fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
-    when = parse_as_of(as_of)
-    view = None
-    if source:  # the datasets path imports its engines only when asked for
-        from scholarcli.datasets.local import local_view, source_dir
-
-        if source_dir(source) and (
-            novelty or disruption or exclude or include or merge or self_citations
-        ):
-            raise UsageError(
-                "--source datasets:DIR answers from local Parquet; "
-                "--novelty, --disruption, --self-citations and curation need the API path"
-            )
-        view = local_view(
-            source, name, list(ids or []), as_of=when, citations_by_year=citations_by_year
-        )
-    if view is None:
-        with open_context(offline=offline) as ctx:
-            view = author_profile(
-                ctx,
-                name,
-                list(ids or []),
-                as_of=when,
-                fresh=fresh,
-                citations_by_year=citations_by_year,
-                edits=Edits(list(exclude or []), list(include or []), list(merge or [])),
-                self_citations=self_citations,
-            )
-            complete = novelty_scores.profile_indicators(
-                ctx,
-                view.profile,
-                novelty=novelty,
-                disruption=disruption,
-                force=refresh,
-                year=when.year,
-            )
-            view.complete = view.complete and complete
-            trust.finish(
-                ctx, view.profile, intervals=intervals, citations_by_year=citations_by_year
-            )
-    elif intervals:
-        trust.attach_intervals(view.profile)
-    profile = view.profile
-    write_provenance(provenance_file, profile.provenance)
-    ordered = sort_papers(profile.papers, sort)[:limit]  # --limit shortens every format
+    request = ProfileRequest(
+        name,
+        tuple(ids or []),
+        as_of=parse_as_of(as_of),
+        fresh=fresh,
+        citations_by_year=citations_by_year or chart,
+        novelty=novelty,
+        disruption=disruption,
+        stored_indicators=True,
+        edits=edits(exclude, include, merge),
+        self_citations=self_citations,
+        intervals=intervals,
+    )
+    with open_profile_source(source, offline=offline) as profile_source:
+        view = build_profile(profile_source, request)
+    write_provenance(provenance_file, view.profile.provenance)
+    ordered = sort_papers(view.profile.papers, sort)[:limit]  # --limit shortens every format
     table_cut = fmt_name == "table" and not show_all and limit is None
-    profile.papers = ordered[:TABLE_TOP] if table_cut else ordered
+    shown = ordered[:TABLE_TOP] if table_cut else ordered
+    profile = dataclasses.replace(view.profile, papers=shown)
     render.render_profile(
         profile,
         fmt_name,
@@ -202,7 +174,7 @@ def author(
         abstracts=abstracts,
         per_year=view.per_year,
         order=ORDER_NAMES[sort],
-        more=len(ordered) - len(profile.papers) if table_cut else 0,
+        more=len(ordered) - len(shown) if table_cut else 0,
         charts=chart,
     )
     if not view.complete:

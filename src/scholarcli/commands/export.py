@@ -15,15 +15,16 @@ import typer
 
 from scholarcli import render
 from scholarcli.commands.common import (
+    command_boundary,
+    open_context,
+)
+from scholarcli.commands.options import (
     IdOption,
     MaxAgeOption,
     OfflineOption,
     PersonArgument,
     RefreshOption,
-    check_exclusive,
-    command_boundary,
-    open_context,
-    parse_max_age,
+    freshness,
 )
 from scholarcli.errors import ExitStatus, NotFoundError, UsageError
 
@@ -89,12 +90,10 @@ def export(
         write_atomic,
         write_stdout,
     )
-    from scholarcli.profile.sync import Freshness
 
-    check_exclusive(refresh=refresh, offline=offline)
+    fresh = freshness(max_age, refresh, offline)
     if papers is not None and (name or ids):
         raise UsageError("give a name or --id, or --papers, not both")
-    fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
     target = None if output in (None, "-") else output
     fmt_name = export_format(fmt.value if fmt else None, target)
     refs = read_refs(papers, sys.stdin.buffer if sys.stdin else None) if papers else None

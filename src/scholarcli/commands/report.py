@@ -9,18 +9,20 @@ from typing import Annotated
 import typer
 
 from scholarcli.commands.common import (
-    AsOfOption,
-    IdOption,
-    MaxAgeOption,
-    OfflineOption,
-    RefreshOption,
     check_exclusive,
     command_boundary,
     open_context,
     parse_as_of,
     parse_max_age,
 )
-from scholarcli.commands.trust_options import SelfCitationsOption
+from scholarcli.commands.options import (
+    AsOfOption,
+    IdOption,
+    MaxAgeOption,
+    OfflineOption,
+    RefreshOption,
+    SelfCitationsOption,
+)
 from scholarcli.errors import ExitStatus, UsageError
 
 NamesArgument = Annotated[
@@ -72,7 +74,7 @@ def report(
     if target is not None and not target.parent.is_dir():  # before any request is made
         raise UsageError(f"--output {output!r}: the folder {str(target.parent)!r} does not exist")
 
-    from scholarcli.profile.sync import Freshness
+    from scholarcli.core import Freshness
     from scholarcli.report.data import people_reports
     from scholarcli.report.html import render_page
 

@@ -1,8 +1,8 @@
 """Orchestration for ``metrics``, ``compare``, ``coauthors`` and citations per year.
 
-A sibling of ``sync``: people are resolved and their papers fetched through ``sync``
-(so the cache, ``--max-age``, ``--refresh`` and ``--offline`` behave exactly as for
-``scholar author``, and the numbers are the profile's own). This module adds what
+People are built by ``builder.build_profile`` (so the cache, ``--max-age``,
+``--refresh`` and ``--offline`` behave exactly as for ``scholar author``, and the
+numbers are the profile's own). This module adds what
 those commands need on top: per-year citation counts fetched on request and cached,
 metric rows for many people or for a file of papers, a side-by-side comparison, and
 collaborators counted from the cached author lists.
@@ -27,17 +27,18 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from scholarcli.cache import citations as citation_cache
+from scholarcli.core import Context, Freshness, Reporter, fold_name
 from scholarcli.errors import NotFoundError, SourceError, UsageError
 from scholarcli.indicators import metrics
 from scholarcli.indicators.metrics import METRIC_FIELDS, MetricValue, PaperStats
 from scholarcli.indicators.selfcite import SELF_CITATION_FIELDS
-from scholarcli.profile import curation, merge, sync
+from scholarcli.profile import builder, sync
 
 if TYPE_CHECKING:
     from scholarcli.inputs import PaperList
     from scholarcli.models import Paper, Profile, ProfilePaper
 
-SOURCE_S2 = "semantic_scholar"
+SOURCE_S2 = builder.SOURCE_S2
 PERSON_FIELDS: tuple[str, ...] = ("name", "ids", "source", *METRIC_FIELDS)
 PER_YEAR_FIELDS: tuple[str, ...] = ("year", "papers", "citations")
 COAUTHOR_FIELDS: tuple[str, ...] = (
@@ -89,16 +90,14 @@ class CitationTimeline:
 
 
 def _needs_fetch(
-    ctx: sync.Context,
+    ctx: Context,
     cached: citation_cache.CitationYears | None,
     citations: int,
-    fresh: sync.Freshness,
+    fresh: Freshness,
 ) -> bool:
     if cached is None:
         return True
-    if ctx.offline:
-        return False
-    return cached.citations != citations or not ctx.is_fresh(cached.fetched_at, fresh.max_age)
+    return fresh.needs_fetch(ctx, cached.fetched_at, changed=cached.citations != citations)
 
 
 def _pages(citations: int) -> int:
@@ -106,7 +105,7 @@ def _pages(citations: int) -> int:
 
 
 def _fetch_years(
-    ctx: sync.Context,
+    ctx: Context,
     todo: Sequence[ProfilePaper],
     cached: dict[str, citation_cache.CitationYears],
 ) -> bool:
@@ -145,7 +144,7 @@ def _fetch_years(
 
 
 def citation_timeline(
-    ctx: sync.Context, papers: Sequence[ProfilePaper], fresh: sync.Freshness
+    ctx: Context, papers: Sequence[ProfilePaper], fresh: Freshness
 ) -> CitationTimeline:
     """Per-year citation counts of ``papers``: cached, fetched when stale, reported."""
     cited = [paper for paper in papers if paper.citations > 0]
@@ -169,7 +168,7 @@ def citation_timeline(
     return timeline
 
 
-def _report_gaps(ctx: sync.Context, timeline: CitationTimeline) -> None:
+def _report_gaps(ctx: Context, timeline: CitationTimeline) -> None:
     if timeline.missing:
         why = "not cached and --offline is set" if ctx.offline else "not available"
         ctx.reporter.warn(
@@ -223,43 +222,6 @@ def recent_metrics(
 # --- profiles ---------------------------------------------------------------------------
 
 
-@dataclass
-class ProfileView:
-    """A profile plus, when asked for, its per-year rows (papers and citations)."""
-
-    profile: Profile
-    per_year: list[dict[str, int]] | None = None
-    complete: bool = True
-
-
-def author_profile(
-    ctx: sync.Context,
-    name: str | None,
-    ids: list[str],
-    *,
-    as_of: date,
-    fresh: sync.Freshness,
-    citations_by_year: bool = False,
-    edits: curation.Edits | None = None,
-    self_citations: bool = False,
-) -> ProfileView:
-    """``sync.build_profile``, plus citations per year and h5/i10_5y on request, and
-    self-citations (``profile.selfcite``) with ``self_citations``."""
-    result = sync.build_profile(ctx, name, ids, as_of=as_of, fresh=fresh, edits=edits)
-    view = ProfileView(result.profile, complete=result.complete)
-    if self_citations:
-        from scholarcli.profile import selfcite
-
-        view.complete = selfcite.attach(ctx, view.profile, fresh) and view.complete
-    if citations_by_year:
-        papers = result.profile.papers
-        timeline = citation_timeline(ctx, papers, fresh)
-        view.per_year = per_year_rows(papers, timeline.by_paper)
-        view.profile.metrics.update(recent_metrics(papers, timeline.by_paper, as_of))
-        view.complete = view.complete and timeline.complete
-    return view
-
-
 # --- metric rows for people -------------------------------------------------------------
 
 
@@ -288,36 +250,41 @@ def _profile_values(profile: Profile, self_citations: bool = False) -> dict[str,
 
 
 def people_metrics(
-    ctx: sync.Context,
+    source: builder.ProfileSource,
     names: Sequence[str],
     ids: list[str],
     *,
     as_of: date,
-    fresh: sync.Freshness,
+    fresh: Freshness,
     citations_by_year: bool = False,
     missing: list[NotFoundError] | None = None,
     self_citations: bool = False,
 ) -> list[PersonMetrics]:
     """One row per name, then one for all ``ids`` together (a person split over ids).
 
-    With ``missing``, a name or id that matches nobody is added to it and the others
-    are still returned; without, the first such one raises ``NotFoundError``.
+    Each row is the metrics of ``builder.build_profile``, so they are the profile's
+    own. With ``missing``, a name or id that matches nobody is added to it and the
+    others are still returned; without, the first such one raises ``NotFoundError``.
     """
+    # Refused before any person is looked up, even when there is none (only --input).
+    builder.check_supported(
+        source, builder.ProfileRequest(None, (), as_of=as_of, citations_by_year=citations_by_year)
+    )
     asked: list[tuple[str | None, list[str]]] = [(name, []) for name in names]
     if ids:
         asked.append((None, ids))
     people = []
     for name, person_ids in asked:
+        request = builder.ProfileRequest(
+            name,
+            tuple(person_ids),
+            as_of=as_of,
+            fresh=fresh,
+            citations_by_year=citations_by_year,
+            self_citations=self_citations,
+        )
         try:
-            view = author_profile(
-                ctx,
-                name,
-                person_ids,
-                as_of=as_of,
-                fresh=fresh,
-                citations_by_year=citations_by_year,
-                self_citations=self_citations,
-            )
+            view = builder.build_profile(source, request)
         except NotFoundError as exc:
             if missing is None:
                 raise
@@ -328,7 +295,7 @@ def people_metrics(
             PersonMetrics(
                 profile.name,
                 profile.ids,
-                SOURCE_S2,
+                view.source,
                 _profile_values(profile, self_citations),
                 view.complete,
                 profile.primary_category,
@@ -337,7 +304,7 @@ def people_metrics(
     return people
 
 
-def input_metrics(papers: PaperList, as_of: date, reporter: sync.Reporter) -> PersonMetrics:
+def input_metrics(papers: PaperList, as_of: date, reporter: Reporter) -> PersonMetrics:
     """Metrics of a file of papers (``inputs.read_papers``), named after the file."""
     values = metrics.author_metrics(papers.papers, as_of.year)
     if not papers.has_positions:
@@ -461,18 +428,18 @@ def collaborators(
     ``own_names``) is left out; a paper counts once per coauthor.
     """
     papers = list(papers)
-    excluded_ids, excluded_names = set(own_ids), {merge.fold_name(n) for n in own_names}
+    excluded_ids, excluded_names = set(own_ids), {fold_name(n) for n in own_names}
     ids_by_name: dict[str, set[str]] = {}
     for paper in papers:
         for ref in paper.authors:
             if ref.author_id:
-                ids_by_name.setdefault(merge.fold_name(ref.name), set()).add(ref.author_id)
+                ids_by_name.setdefault(fold_name(ref.name), set()).add(ref.author_id)
     tallies: dict[str, _Tally] = {}
     for paper in papers:
         year = _paper_year(paper)
         counted: set[str] = set()
         for ref in paper.authors:
-            folded = merge.fold_name(ref.name)
+            folded = fold_name(ref.name)
             if ref.author_id in excluded_ids or folded in excluded_names:
                 continue
             known = ids_by_name.get(folded, set())
@@ -506,9 +473,7 @@ class CoauthorList:
     coauthors: list[dict[str, Any]]
 
 
-def coauthors(
-    ctx: sync.Context, name: str | None, ids: list[str], *, fresh: sync.Freshness
-) -> CoauthorList:
+def coauthors(ctx: Context, name: str | None, ids: list[str], *, fresh: Freshness) -> CoauthorList:
     """The person's collaborators, from the cached paper lists (fetched when stale)."""
     resolution = sync.resolve(ctx, name, ids, fresh)
     chosen = resolution.authors

@@ -28,10 +28,10 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from scholarcli.cache import selfcite as cache
+from scholarcli.core import Context, Freshness
 from scholarcli.errors import SourceError
 from scholarcli.indicators import selfcite as ind
 from scholarcli.models import Profile
-from scholarcli.profile.sync import Context, Freshness
 
 if TYPE_CHECKING:
     from scholarcli.cache.tracking import TrackedPerson
@@ -125,11 +125,10 @@ def minimum_requests(counts: dict[str, int]) -> int:
 def _needs_fetch(
     ctx: Context, cached: cache.CitingAuthors | None, citations: int, fresh: Freshness
 ) -> bool:
+    # As citations per year: again when the count moved or the fetch passed --max-age.
     if cached is None:
         return True
-    if ctx.offline:
-        return False
-    return cached.citations != citations or not ctx.is_fresh(cached.fetched_at, fresh.max_age)
+    return fresh.needs_fetch(ctx, cached.fetched_at, changed=cached.citations != citations)
 
 
 def _answer_row(

@@ -22,8 +22,8 @@ from urllib.parse import urlsplit, urlunsplit
 from scholarcli import __version__
 from scholarcli.cache import curation as curation_rules
 from scholarcli.cache import provenance as spans
+from scholarcli.core import Context
 from scholarcli.models import Profile
-from scholarcli.profile.sync import Context
 
 # The version of the metric definitions (docs/responsible-use.md, "Provenance"; issue 18
 # added self-citations, MNCS, PP(top 1 %) and intervals): raised whenever a definition
