@@ -281,7 +281,7 @@ def paper_citations(call: Call) -> Response:
     if offset + limit >= CITATIONS_REACHABLE:
         raise ApiError(s2_error(400, NOT_AVAILABLE))
     if cited.citers is not None:
-        return _stored_citations(call, cited, selection, offset, limit, bounds)
+        return _stored_citations(call, cited, offset, limit, selection, bounds)
     # Indexes stay those of the unfiltered list so a citing paper keeps its id.
     index_years: list[tuple[int, int, int | None]] = []  # (first index, count, year)
     first = 0
@@ -308,31 +308,38 @@ def paper_citations(call: Call) -> Response:
 def _stored_citations(
     call: Call,
     cited: Paper,
-    selection: CitationSelection,
     offset: int,
     limit: int,
-    bounds: tuple[str, str] | None,
+    selection: CitationSelection,
+    bounds: tuple[str, str] | None = None,
 ) -> Response:
-    """`/citations` of a paper whose citers are stored papers: the same papers the nested
-    `citations` of /paper/batch list, so both views of one paper agree."""
+    """The stored citers of `cited` (a world with known citing papers), newest first:
+    by year, then date, then the one added last, as S2 lists the newest citations first.
+    They are the papers the nested `citations` of /paper/batch list, so both views of
+    one paper agree; `publicationDateOrYear` filters them as it filters the synthetic ones."""
     with call.store.lock:
-        citing = [
+        citers = [
             call.store.papers[c]
             for c in cited.citers or []
             if c in call.store.papers
             and _in_range(call.store.papers[c].year, call.store.papers[c].publication_date, bounds)
         ]
-        start, stop, next_offset = _page(len(citing), offset, limit)
-        items = []
-        for paper in citing[start:stop]:
-            edge: dict[str, Any] = {}
-            if "isInfluential" in selection.edge_fields:
-                edge["isInfluential"] = False
-            for key in ("contexts", "intents", "contextsWithIntent"):
-                if key in selection.edge_fields:
-                    edge[key] = []
-            edge["citingPaper"] = paper_json(call.store, paper, selection.paper)
-            items.append(edge)
+    order = sorted(
+        enumerate(citers),
+        key=lambda item: (item[1].year or 0, item[1].publication_date or "", item[0]),
+        reverse=True,
+    )
+    start, stop, next_offset = _page(len(order), offset, limit)
+    items = []
+    for _, citer in order[start:stop]:
+        edge: dict[str, Any] = {}
+        if "isInfluential" in selection.edge_fields:
+            edge["isInfluential"] = False
+        for key in ("contexts", "intents", "contextsWithIntent"):
+            if key in selection.edge_fields:
+                edge[key] = []
+        edge["citingPaper"] = paper_json(call.store, citer, selection.paper)
+        items.append(edge)
     body: dict[str, Any] = {"offset": offset}
     if next_offset is not None:
         body["next"] = next_offset
