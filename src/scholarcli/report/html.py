@@ -202,7 +202,7 @@ def render_page(people: Sequence[PersonReport], *, generated: datetime | None = 
         if any(view.author.get(key) is not None for view in views)
     ]
     from scholarcli.profile.trust import context_warnings
-    from scholarcli.render import provenance_footer
+    from scholarcli.render.trust import provenance_footer
 
     warnings = context_warnings(
         [
