@@ -63,14 +63,31 @@ S2 = [
     paper("s-zero", "A Note Nobody Cited Yet", 2023, 0, arxiv_id="2301.00003"),
 ]
 OPENALEX = [
-    paper("W1", "Analytical engines for everyone", 2020, 120, doi="https://doi.org/10.1000/engine.1"),
-    paper("W2", "Notes on the difference engine", 2021, 31, doi="https://doi.org/10.48550/arxiv.2101.00001"),
+    paper(
+        "W1", "Analytical engines for everyone", 2020, 120, doi="https://doi.org/10.1000/engine.1"
+    ),
+    paper(
+        "W2",
+        "Notes on the difference engine",
+        2021,
+        31,
+        doi="https://doi.org/10.48550/arxiv.2101.00001",
+    ),
     paper("W3", "Bernoulli numbers - a worked program", 2020, 10),
-    paper("W4", "Looms and logic", 2022, 28, doi="https://doi.org/10.1000/loom.2", arxiv_id="2201.00002"),
+    paper(
+        "W4",
+        "Looms and logic",
+        2022,
+        28,
+        doi="https://doi.org/10.1000/loom.2",
+        arxiv_id="2201.00002",
+    ),
     paper("W5", "Only OpenAlex Has This One", 2019, 7, doi="https://doi.org/10.1000/alex.6"),
     paper("W6", "Introduction", 2016, 3),
     paper("W7", "Poetical Science in Practice", 2016, 49, doi="https://doi.org/10.1000/poetry.5"),
-    paper("W8", "A note nobody cited yet", 2023, 0, doi="https://doi.org/10.48550/arXiv.2301.00003"),
+    paper(
+        "W8", "A note nobody cited yet", 2023, 0, doi="https://doi.org/10.48550/arXiv.2301.00003"
+    ),
 ]
 
 #: (S2 id, OpenAlex id, rule) of every right pair.

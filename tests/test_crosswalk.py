@@ -78,8 +78,7 @@ def test_any_single_digit_typo_is_caught(body: str, position: int) -> None:
 
 def pairs_by_id(found: matching.Matching) -> set[tuple[str, str, str]]:
     return {
-        (world.S2[p.left].paper_id, world.OPENALEX[p.right].paper_id, p.rule)
-        for p in found.pairs
+        (world.S2[p.left].paper_id, world.OPENALEX[p.right].paper_id, p.rule) for p in found.pairs
     }
 
 
