@@ -68,7 +68,7 @@ def test_any_single_digit_typo_is_caught(body: str, position: int) -> None:
     good = body + check_character(body)
     wrong = str((int(good[position]) + 1) % 10)
     typo = good[:position] + wrong + good[position + 1 :]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="check digit"):
         parse_orcid(typo)
     assert parse_orcid(good).replace("-", "") == good
 

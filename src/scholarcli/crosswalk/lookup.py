@@ -19,7 +19,7 @@ from typing import Any
 from scholarcli.cache import crosswalk as lookup_cache
 from scholarcli.crosswalk import identity
 from scholarcli.crosswalk.match import arxiv_key, doi_key
-from scholarcli.crosswalk.sides import Sighting, SideBySide, SourceSide, side_by_side
+from scholarcli.crosswalk.sides import SideBySide, Sighting, SourceSide, side_by_side
 from scholarcli.errors import SourceError
 from scholarcli.models import AuthorRef, Paper, ProfilePaper
 from scholarcli.profile.sync import Context, Freshness
