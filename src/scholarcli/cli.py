@@ -21,6 +21,7 @@ from scholarcli.commands import novelty as novelty_commands
 from scholarcli.commands import paper as paper_commands
 from scholarcli.commands import report as report_commands
 from scholarcli.commands import search as search_commands
+from scholarcli.commands import sources as source_commands
 from scholarcli.commands import track as track_commands
 from scholarcli.commands.common import setup_logging
 from scholarcli.commands.params import humanize, parameter_name
@@ -122,6 +123,7 @@ app.command()(track_commands.history)
 app.add_typer(cache_commands.app, name="cache")
 app.command()(paper_commands.paper)
 app.command()(search_commands.search)
+app.command()(source_commands.sources)
 app.command()(export_commands.export)
 app.command()(report_commands.report)
 app.add_typer(curate_commands.app, name="curate")

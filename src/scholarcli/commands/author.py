@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -27,7 +27,13 @@ from scholarcli.commands.common import (
 from scholarcli.commands.curate import ExcludeOption, IncludeOption, MergeOption
 from scholarcli.commands.datasets import SourceOption
 from scholarcli.commands.metrics import CitationsByYearOption
+from scholarcli.commands.sources import OrcidOption, parse_orcid_option
 from scholarcli.errors import ExitStatus, UsageError
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from scholarcli.profile.sync import Freshness
 
 
 class SortKey(StrEnum):
@@ -110,8 +116,13 @@ def author(
     include: IncludeOption = None,
     merge: MergeOption = None,
     source: SourceOption = None,
+    orcid: OrcidOption = None,
 ) -> None:
     """Profile of a person: metrics and every paper, from Semantic Scholar and arXiv.
+
+    With --source s2,openalex the sources side by side: every paper once with its
+    citations in each source, and the papers only one source attributes to the person
+    (scholar sources NAME lists only the disagreements). --orcid pins the person.
 
     With --citations-by-year the profile also shows papers and citations per year (a bar
     chart; a per_year list in json) and fills h5_index and i10_5y. With --novelty it
@@ -135,6 +146,15 @@ def author(
     citations_by_year = citations_by_year or chart
     fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
     when = parse_as_of(as_of)
+    orcid_id = parse_orcid_option(orcid)
+    if _crosswalk(source, orcid_id):
+        if novelty or disruption or exclude or include or merge or citations_by_year:
+            raise UsageError(
+                "--source with several sources and --orcid show the plain profile; "
+                "--novelty, --disruption, --citations-by-year and curation need one source"
+            )
+        _side_by_side(name, ids, orcid_id, source, fmt_name, env, when, fresh, offline, limit)
+        return
     view = None
     if source:  # the datasets path imports its engines only when asked for
         from scholarcli.datasets.local import local_view, source_dir
@@ -183,6 +203,46 @@ def author(
         charts=chart,
     )
     if not view.complete:
+        raise typer.Exit(int(ExitStatus.PARTIAL))
+
+
+def _crosswalk(source: str | None, orcid: str | None) -> bool:
+    from scholarcli.crosswalk.people import is_side_by_side
+
+    return is_side_by_side(source) or orcid is not None
+
+
+def _side_by_side(
+    name: str | None,
+    ids: list[str] | None,
+    orcid: str | None,
+    source: str | None,
+    fmt_name: str,
+    env: render.OutputEnv,
+    when: date,
+    fresh: Freshness,
+    offline: bool,
+    limit: int | None,
+) -> None:
+    """The profile across sources (or one source, the person pinned by ORCID)."""
+    from scholarcli.crosswalk import people, present
+
+    names = people.parse_sources(source)
+    person = people.Person(name, list(ids or []), orcid)
+    with open_context(offline=offline) as ctx:
+        if len(names) == 1:
+            built = people.build(ctx, names, person, when, fresh)[names[0]]
+            profile, complete = built.profile, built.complete
+        else:
+            view, complete = people.side_by_side(ctx, names, person, when, fresh)
+    if len(names) == 1:
+        profile.papers = sort_papers(profile.papers, SortKey.citations)[:limit]
+        render.render_profile(
+            profile, fmt_name, sys.stdout, env, order=ORDER_NAMES[SortKey.citations]
+        )
+    else:
+        present.render_profiles(view, fmt_name, sys.stdout, env, limit=limit)
+    if not complete:
         raise typer.Exit(int(ExitStatus.PARTIAL))
 
 

@@ -265,10 +265,7 @@ def disagreements(view: SideBySide) -> list[dict[str, Any]]:
         base = _base(cross, names)
         if len(cross.in_sources) == 1:
             have = cross.in_sources[0]
-            missing = [source_name(s) for s in names if s != have]
-            detail = f"only in {source_name(have)}, not in {', '.join(missing)}"
-            if cross.only_reason:
-                detail += f": {cross.only_reason}"
+            detail = f"{source_name(have)} only: " + (cross.only_reason or "reason unknown")
             rows.append(base | {"kind": "only_in", "gap": counts[have] or 0, "detail": detail})
             continue
         known = {s: c for s, c in counts.items() if c is not None}

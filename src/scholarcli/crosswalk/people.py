@@ -1,0 +1,167 @@
+"""One person on several sources: who they are on each, and their profiles side by side.
+
+``--source s2,openalex`` (any order; the first is the headline) builds the person's
+profile on every source named, each through that source's own profile builder (so
+the cache, ``--max-age``, ``--refresh`` and ``--offline`` behave as for one source),
+then pairs the papers (``crosswalk.sides``) and looks up, in batches, why a paper
+one source lists is missing from the other (``crosswalk.lookup``).
+
+``--orcid`` pins the person (docs/sources.md, "ORCID"): on OpenAlex they are the
+author records carrying the iD; on Semantic Scholar, which does not index ORCID
+iDs, the ids its papers credit with the iD's works (``crosswalk.identity``).
+
+It must not print or parse options: it reports through the context's ``Reporter``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from scholarcli.crosswalk import identity, lookup
+from scholarcli.crosswalk.sides import CitationGap, SideBySide, SourceSide, source_name
+from scholarcli.errors import NotFoundError, UsageError
+from scholarcli.models import Profile
+from scholarcli.profile.sync import Context, Freshness
+
+#: The sources a side-by-side view can name, and the older names they accept.
+SOURCES = ("s2", "openalex")
+ALIASES = {"api": "s2", "semanticscholar": "s2", "semantic_scholar": "s2"}
+#: Below this share of the smaller list paired, the sources may have picked two people.
+LOW_OVERLAP = 0.2
+
+
+def parse_sources(text: str | None) -> list[str]:
+    """``s2,openalex`` → ``["s2", "openalex"]``; the first is the headline."""
+    if text is None or not text.strip():
+        return ["s2"]
+    names = [ALIASES.get(part.strip().lower(), part.strip().lower()) for part in text.split(",")]
+    unknown = [n for n in names if n not in SOURCES]
+    if unknown or not names:
+        raise UsageError(
+            f"--source {text!r}: unknown source {', '.join(repr(n) for n in unknown) or '(empty)'}",
+            hint="name sources from s2, openalex, e.g. --source s2,openalex",
+        )
+    if len(set(names)) != len(names):
+        raise UsageError(f"--source {text!r} names a source twice")
+    return names
+
+
+def is_side_by_side(text: str | None) -> bool:
+    return text is not None and "," in text
+
+
+@dataclass
+class Person:
+    """Who to build: a name, ids per source (``--id``), an ORCID iD."""
+
+    name: str | None
+    ids: list[str] = field(default_factory=list)
+    orcid: str | None = None
+
+    def ids_for(self, source: str) -> list[str]:
+        """``--id`` values that look like this source's: OpenAlex ``A…``, S2 digits."""
+        if source == "openalex":
+            return [i for i in self.ids if i[:1].upper() == "A" or "openalex.org" in i]
+        return [i for i in self.ids if i.strip().isdigit()]
+
+
+@dataclass
+class Built:
+    """A source's profile of the person and what was learnt on the way."""
+
+    profile: Profile
+    complete: bool = True
+    candidates: list[identity.Candidate] = field(default_factory=list)
+
+
+Builder = Callable[[Context, Person, Sequence[str], date, Freshness], Built]
+
+
+def build_s2(
+    ctx: Context, person: Person, ids: Sequence[str], as_of: date, fresh: Freshness
+) -> Built:
+    from scholarcli.profile.sync import build_profile
+
+    result = build_profile(ctx, person.name, list(ids), as_of=as_of, fresh=fresh)
+    return Built(result.profile, result.complete)
+
+
+def build_openalex(
+    ctx: Context, person: Person, ids: Sequence[str], as_of: date, fresh: Freshness
+) -> Built:
+    raise UsageError("the OpenAlex source is not part of this build")
+
+
+BUILDERS: dict[str, Builder] = {"s2": build_s2, "openalex": build_openalex}
+
+
+def orcid_names(profile: Profile) -> list[str]:
+    """The names to confirm S2 authors with: the ORCID profile's name and alternatives."""
+    names = [profile.name, *getattr(profile, "alternative_names", [])]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def s2_ids_by_orcid(
+    ctx: Context, orcid_profile: Profile, fresh: Freshness
+) -> list[identity.Candidate]:
+    """S2 candidates for the person of ``orcid_profile`` (OpenAlex, found by ORCID)."""
+    return lookup.s2_candidates(ctx, orcid_names(orcid_profile), orcid_profile.papers, fresh)
+
+
+def build(
+    ctx: Context, sources: Sequence[str], person: Person, as_of: date, fresh: Freshness
+) -> dict[str, Built]:
+    """Each source's profile of the person, the ORCID rule applied where asked."""
+    built: dict[str, Built] = {}
+    # With an ORCID iD, OpenAlex goes first: its works are what S2's ids are found by.
+    order = list(dict.fromkeys([*(["openalex"] if person.orcid else []), *sources]))
+    for source in order:
+        ids = person.ids_for(source)
+        if source == "s2" and person.orcid and not ids:
+            orcid_profile = built["openalex"].profile
+            candidates = s2_ids_by_orcid(ctx, orcid_profile, fresh)
+            ids = [c.author_id for c in candidates if c.accepted]
+            if not ids:
+                raise NotFoundError(
+                    f"no Semantic Scholar author is credited with the works of ORCID "
+                    f"{person.orcid} ({len(orcid_profile.papers)} work(s) looked up)",
+                    hint="scholar find --orcid ID shows the candidates and their counts",
+                )
+            built[source] = BUILDERS[source](ctx, person, ids, as_of, fresh)
+            built[source].candidates = candidates
+        else:
+            built[source] = BUILDERS[source](ctx, person, ids, as_of, fresh)
+    return built
+
+
+def side_by_side(
+    ctx: Context,
+    sources: Sequence[str],
+    person: Person,
+    as_of: date,
+    fresh: Freshness,
+    gap: CitationGap | None = None,
+) -> tuple[SideBySide, bool]:
+    """The view and whether every source answered completely."""
+    built = build(ctx, sources, person, as_of, fresh)
+    sides = [SourceSide(source, built[source].profile) for source in sources]
+    view = lookup.explain(ctx, sides, fresh)
+    if gap is not None:
+        view.gap = gap
+    _warn_low_overlap(ctx, view, person)
+    return view, all(built[s].complete for s in sources)
+
+
+def _warn_low_overlap(ctx: Context, view: SideBySide, person: Person) -> None:
+    sizes = [len(side.profile.papers) for side in view.sources]
+    smaller = min(sizes) if sizes else 0
+    if smaller >= 3 and len(view.matched()) < LOW_OVERLAP * smaller and not person.orcid:
+        names = " and ".join(
+            f"{side.profile.name} on {source_name(side.source)}" for side in view.sources
+        )
+        ctx.reporter.warn(
+            f"only {len(view.matched())} of {smaller} papers pair up: {names} may be "
+            "different people; pin the person with --orcid or --id"
+        )
