@@ -256,18 +256,48 @@ def sort_papers(papers: list, key: SortKey) -> list:  # type: ignore[type-arg]
     return sorted(papers, key=lambda p: (p.citations, p.cites_per_year), reverse=True)
 
 
+FIND_ORCID_FIELDS = (
+    "source",
+    "author_id",
+    "name",
+    "orcid",
+    "confirmed",
+    "checked",
+    "accepted",
+    "paper_count",
+    "citation_count",
+    "h_index",
+    "url",
+)
+
+
 @command_boundary
 def find(
-    name: Annotated[str, typer.Argument(help="The name to look up.")],
+    name: Annotated[
+        str | None, typer.Argument(help="The name to look up.", show_default=False)
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", help="How many candidates to ask for.")] = 10,
     fmt: FormatOption = None,
+    orcid: OrcidOption = None,
 ) -> None:
-    """List the Semantic Scholar profiles that match a name, to pick one with --id."""
+    """List the Semantic Scholar profiles that match a name, to pick one with --id.
+
+    With --orcid, the person's OpenAlex records (those carrying the iD) and every
+    Semantic Scholar id credited with the iD's works, with how many of them confirm it
+    (accepted: at least 2, or all when S2 knows fewer; docs/sources.md, "ORCID").
+    """
     from scholarcli.profile.sync import find as find_candidates
 
     if not 1 <= limit <= 100:
         raise UsageError("--limit must be between 1 and 100")
+    orcid_id = parse_orcid_option(orcid)
+    if orcid_id is None and not name:
+        raise UsageError("give a name or --orcid")
     fmt_name, env = output_format(fmt)
+    if orcid_id is not None:
+        _find_orcid(orcid_id, fmt_name, env)
+        return
+    assert name is not None
     with open_context() as ctx:
         authors = find_candidates(ctx, name, limit)
     records = [
@@ -290,5 +320,66 @@ def find(
         sys.stdout,
         env,
         title=f"Semantic Scholar profiles matching {name!r}",
+        json_root="candidates",
+    )
+
+
+def _find_orcid(orcid: str, fmt_name: str, env: render.OutputEnv) -> None:
+    from datetime import date as day
+
+    from scholarcli.crosswalk import people
+    from scholarcli.indicators.metrics import h_index
+    from scholarcli.profile.sync import Freshness, resolve
+
+    with open_context() as ctx:
+        person = people.orcid_person(ctx, orcid, day.today(), Freshness())
+        found = person.openalex.profile
+        s2 = {c.author_id: c for c in person.candidates}
+        details = (
+            {a.author_id: a for a in resolve(ctx, None, list(s2), Freshness()).authors}
+            if s2
+            else {}
+        )
+    records = [
+        {
+            "source": "openalex",
+            "author_id": author_id,
+            "name": found.name,
+            "orcid": orcid,
+            "confirmed": len(found.papers),
+            "checked": len(found.papers),
+            "accepted": True,
+            "paper_count": len(found.papers),
+            "citation_count": sum(p.citations for p in found.papers),
+            "h_index": h_index([p.citations for p in found.papers]),
+            "url": f"https://openalex.org/{author_id}",
+        }
+        for author_id in found.ids
+    ]
+    for candidate in person.candidates:
+        author = details.get(candidate.author_id)
+        records.append(
+            {
+                "source": "s2",
+                "author_id": candidate.author_id,
+                "name": author.name if author else candidate.name,
+                "orcid": orcid if candidate.accepted else None,
+                "confirmed": candidate.confirmed,
+                "checked": candidate.checked,
+                "accepted": candidate.accepted,
+                "paper_count": author.paper_count if author else None,
+                "citation_count": author.citation_count if author else None,
+                "h_index": author.h_index if author else None,
+                "url": author.url if author else None,
+            }
+        )
+    render.render_records(
+        records,
+        FIND_ORCID_FIELDS,
+        fmt_name,
+        sys.stdout,
+        env,
+        title=f"ORCID {orcid} ({found.name}): OpenAlex records and Semantic Scholar ids "
+        "its works confirm",
         json_root="candidates",
     )

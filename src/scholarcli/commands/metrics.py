@@ -27,6 +27,7 @@ from scholarcli.commands.common import (
     report_error,
 )
 from scholarcli.commands.datasets import SourceOption
+from scholarcli.commands.sources import OrcidOption, orcid_s2_ids
 from scholarcli.errors import ExitStatus, NotFoundError, UsageError
 
 if TYPE_CHECKING:
@@ -165,8 +166,12 @@ def metrics(
     citations_by_year: CitationsByYearOption = False,
     by: ByOption = None,
     source: SourceOption = None,
+    orcid: OrcidOption = None,
 ) -> None:
     """Every metric, one row per person (from Semantic Scholar or a file of papers).
+
+    --orcid adds the person with that ORCID iD (their Semantic Scholar ids found from
+    the iD's works, as scholar find --orcid shows).
 
     With --by COLUMN, one row per distinct value of that column of the --input files
     (a person, a group, a venue), the column first.
@@ -175,10 +180,13 @@ def metrics(
     from scholarcli.profile.file_metrics import group_fields
 
     fmt_name, env = output_format(fmt)
+    if orcid is not None and ids:
+        raise UsageError("--orcid and --id both name ids; give one of them")
+    pinned = orcid_s2_ids(orcid, max_age=max_age, refresh=refresh, offline=offline)
     missing: list[NotFoundError] = []
     people = _people(
         names,
-        ids,
+        pinned[1] if pinned else ids,
         input_paths,
         as_of=parse_as_of(as_of),
         max_age=max_age,

@@ -71,6 +71,26 @@ def parse_orcid_option(value: str | None) -> str | None:
         ) from None
 
 
+def orcid_s2_ids(
+    orcid: str | None, *, max_age: str = "7d", refresh: bool = False, offline: bool = False
+) -> tuple[str, list[str]] | None:
+    """The name and S2 ids of the person with ``--orcid`` (None without one)."""
+    from datetime import date
+
+    from scholarcli.crosswalk import people
+    from scholarcli.profile.sync import Freshness
+
+    orcid_id = parse_orcid_option(orcid)
+    if orcid_id is None:
+        return None
+    fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
+    with open_context(offline=offline) as ctx:
+        person = people.orcid_person(ctx, orcid_id, date.today(), fresh)
+        ids = people.s2_ids_or_raise(person)
+        ctx.reporter.note(person.note())
+    return person.name, ids
+
+
 def parse_gap(value: str) -> object:
     from scholarcli.crosswalk.sides import CitationGap
 

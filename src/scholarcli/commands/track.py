@@ -29,6 +29,7 @@ from scholarcli.commands.common import (
     parse_as_of,
     parse_max_age,
 )
+from scholarcli.commands.sources import OrcidOption, orcid_s2_ids
 from scholarcli.errors import PartialError, SourceError, UsageError
 
 if TYPE_CHECKING:
@@ -94,11 +95,20 @@ def track(
         bool,
         typer.Option("--novelty", help="Let every refresh keep their Novelty and Impact current."),
     ] = False,
+    orcid: OrcidOption = None,
 ) -> None:
-    """Add a person to the watch list, pinning their Semantic Scholar ids now."""
+    """Add a person to the watch list, pinning their Semantic Scholar ids now.
+
+    --orcid pins the ids its works confirm (scholar find --orcid shows them).
+    """
     from scholarcli.profile.sync import Freshness
     from scholarcli.tracking import watchlist as watch
 
+    if orcid is not None and ids:
+        raise UsageError("--orcid and --id both name ids; give one of them")
+    pinned = orcid_s2_ids(orcid, max_age=max_age)
+    if pinned is not None:
+        name, ids = name or pinned[0], pinned[1]
     fresh = Freshness(max_age=parse_max_age(max_age))
     with open_context() as ctx:
         try:

@@ -121,16 +121,10 @@ def build(
         ids = person.ids_for(source)
         if source == "s2" and person.orcid and not ids:
             orcid_profile = built["openalex"].profile
-            candidates = s2_ids_by_orcid(ctx, orcid_profile, fresh)
-            ids = [c.author_id for c in candidates if c.accepted]
-            if not ids:
-                raise NotFoundError(
-                    f"no Semantic Scholar author is credited with the works of ORCID "
-                    f"{person.orcid} ({len(orcid_profile.papers)} work(s) looked up)",
-                    hint="scholar find --orcid ID shows the candidates and their counts",
-                )
-            built[source] = BUILDERS[source](ctx, person, ids, as_of, fresh)
-            built[source].candidates = candidates
+            found = OrcidPerson(person.orcid, built["openalex"], [])
+            found.candidates = s2_ids_by_orcid(ctx, orcid_profile, fresh)
+            built[source] = BUILDERS[source](ctx, person, s2_ids_or_raise(found), as_of, fresh)
+            built[source].candidates = found.candidates
         else:
             built[source] = BUILDERS[source](ctx, person, ids, as_of, fresh)
     return built
@@ -165,3 +159,46 @@ def _warn_low_overlap(ctx: Context, view: SideBySide, person: Person) -> None:
             f"only {len(view.matched())} of {smaller} papers pair up: {names} may be "
             "different people; pin the person with --orcid or --id"
         )
+
+
+@dataclass
+class OrcidPerson:
+    """The person an ORCID iD names: their OpenAlex profile and S2 candidates."""
+
+    orcid: str
+    openalex: Built
+    candidates: list[identity.Candidate]
+
+    @property
+    def name(self) -> str:
+        return self.openalex.profile.name
+
+    @property
+    def s2_ids(self) -> list[str]:
+        return [c.author_id for c in self.candidates if c.accepted]
+
+    def note(self) -> str:
+        accepted = [c for c in self.candidates if c.accepted]
+        if not accepted:
+            return f"ORCID {self.orcid}: no Semantic Scholar id is credited with its works"
+        counts = ", ".join(f"{c.author_id} ({c.confirmed} of {c.checked})" for c in accepted)
+        return (
+            f"ORCID {self.orcid} ({self.name}): Semantic Scholar id(s) {counts} "
+            "confirmed by its works"
+        )
+
+
+def orcid_person(ctx: Context, orcid: str, as_of: date, fresh: Freshness) -> OrcidPerson:
+    """OpenAlex's profile of the ORCID iD's person and the S2 ids its works credit."""
+    built = BUILDERS["openalex"](ctx, Person(None, [], orcid), [], as_of, fresh)
+    return OrcidPerson(orcid, built, s2_ids_by_orcid(ctx, built.profile, fresh))
+
+
+def s2_ids_or_raise(person: OrcidPerson) -> list[str]:
+    if not person.s2_ids:
+        raise NotFoundError(
+            f"no Semantic Scholar author is credited with the works of ORCID {person.orcid} "
+            f"({len(person.openalex.profile.papers)} work(s) on OpenAlex looked up)",
+            hint=f"scholar find --orcid {person.orcid} shows the candidates and their counts",
+        )
+    return person.s2_ids
