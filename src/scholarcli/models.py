@@ -42,6 +42,15 @@ PAPER_FIELDS: tuple[str, ...] = (
     "cd_nok_citers",
     "cd_nok_note",
 )
+#: Paper fields an OpenAlex profile adds after ``PAPER_FIELDS`` (docs/sources.md); a
+#: profile from a source without them keeps today's fields exactly.
+OPENALEX_PAPER_FIELDS: tuple[str, ...] = (
+    "openalex_id",
+    "fwci",
+    "citation_normalized_percentile",
+    "is_retracted",
+    "topic",
+)
 #: Author fields of Novelty and Impact, present on every profile (null until computed).
 AUTHOR_INDICATOR_FIELDS: tuple[str, ...] = (
     "novelty_percentile",
@@ -49,6 +58,16 @@ AUTHOR_INDICATOR_FIELDS: tuple[str, ...] = (
     "impact_percentile",
     "impact_top10_share",
     "cohorts",
+)
+#: Author fields that say where a profile comes from (docs/sources.md), on profiles of a
+#: source other than S2; null when the source lacks them. ``source_reported`` holds the
+#: source's own figures (OpenAlex's ``summary_stats``) where they differ from scholar's.
+AUTHOR_SOURCE_FIELDS: tuple[str, ...] = (
+    "source",
+    "openalex_id",
+    "orcid",
+    "institutions",
+    "source_reported",
 )
 
 
@@ -60,9 +79,33 @@ class AuthorRef:
     name: str
 
 
+@dataclass(frozen=True)
+class Institution:
+    """An affiliation with the years a source saw it (OpenAlex ``affiliations``)."""
+
+    name: str
+    ror: str | None = None
+    country_code: str | None = None
+    years: tuple[int, ...] = ()
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "ror": self.ror,
+            "country_code": self.country_code,
+            "years": list(self.years),
+            "first_year": min(self.years) if self.years else None,
+            "last_year": max(self.years) if self.years else None,
+        }
+
+
 @dataclass
 class Author:
-    """A Semantic Scholar author profile (one id; a person may have several)."""
+    """An author profile on one source (one id; a person may have several).
+
+    ``paper_count``, ``citation_count``, ``h_index`` and ``i10_index`` are the source's
+    own figures, shown beside scholar's but never used for its metrics.
+    """
 
     author_id: str
     name: str
@@ -74,11 +117,17 @@ class Author:
     homepage: str | None = None
     recent_titles: list[str] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    source: str = "s2"
+    orcid: str | None = None  # bare 0000-0002-1825-0097 form
+    i10_index: int | None = None
+    institutions: list[Institution] = field(default_factory=list)
+    # Other display names the source knows (OpenAlex ``display_name_alternatives``).
+    alternative_names: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Paper:
-    """A Semantic Scholar paper."""
+    """A paper from one source; fields the source lacks are None, never 0."""
 
     paper_id: str
     title: str
@@ -88,11 +137,18 @@ class Paper:
     arxiv_id: str | None = None
     doi: str | None = None
     citations: int = 0
-    influential_citations: int = 0
+    influential_citations: int | None = 0  # None: the source has no such count
     authors: list[AuthorRef] = field(default_factory=list)
     abstract: str | None = None
     url: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    openalex_id: str | None = None
+    fwci: float | None = None
+    citation_normalized_percentile: float | None = None
+    is_retracted: bool | None = None
+    topic: str | None = None
+    # Citations per calendar year as the source counts them (OpenAlex: ~10 years).
+    counts_by_year: dict[int, int] | None = None
 
 
 @dataclass
@@ -127,7 +183,7 @@ class ProfilePaper:
     venue: str
     category: str | None
     citations: int
-    influential_citations: int
+    influential_citations: int | None
     cites_per_year: float
     code_url: str | None
     abstract: str | None
@@ -145,9 +201,15 @@ class ProfilePaper:
     cd_nok: float | None = None
     cd_nok_citers: int | None = None  # citers counted (n_i + n_j)
     cd_nok_note: str | None = None
+    openalex_id: str | None = None
+    fwci: float | None = None
+    citation_normalized_percentile: float | None = None
+    is_retracted: bool | None = None
+    topic: str | None = None
 
     def as_record(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in PAPER_FIELDS}
+        names = PAPER_FIELDS + (OPENALEX_PAPER_FIELDS if self.openalex_id is not None else ())
+        return {name: getattr(self, name) for name in names}
 
 
 @dataclass
@@ -167,6 +229,12 @@ class Profile:
     indicators: dict[str, Any] = field(default_factory=dict)  # AUTHOR_INDICATOR_FIELDS
     impact_papers: int | None = None  # papers with an impact percentile (table header)
     curation: str = ""  # what the person's curation rules changed, e.g. "2 papers excluded"
+    source: str = "s2"
+    openalex_id: str | None = None
+    orcid: str | None = None
+    institutions: list[Institution] | None = None
+    # The source's own figures where they differ from scholar's (e.g. OpenAlex h-index).
+    source_reported: dict[str, int] | None = None
 
     def author_record(self) -> dict[str, Any]:
         record: dict[str, Any] = {
@@ -181,4 +249,17 @@ class Profile:
         record["fetched_at"] = self.fetched_at
         for name in AUTHOR_INDICATOR_FIELDS:
             record[name] = self.indicators.get(name)
+        if self.source != "s2":
+            record["source"] = self.source
+            record["openalex_id"] = self.openalex_id
+            record["orcid"] = self.orcid
+            record["institutions"] = (
+                None if self.institutions is None else [i.as_record() for i in self.institutions]
+            )
+            record["source_reported"] = self.source_reported
         return record
+
+
+def paper_fields(records: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The column order for these paper records: today's fields, plus OpenAlex's."""
+    return tuple(records[0]) if records else PAPER_FIELDS

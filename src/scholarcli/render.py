@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from scholarcli.categories import short_code
 from scholarcli.errors import printable
-from scholarcli.models import PAPER_FIELDS, Profile, ProfilePaper
+from scholarcli.models import Profile, ProfilePaper, paper_fields
 
 if TYPE_CHECKING:
     from rich import box
@@ -543,7 +543,7 @@ def render_profile(
     elif fmt == "jsonl":
         _write_jsonl(records, out)
     elif fmt == "csv":
-        _write_csv(records, PAPER_FIELDS, out)
+        _write_csv(records, paper_fields(records), out)
     elif fmt == "markdown":
         out.write(_profile_markdown(profile, abstracts) + _per_year_markdown(per_year))
     else:

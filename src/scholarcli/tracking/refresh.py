@@ -383,7 +383,7 @@ def _fetch_counts(ctx: sync.Context, plans: Sequence[_Plan], known: dict[str, li
                 plan.fail(exc.message, source=True)
         return
     found = {
-        pid: (paper.citations, paper.influential_citations)
+        pid: (paper.citations, paper.influential_citations or 0)
         for pid, paper in zip(paper_ids, answered, strict=True)
         if paper is not None
     }
