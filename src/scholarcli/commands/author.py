@@ -340,22 +340,25 @@ def _find_orcid(orcid: str, fmt_name: str, env: render.OutputEnv) -> None:
             if s2
             else {}
         )
-    records = [
-        {
-            "source": "openalex",
-            "author_id": author_id,
-            "name": found.name,
-            "orcid": orcid,
-            "confirmed": len(found.papers),
-            "checked": len(found.papers),
-            "accepted": True,
-            "paper_count": len(found.papers),
-            "citation_count": sum(p.citations for p in found.papers),
-            "h_index": h_index([p.citations for p in found.papers]),
-            "url": f"https://openalex.org/{author_id}",
-        }
-        for author_id in found.ids
-    ]
+    records = []
+    for author_id in found.ids:
+        # Each OpenAlex record's own share of the ORCID's works (a split person).
+        own = person.openalex_works(author_id)
+        records.append(
+            {
+                "source": "openalex",
+                "author_id": author_id,
+                "name": person.openalex_name(author_id),
+                "orcid": orcid,
+                "confirmed": len(own),
+                "checked": len(found.papers),
+                "accepted": True,
+                "paper_count": len(own),
+                "citation_count": sum(p.citations for p in own),
+                "h_index": h_index([p.citations for p in own]),
+                "url": f"https://openalex.org/{author_id}",
+            }
+        )
     for candidate in person.candidates:
         author = details.get(candidate.author_id)
         records.append(

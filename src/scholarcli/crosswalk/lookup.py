@@ -42,7 +42,8 @@ def work_lookup_ids(paper: ProfilePaper | Paper) -> list[str]:
     return ids
 
 
-def _s2_record(paper: Paper) -> dict[str, Any]:
+def _record(paper: Paper) -> dict[str, Any]:
+    """A looked-up work as cached: its id, title, year, ids and ``[[author_id, name]]``."""
     return {
         "paper_id": paper.paper_id,
         "title": paper.title,
@@ -57,12 +58,44 @@ def fetch_s2(ctx: Context, lookup_ids: Sequence[str]) -> dict[str, dict[str, Any
     """S2's answer for each id: one ``POST /paper/batch`` per 500 ids."""
     found = ctx.s2.papers_batch(list(lookup_ids), fields=S2_LOOKUP_FIELDS)
     return {
-        lookup_id: None if paper is None else _s2_record(paper)
+        lookup_id: None if paper is None else _record(paper)
         for lookup_id, paper in zip(lookup_ids, found, strict=True)
     }
 
 
-FETCHERS: dict[str, Fetch] = {"s2": fetch_s2}
+#: What a lookup asks of OpenAlex's /works: enough to say who it credits with the work.
+OPENALEX_LOOKUP_SELECT = "id,doi,title,publication_year,authorships,locations"
+
+
+def _openalex_doi(lookup_id: str) -> str:
+    kind, _, value = lookup_id.partition(":")
+    return f"10.48550/arxiv.{value}" if kind == "ARXIV" else value
+
+
+def fetch_openalex(ctx: Context, lookup_ids: Sequence[str]) -> dict[str, dict[str, Any] | None]:
+    """OpenAlex's answer for each id: ``filter=doi:a|b|…``, 100 DOIs a list call (an
+    arXiv id is asked as its 10.48550 DOI, the only form OpenAlex files it under)."""
+    from scholarcli.sources.openalex import MAX_OR, parse_work
+
+    answers: dict[str, dict[str, Any] | None] = dict.fromkeys(lookup_ids)
+    wanted = list(lookup_ids)
+    for start in range(0, len(wanted), MAX_OR):
+        chunk = wanted[start : start + MAX_OR]
+        params = {
+            "filter": "doi:" + "|".join(_openalex_doi(i) for i in chunk),
+            "select": OPENALEX_LOOKUP_SELECT,
+        }
+        for results, _ in ctx.openalex.pages("/works", params):
+            for obj in results:
+                work = parse_work(obj)
+                record = _record(work)
+                for key in work_lookup_ids(work):
+                    if key in answers and answers[key] is None:
+                        answers[key] = record
+    return answers
+
+
+FETCHERS: dict[str, Fetch] = {"s2": fetch_s2, "openalex": fetch_openalex}
 
 
 def lookup(
@@ -147,13 +180,17 @@ def explain(ctx: Context, sides: Sequence[SourceSide], fresh: Freshness) -> Side
             continue
         answers = lookup(ctx, side.source, [i for ids in wanted.values() for i in ids], fresh)
         person = set(side.profile.ids)
+        names = [s.profile.name for s in sides]
         for paper_id, ids in wanted.items():
-            sightings[(side.source, paper_id)] = _sighting(ids, answers, person)
+            sightings[(side.source, paper_id)] = _sighting(ids, answers, person, names)
     return side_by_side(sides, sightings, first.gap)
 
 
 def _sighting(
-    ids: Sequence[str], answers: Mapping[str, dict[str, Any] | None], person: set[str]
+    ids: Sequence[str],
+    answers: Mapping[str, dict[str, Any] | None],
+    person: set[str],
+    names: Sequence[str],
 ) -> Sighting:
     if not all(i in answers for i in ids):
         known = [answers[i] for i in ids if i in answers]
@@ -163,9 +200,18 @@ def _sighting(
     if record is None:
         return Sighting(found=False)
     authors = record.get("authors") or []
+    namesake = next(
+        (
+            f"{a[1]} ({a[0]})" if a[0] else str(a[1])
+            for a in authors
+            if a[0] not in person and any(identity.names_agree(str(a[1]), n) for n in names)
+        ),
+        None,
+    )
     return Sighting(
         found=True,
         authors=tuple(str(a[1]) for a in authors),
         person=any(a[0] in person for a in authors if a[0]),
         paper_id=record.get("paper_id"),
+        namesake=namesake,
     )

@@ -22,7 +22,7 @@ from datetime import date
 from scholarcli.crosswalk import identity, lookup
 from scholarcli.crosswalk.sides import CitationGap, SideBySide, SourceSide, source_name
 from scholarcli.errors import NotFoundError, UsageError
-from scholarcli.models import Profile
+from scholarcli.models import Profile, ProfilePaper
 from scholarcli.profile.sync import Context, Freshness
 
 #: The sources a side-by-side view can name, and the older names they accept.
@@ -74,6 +74,9 @@ class Built:
     profile: Profile
     complete: bool = True
     candidates: list[identity.Candidate] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # every name the source knows
+    # author id -> (its name, its works' paper ids): how a split person's works divide
+    by_author: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
 
 
 Builder = Callable[[Context, Person, Sequence[str], date, Freshness], Built]
@@ -91,23 +94,23 @@ def build_s2(
 def build_openalex(
     ctx: Context, person: Person, ids: Sequence[str], as_of: date, fresh: Freshness
 ) -> Built:
-    raise UsageError("the OpenAlex source is not part of this build")
+    from scholarcli.crosswalk import openalex_profile
+
+    profile, names, by_author = openalex_profile.build(
+        ctx, person.name, ids, person.orcid, as_of, fresh
+    )
+    complete = not (fresh.refresh and ctx.served_stale)
+    return Built(profile, complete, names=names, by_author=by_author)
 
 
 BUILDERS: dict[str, Builder] = {"s2": build_s2, "openalex": build_openalex}
 
 
-def orcid_names(profile: Profile) -> list[str]:
-    """The names to confirm S2 authors with: the ORCID profile's name and alternatives."""
-    names = [profile.name, *getattr(profile, "alternative_names", [])]
-    return list(dict.fromkeys(n for n in names if n))
-
-
-def s2_ids_by_orcid(
-    ctx: Context, orcid_profile: Profile, fresh: Freshness
-) -> list[identity.Candidate]:
-    """S2 candidates for the person of ``orcid_profile`` (OpenAlex, found by ORCID)."""
-    return lookup.s2_candidates(ctx, orcid_names(orcid_profile), orcid_profile.papers, fresh)
+def s2_ids_by_orcid(ctx: Context, orcid_side: Built, fresh: Freshness) -> list[identity.Candidate]:
+    """S2 candidates for the person of ``orcid_side`` (OpenAlex, found by ORCID), named
+    as OpenAlex knows them (display names and alternatives)."""
+    names = orcid_side.names or [orcid_side.profile.name]
+    return lookup.s2_candidates(ctx, names, orcid_side.profile.papers, fresh)
 
 
 def build(
@@ -120,9 +123,8 @@ def build(
     for source in order:
         ids = person.ids_for(source)
         if source == "s2" and person.orcid and not ids:
-            orcid_profile = built["openalex"].profile
             found = OrcidPerson(person.orcid, built["openalex"], [])
-            found.candidates = s2_ids_by_orcid(ctx, orcid_profile, fresh)
+            found.candidates = s2_ids_by_orcid(ctx, built["openalex"], fresh)
             built[source] = BUILDERS[source](ctx, person, s2_ids_or_raise(found), as_of, fresh)
             built[source].candidates = found.candidates
         else:
@@ -173,6 +175,14 @@ class OrcidPerson:
     def name(self) -> str:
         return self.openalex.profile.name
 
+    def openalex_works(self, author_id: str) -> list[ProfilePaper]:
+        """The works of one of the person's OpenAlex records."""
+        own = set(self.openalex.by_author.get(author_id, ("", []))[1])
+        return [p for p in self.openalex.profile.papers if p.paper_id in own]
+
+    def openalex_name(self, author_id: str) -> str:
+        return self.openalex.by_author.get(author_id, (self.name, []))[0] or self.name
+
     @property
     def s2_ids(self) -> list[str]:
         return [c.author_id for c in self.candidates if c.accepted]
@@ -191,7 +201,7 @@ class OrcidPerson:
 def orcid_person(ctx: Context, orcid: str, as_of: date, fresh: Freshness) -> OrcidPerson:
     """OpenAlex's profile of the ORCID iD's person and the S2 ids its works credit."""
     built = BUILDERS["openalex"](ctx, Person(None, [], orcid), [], as_of, fresh)
-    return OrcidPerson(orcid, built, s2_ids_by_orcid(ctx, built.profile, fresh))
+    return OrcidPerson(orcid, built, s2_ids_by_orcid(ctx, built, fresh))
 
 
 def s2_ids_or_raise(person: OrcidPerson) -> list[str]:

@@ -74,6 +74,9 @@ class Sighting:
     authors: tuple[str, ...] = ()
     person: bool = False
     paper_id: str | None = None
+    # The author there whose name agrees with the person's: a namesake's profile (or
+    # the person split), shown as "Dae-Sung Chang (A5999999999)".
+    namesake: str | None = None
 
 
 @dataclass
@@ -222,7 +225,9 @@ def _reason(
         elif seen.person:
             reasons.append(f"{UNLISTED} on {source_name(side.source)}")
         else:
-            who = ", ".join(seen.authors[:3]) + (" et al." if len(seen.authors) > 3 else "")
+            who = seen.namesake or (
+                ", ".join(seen.authors[:3]) + (" et al." if len(seen.authors) > 3 else "")
+            )
             reasons.append(
                 f"{ELSEWHERE} on {source_name(side.source)}" + (f" ({who})" if who else "")
             )
