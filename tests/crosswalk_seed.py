@@ -54,9 +54,9 @@ def load(double) -> None:  # type: ignore[no-untyped-def]
     for n, paper in enumerate(seed.PAPERS):
         year = int(paper.published[:4])
         if paper.arxiv_id in OPENALEX_COUNTS:
-            who, count = first, OPENALEX_COUNTS[paper.arxiv_id]
+            who, as_named, count = first, seed.NAME, OPENALEX_COUNTS[paper.arxiv_id]
         elif paper.arxiv_id == MISATTRIBUTED:
-            who, count = OTHER_OPENALEX, 250
+            who, as_named, count = OTHER_OPENALEX, "Dae-Sung Chang", 250
         else:
             continue
         oa.add_work(
@@ -64,7 +64,7 @@ def load(double) -> None:  # type: ignore[no-untyped-def]
                 f"W40000000{n:02d}",
                 paper.title,
                 year + 1 if paper.arxiv_id == YEAR_APART else year,
-                [(None, a) for a in paper.first_authors] + [(who, seed.NAME)],
+                [(None, a) for a in paper.first_authors] + [(who, as_named)],
                 arxiv_id=paper.arxiv_id,
                 cited_by_count=count,
             )
