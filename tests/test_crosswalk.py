@@ -217,7 +217,7 @@ def test_each_paper_once_with_citations_by_source() -> None:
 def test_reasons_for_papers_in_one_source() -> None:
     reasons = {p.shown.paper_id: p.only_reason for p in world_view().papers}
     assert reasons["s-unindexed"] == "not indexed on OpenAlex"
-    assert reasons["s-elsewhere"] == "attributed to another profile on OpenAlex (Mary Somerville)"
+    assert reasons["s-elsewhere"] == "attributed to another profile on OpenAlex: Mary Somerville"
     assert reasons["s-preprint"].startswith("one work there: OpenAlex counts it with 'Looms")
     assert reasons["W5"] == "not indexed on Semantic Scholar"
     assert reasons["s-short"] is None  # no id to look it up by: the reason is unknown

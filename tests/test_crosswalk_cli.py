@@ -62,6 +62,9 @@ def test_side_by_side_by_name_json(runner: CliRunner, both) -> None:  # type: ig
     assert nash["in_sources"] == ["s2", "openalex"]
     assert nash["matched_by"] == "arxiv"
     assert nash["citations"] == 120  # the headline's own count, never a sum
+    assert nash["openalex_id"].startswith("W")  # OpenAlex's own fields, whatever the headline
+    only_s2 = papers[seed_title("2406.16758")]
+    assert "openalex_id" in only_s2 and only_s2["openalex_id"] is None
     workshop = papers["A Workshop Paper Only OpenAlex Indexes"]
     assert workshop["in_sources"] == ["openalex"]
     assert workshop["citations_by_source"] == {"s2": None, "openalex": 2}
@@ -149,12 +152,12 @@ def test_sources_lists_the_disagreements_biggest_first(runner: CliRunner, both) 
     ]
     detail = {r["title"]: r["detail"] for r in rows}
     assert detail[seed_title("2406.11813")] == (
-        "Semantic Scholar only: attributed to another profile on OpenAlex "
-        "(Dae-Sung Chang (A5999999999))"
+        "Semantic Scholar only: attributed to another profile on OpenAlex: "
+        "Dae-Sung Chang (A5999999999)"
     )
     assert detail[seed_title("2406.16758")] == "Semantic Scholar only: not indexed on OpenAlex"
     assert detail["A Study Semantic Scholar Credits to Someone Else"] == (
-        "OpenAlex only: attributed to another profile on Semantic Scholar (Mary Somerville)"
+        "OpenAlex only: attributed to another profile on Semantic Scholar: Mary Somerville"
     )
     assert detail[seed_title("2404.00930")] == (
         "Semantic Scholar 2024, OpenAlex 2025 (a preprint and its publication?)"

@@ -128,7 +128,7 @@ def test_reasons_come_from_one_batch_lookup(ctx: Context, double_env) -> None:  
     ]
     view = lookup.explain(ctx, sides, Freshness())
     reasons = {p.shown.paper_id: p.only_reason for p in view.papers}
-    assert reasons["W5"] == "attributed to another profile on Semantic Scholar (Mary Somerville)"
+    assert reasons["W5"] == "attributed to another profile on Semantic Scholar: Mary Somerville"
     assert reasons["W8"] == (
         "under this person there, but not in the profile's list on Semantic Scholar"
     )

@@ -22,7 +22,7 @@ from scholarcli.crosswalk.sides import (
     source_name,
     summary_lines,
 )
-from scholarcli.models import PAPER_FIELDS
+from scholarcli.models import OPENALEX_PAPER_FIELDS, PAPER_FIELDS
 
 COUNTS_NOTE = "Citations are each source's own count, never added up across sources."
 
@@ -72,7 +72,7 @@ def render_profiles(
     if fmt == "json":
         _write_json({"author": author_record(view), "papers": records}, out, env)
         return
-    fields = (*PAPER_FIELDS, *SIDE_PAPER_FIELDS)
+    fields = (*PAPER_FIELDS, *OPENALEX_PAPER_FIELDS, *SIDE_PAPER_FIELDS)
     if fmt in ("csv", "jsonl"):
         render.render_records(records, fields, fmt, out, env)
         return

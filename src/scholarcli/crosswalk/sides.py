@@ -21,7 +21,7 @@ from typing import Any
 
 from scholarcli.crosswalk.match import Matching, doi_key, match
 from scholarcli.indicators import metrics
-from scholarcli.models import Profile, ProfilePaper
+from scholarcli.models import OPENALEX_PAPER_FIELDS, Profile, ProfilePaper
 
 #: What each source is called in prose (the ``--source`` name is the key).
 SOURCE_NAMES = {"s2": "Semantic Scholar", "openalex": "OpenAlex"}
@@ -119,7 +119,12 @@ class CrossPaper:
         return next(paper for paper in self.by_source.values() if paper is not None)
 
     def record(self) -> dict[str, Any]:
+        """The shown record, OpenAlex's own fields (FWCI, percentile, retraction, topic)
+        from its side whatever the headline, then the side-by-side fields."""
         record = self.shown.as_record()
+        openalex = self.by_source.get("openalex")
+        for name in OPENALEX_PAPER_FIELDS:
+            record[name] = getattr(openalex, name) if openalex is not None else None
         record["in_sources"] = self.in_sources
         record["citations_by_source"] = self.citations_by_source
         record["matched_by"] = self.matched_by
@@ -229,7 +234,7 @@ def _reason(
                 ", ".join(seen.authors[:3]) + (" et al." if len(seen.authors) > 3 else "")
             )
             reasons.append(
-                f"{ELSEWHERE} on {source_name(side.source)}" + (f" ({who})" if who else "")
+                f"{ELSEWHERE} on {source_name(side.source)}" + (f": {who}" if who else "")
             )
     return "; ".join(reasons) or None
 
