@@ -152,12 +152,11 @@ def test_sources_lists_the_disagreements_biggest_first(runner: CliRunner, both) 
     ]
     detail = {r["title"]: r["detail"] for r in rows}
     assert detail[seed_title("2406.11813")] == (
-        "Semantic Scholar only: attributed to another profile on OpenAlex: "
-        "Dae-Sung Chang (A5999999999)"
+        "attributed to another profile on OpenAlex: Dae-Sung Chang (A5999999999)"
     )
-    assert detail[seed_title("2406.16758")] == "Semantic Scholar only: not indexed on OpenAlex"
+    assert detail[seed_title("2406.16758")] == "not indexed on OpenAlex"
     assert detail["A Study Semantic Scholar Credits to Someone Else"] == (
-        "OpenAlex only: attributed to another profile on Semantic Scholar: Mary Somerville"
+        "attributed to another profile on Semantic Scholar: Mary Somerville"
     )
     assert detail[seed_title("2404.00930")] == (
         "Semantic Scholar 2024, OpenAlex 2025 (a preprint and its publication?)"

@@ -260,13 +260,13 @@ FIND_ORCID_FIELDS = (
     "source",
     "author_id",
     "name",
-    "orcid",
+    "accepted",
     "confirmed",
     "checked",
-    "accepted",
     "paper_count",
     "citation_count",
     "h_index",
+    "orcid",
     "url",
 )
 
@@ -376,9 +376,16 @@ def _find_orcid(orcid: str, fmt_name: str, env: render.OutputEnv) -> None:
                 "url": author.url if author else None,
             }
         )
+    fields = FIND_ORCID_FIELDS
+    if fmt_name in ("table", "markdown"):
+        # For people: the verdict and its evidence in one column that is never dropped.
+        for record in records:
+            verdict = "yes" if record["accepted"] else "no"
+            record["accepted"] = f"{verdict}: {record['confirmed']} of {record['checked']} works"
+        fields = ("source", "author_id", "name", "accepted", "paper_count", "citation_count")
     render.render_records(
         records,
-        FIND_ORCID_FIELDS,
+        fields,
         fmt_name,
         sys.stdout,
         env,

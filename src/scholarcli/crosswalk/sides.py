@@ -275,7 +275,7 @@ def disagreements(view: SideBySide) -> list[dict[str, Any]]:
         base = _base(cross, names)
         if len(cross.in_sources) == 1:
             have = cross.in_sources[0]
-            detail = f"{source_name(have)} only: " + (cross.only_reason or "reason unknown")
+            detail = cross.only_reason or "reason unknown (no DOI or arXiv id to look it up by)"
             rows.append(base | {"kind": "only_in", "gap": counts[have] or 0, "detail": detail})
             continue
         known = {s: c for s, c in counts.items() if c is not None}
