@@ -153,7 +153,8 @@ def author(
                 "--source with several sources and --orcid show the plain profile; "
                 "--novelty, --disruption, --citations-by-year and curation need one source"
             )
-        _side_by_side(name, ids, orcid_id, source, fmt_name, env, when, fresh, offline, limit)
+        top = None if show_all or limit is not None else TABLE_TOP
+        _side_by_side(name, ids, orcid_id, source, fmt_name, env, when, fresh, offline, limit, top)
         return
     view = None
     if source:  # the datasets path imports its engines only when asked for
@@ -223,6 +224,7 @@ def _side_by_side(
     fresh: Freshness,
     offline: bool,
     limit: int | None,
+    top: int | None,
 ) -> None:
     """The profile across sources (or one source, the person pinned by ORCID)."""
     from scholarcli.crosswalk import people, present
@@ -241,7 +243,7 @@ def _side_by_side(
             profile, fmt_name, sys.stdout, env, order=ORDER_NAMES[SortKey.citations]
         )
     else:
-        present.render_profiles(view, fmt_name, sys.stdout, env, limit=limit)
+        present.render_profiles(view, fmt_name, sys.stdout, env, limit=limit, top=top)
     if not complete:
         raise typer.Exit(int(ExitStatus.PARTIAL))
 
@@ -376,7 +378,7 @@ def _find_orcid(orcid: str, fmt_name: str, env: render.OutputEnv) -> None:
                 "url": author.url if author else None,
             }
         )
-    fields = FIND_ORCID_FIELDS
+    fields: tuple[str, ...] = FIND_ORCID_FIELDS
     if fmt_name in ("table", "markdown"):
         # For people: the verdict and its evidence in one column that is never dropped.
         for record in records:

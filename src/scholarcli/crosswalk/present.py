@@ -65,8 +65,13 @@ def render_profiles(
     env: render.OutputEnv,
     *,
     limit: int | None = None,
+    top: int | None = None,
 ) -> None:
-    """``scholar author --source a,b``: every paper once, a citations column per source."""
+    """``scholar author --source a,b``: every paper once, a citations column per source.
+
+    ``limit`` shortens every format; ``top`` only the table's and markdown's sections
+    (each shows its ``top`` most cited papers and says how many it left out).
+    """
     fmt = render.resolve_format(fmt, env)
     records = paper_records(view)[:limit]
     if fmt == "json":
@@ -77,24 +82,34 @@ def render_profiles(
         render.render_records(records, fields, fmt, out, env)
         return
     sources = _source_columns(view)
-    markdown = fmt == "markdown"
-    _header(view, out, markdown, title=f"{view.headline.profile.name}, side by side")
+    _header(view, out, fmt == "markdown", title=f"{view.headline.profile.name}, side by side")
     both = [_row(r, sources) for r in records if len(r["in_sources"]) > 1]
-    columns = (*sources, "year", "matched_by", "title")
-    if both:
-        render.render_records(both, columns, fmt, out, env, title=f"In every source ({len(both)})")
+    sections: list[tuple[str, list[dict[str, Any]], tuple[str, ...]]] = [
+        ("In every source", both, (*sources, "year", "matched_by", "title"))
+    ]
     for side in view.sources:
         alone = [_row(r, sources) for r in records if r["in_sources"] == [side.source]]
-        if alone:
+        alone_columns = (side.source, "year", "title", "only_reason")
+        sections.append((f"Only in {source_name(side.source)}", alone, alone_columns))
+    first = True
+    for heading, rows, columns in sections:
+        if not rows:
+            continue
+        shown = rows[:top]
+        cut = (
+            f"; the {len(shown)} most cited shown, --all for every one"
+            if len(shown) < len(rows)
+            else ""
+        )
+        if not first:
             out.write("\n")
-            render.render_records(
-                alone,
-                (side.source, "year", "title", "only_reason"),
-                fmt,
-                out,
-                env,
-                title=f"Only in {source_name(side.source)} ({len(alone)})",
-            )
+        first = False
+        title = f"{heading} ({len(rows)}{cut})"
+        if fmt == "markdown":  # a section under the page's heading
+            out.write(f"## {title}\n\n")
+            render.render_records(shown, columns, fmt, out, env)
+        else:
+            render.render_records(shown, columns, fmt, out, env, title=title)
 
 
 def _header(view: SideBySide, out: TextIO, markdown: bool, *, title: str) -> None:
