@@ -277,3 +277,26 @@ def test_citation_gap_threshold() -> None:
     assert not gap.differs(100, 80)  # 20 % of the larger
     assert gap.differs(100, 74)
     assert CitationGap(ratio=0.5).differs(187, 120) is False
+
+
+@given(_lists, _lists)
+def test_side_by_side_lists_every_paper_of_every_source_once(left: list, right: list) -> None:  # type: ignore[type-arg]
+    view = side_by_side(
+        [
+            SourceSide("s2", world.profile(left, ["1"])),
+            SourceSide("openalex", world.profile(right, ["A1"])),
+        ]
+    )
+    for source, papers in (("s2", left), ("openalex", right)):
+        listed = [p.by_source[source] for p in view.papers if p.by_source[source] is not None]
+        assert sorted(id(p) for p in listed) == sorted(id(p) for p in papers)
+    for cross in view.papers:
+        record = cross.record()
+        # A count is its source's own: the shown one is the headline's when it has the paper.
+        expected = (cross.by_source["s2"] or cross.by_source["openalex"]).citations
+        assert record["citations"] == expected
+        assert record["in_sources"] == [
+            s for s, c in record["citations_by_source"].items() if c is not None
+        ]
+    summaries = view.summaries()
+    assert summaries["s2"]["papers"] == len(left) and summaries["openalex"]["papers"] == len(right)

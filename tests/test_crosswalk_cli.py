@@ -216,7 +216,11 @@ def test_author_orcid_merges_the_split_s2_ids(runner: CliRunner, both) -> None: 
     author = json.loads(result.stdout)["author"]
     assert author["ids"] == S2_IDS
     assert (author["paper_count"], author["citation_count"]) == (11, 803)
-    assert "confirmed by its works" not in result.stdout
+    assert "confirmed by its works" not in result.stdout  # stdout is data only
+    assert (
+        "note: ORCID 0000-0002-1825-0097 (Du-Seong Chang): Semantic Scholar id(s) "
+        "2112233445 (6 of 9), 99887766 (2 of 9) confirmed by its works"
+    ) in result.stderr
 
 
 def test_metrics_and_track_take_orcid(runner: CliRunner, both) -> None:  # type: ignore[no-untyped-def]

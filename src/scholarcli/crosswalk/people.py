@@ -127,6 +127,7 @@ def build(
             found.candidates = s2_ids_by_orcid(ctx, built["openalex"], fresh)
             built[source] = BUILDERS[source](ctx, person, s2_ids_or_raise(found), as_of, fresh)
             built[source].candidates = found.candidates
+            ctx.reporter.note(found.note())
         else:
             built[source] = BUILDERS[source](ctx, person, ids, as_of, fresh)
     return built
