@@ -264,3 +264,48 @@ def test_bad_options_are_usage_errors(
     assert result.exit_code == 2, result.stderr
     assert message in result.stderr
     assert both.count() == 0
+
+
+def test_a_failed_lookup_leaves_the_reason_unknown_and_the_run_partial(
+    runner: CliRunner, both
+) -> None:  # type: ignore[no-untyped-def]
+    # S2 keeps failing the lookups of the OpenAlex-only papers (by name, so they are
+    # not ORCID works asked before): the view still prints, the reasons stay unknown,
+    # the run is partial (exit 5) with one warning, and nothing wrong is cached.
+    both.inject("s2.paper_batch", "5xx", times=50)
+    result = run(runner, "sources", NAME, "-f", "json")
+    assert result.exit_code == 5, result.stderr
+    assert "lookup(s) on s2 unanswered" in result.stderr
+    rows = {r["title"]: r for r in json.loads(result.stdout)["disagreements"]}
+    assert rows["A Workshop Paper Only OpenAlex Indexes"]["detail"].startswith("reason unknown")
+    both.clear_faults()
+    result = run(runner, "sources", NAME, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = {r["title"]: r for r in json.loads(result.stdout)["disagreements"]}
+    assert (
+        rows["A Workshop Paper Only OpenAlex Indexes"]["detail"]
+        == "not indexed on Semantic Scholar"
+    )
+
+
+def test_openalex_down_on_refresh_answers_from_the_cache_as_partial(
+    runner: CliRunner, both
+) -> None:  # type: ignore[no-untyped-def]
+    first = run(runner, "sources", "--orcid", ORCID, "-f", "json")
+    assert first.exit_code == 0, first.stderr
+    both.inject("*", "5xx", times=500)
+    again = run(runner, "sources", "--orcid", ORCID, "-f", "json", "--refresh")
+    assert again.exit_code == 5, again.stderr
+    assert "cached" in again.stderr
+    assert json.loads(again.stdout)["disagreements"] == json.loads(first.stdout)["disagreements"]
+    both.clear_faults()
+    assert (
+        run(runner, "sources", "--orcid", ORCID, "-f", "json", "--offline").stdout == first.stdout
+    )
+
+
+def test_orcid_lookup_failing_is_a_source_error(runner: CliRunner, both) -> None:  # type: ignore[no-untyped-def]
+    both.inject("s2.paper_batch", "5xx", times=50)
+    result = run(runner, "author", "--orcid", ORCID)
+    assert result.exit_code == 4, result.stderr
+    assert result.stderr.count("error:") == 1

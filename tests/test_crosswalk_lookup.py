@@ -126,7 +126,8 @@ def test_reasons_come_from_one_batch_lookup(ctx: Context, double_env) -> None:  
         SourceSide("s2", world.profile(s2, ["111"])),
         SourceSide("openalex", world.profile(world.OPENALEX, ["A1"])),
     ]
-    view = lookup.explain(ctx, sides, Freshness())
+    view, complete = lookup.explain(ctx, sides, Freshness())
+    assert complete
     reasons = {p.shown.paper_id: p.only_reason for p in view.papers}
     assert reasons["W5"] == "attributed to another profile on Semantic Scholar: Mary Somerville"
     assert reasons["W8"] == (

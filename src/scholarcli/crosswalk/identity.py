@@ -79,18 +79,3 @@ def confirm_ids(
     for candidate in counts.values():
         candidate.accepted = needed > 0 and candidate.confirmed >= needed
     return sorted(counts.values(), key=lambda c: (-c.confirmed, c.author_id))
-
-
-def lookup_ids(doi: str | None, arxiv_id: str | None) -> list[str]:
-    """The S2 batch ids that name one work: its DOI and its arXiv id when it has both."""
-    from scholarcli.crosswalk.match import normalise_doi
-
-    ids = []
-    text = normalise_doi(doi)
-    if text and not text.startswith("10.48550/arxiv."):
-        ids.append(f"DOI:{text}")
-    if arxiv_id:
-        ids.append(f"ARXIV:{arxiv_id}")
-    elif text and text.startswith("10.48550/arxiv."):
-        ids.append(f"ARXIV:{text.removeprefix('10.48550/arxiv.')}")
-    return ids

@@ -14,6 +14,7 @@ It must not print or parse options: it reports through the context's ``Reporter`
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from scholarcli.cache import crosswalk as lookup_cache
@@ -98,13 +99,22 @@ def fetch_openalex(ctx: Context, lookup_ids: Sequence[str]) -> dict[str, dict[st
 FETCHERS: dict[str, Fetch] = {"s2": fetch_s2, "openalex": fetch_openalex}
 
 
+@dataclass
+class Answers:
+    """Lookup answers by id; ``failed`` when the source could not answer some ids."""
+
+    by_id: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    failed: bool = False
+
+
 def lookup(
-    ctx: Context, source: str, lookup_ids: Sequence[str], fresh: Freshness
-) -> dict[str, dict[str, Any] | None]:
+    ctx: Context, source: str, lookup_ids: Sequence[str], fresh: Freshness, *, strict: bool = False
+) -> Answers:
     """Answers for the ids, from the cache when usable, else one batch for the rest.
 
-    An id missing from the result could not be asked (``--offline``, or the source
-    failed: then a warning says so and the reasons stay unknown, nothing breaks).
+    An id missing from the answers could not be asked: ``--offline``, or the source
+    failed (then a warning says so, an older cached answer is used where there is one,
+    and ``failed`` is set). With ``strict`` a failure with nothing cached is raised.
     """
     wanted = list(dict.fromkeys(lookup_ids))
     cached = lookup_cache.load_lookups(ctx.store, source, wanted)
@@ -112,15 +122,19 @@ def lookup(
     todo = [i for i in wanted if i not in answers]
     fetch = FETCHERS.get(source)
     if not todo or ctx.offline or fetch is None:
-        return answers
+        return Answers(answers)
     try:
         fetched = dict(fetch(ctx, todo))
     except SourceError as exc:
-        ctx.reporter.warn(f"{exc.message}; {len(todo)} lookup(s) on {source} left unanswered")
         stale = {i: c.record for i, c in cached.items() if i in todo}
-        return answers | stale
+        if strict and not stale:
+            raise
+        ctx.reporter.warn(
+            f"{exc.message}; {len(todo) - len(stale)} lookup(s) on {source} unanswered"
+        )
+        return Answers(answers | stale, failed=True)
     lookup_cache.save_lookups(ctx.store, source, fetched, ctx.now())
-    return answers | fetched
+    return Answers(answers | fetched)
 
 
 def _as_paper(record: Mapping[str, Any]) -> Paper:
@@ -145,7 +159,7 @@ def s2_candidates(
 ) -> list[identity.Candidate]:
     """S2 ids credited with the ORCID works, by ``identity.confirm_ids``' rule."""
     per_work = [work_lookup_ids(work) for work in works]
-    answers = lookup(ctx, "s2", [i for ids in per_work for i in ids], fresh)
+    answers = lookup(ctx, "s2", [i for ids in per_work for i in ids], fresh, strict=True).by_id
     found: list[Paper | None] = []
     for ids in per_work:
         records = [answers.get(i) for i in ids]
@@ -156,8 +170,9 @@ def s2_candidates(
 # --- why a paper is in one source only -----------------------------------------------------
 
 
-def explain(ctx: Context, sides: Sequence[SourceSide], fresh: Freshness) -> SideBySide:
-    """The side-by-side view, each one-source paper looked up on the other sources.
+def explain(ctx: Context, sides: Sequence[SourceSide], fresh: Freshness) -> tuple[SideBySide, bool]:
+    """The side-by-side view, each one-source paper looked up on the other sources, and
+    whether every lookup was answered.
 
     A paper is looked up by its DOI and arXiv id on each source that lacks it (one
     batch per source for all such papers); a paper with neither keeps an unknown
@@ -174,16 +189,19 @@ def explain(ctx: Context, sides: Sequence[SourceSide], fresh: Freshness) -> Side
             if side.source != cross.in_sources[0] and ids:
                 asks.setdefault(side.source, {})[paper.paper_id] = ids
     sightings: dict[tuple[str, str], Sighting] = {}
+    complete = True
     for side in sides:
         wanted = asks.get(side.source)
         if not wanted:
             continue
-        answers = lookup(ctx, side.source, [i for ids in wanted.values() for i in ids], fresh)
+        found = lookup(ctx, side.source, [i for ids in wanted.values() for i in ids], fresh)
+        complete = complete and not found.failed
+        answers = found.by_id
         person = set(side.profile.ids)
         names = [s.profile.name for s in sides]
         for paper_id, ids in wanted.items():
             sightings[(side.source, paper_id)] = _sighting(ids, answers, person, names)
-    return side_by_side(sides, sightings, first.gap)
+    return side_by_side(sides, sightings, first.gap), complete
 
 
 def _sighting(

@@ -144,11 +144,11 @@ def side_by_side(
     """The view and whether every source answered completely."""
     built = build(ctx, sources, person, as_of, fresh)
     sides = [SourceSide(source, built[source].profile) for source in sources]
-    view = lookup.explain(ctx, sides, fresh)
+    view, answered = lookup.explain(ctx, sides, fresh)
     if gap is not None:
         view.gap = gap
     _warn_low_overlap(ctx, view, person)
-    return view, all(built[s].complete for s in sources)
+    return view, answered and all(built[s].complete for s in sources)
 
 
 def _warn_low_overlap(ctx: Context, view: SideBySide, person: Person) -> None:
