@@ -138,3 +138,63 @@ def test_reasons_come_from_one_batch_lookup(ctx: Context, double_env) -> None:  
     double_env.reset_log()
     lookup.explain(ctx, sides, Freshness())
     assert double_env.count() == 0
+
+
+def test_the_s2_double_answers_doi_and_arxiv_ids_as_s2_does(double_env) -> None:  # type: ignore[no-untyped-def]
+    import requests
+
+    double_env.add_paper(
+        "1" * 40,
+        title="Journal version",
+        year=2022,
+        authors=[("111", ADA)],
+        doi="10.1000/Journal.7",
+        arxiv_id="2201.00007v3",
+    )
+    ids = [
+        "DOI:10.1000/journal.7",  # DOIs are case-insensitive
+        "doi:10.1000/JOURNAL.7",  # so is the prefix
+        "ARXIV:2201.00007",
+        "DOI:10.48550/arXiv.2201.00007",  # arXiv's DOI finds the paper with that arXiv id
+        "DOI:10.1000/nowhere",
+        "ARXIV:2201.99999",
+    ]
+    response = requests.post(
+        f"{double_env.s2_url}/paper/batch",
+        params={"fields": "authors"},
+        json={"ids": ids},
+        timeout=5,
+    )
+    body = response.json()
+    assert len(body) == len(ids)  # same size and order as the request
+    assert [p["paperId"] if p else None for p in body] == ["1" * 40] * 4 + [None, None]
+    assert body[0]["authors"] == [{"authorId": "111", "name": ADA}]
+
+
+def test_two_sources_that_pair_little_get_a_warning(ctx: Context, double_env) -> None:  # type: ignore[no-untyped-def]
+    from scholarcli.crosswalk import people
+
+    notes: list[str] = []
+
+    class Collect:
+        def warn(self, message: str) -> None:
+            notes.append(message)
+
+        def note(self, message: str) -> None:
+            pass
+
+    others = [
+        world.paper(f"X{n}", f"A different person's paper number {n}", 2020, n) for n in range(5)
+    ]
+    view = lookup.side_by_side(
+        [
+            SourceSide("s2", world.profile(world.S2, ["111"])),
+            SourceSide("openalex", world.profile(others, ["A9"])),
+        ]
+    )
+    ctx.reporter = Collect()  # type: ignore[assignment]
+    people._warn_low_overlap(ctx, view, people.Person(ADA))
+    assert notes and "may be different people" in notes[0]
+    notes.clear()
+    people._warn_low_overlap(ctx, view, people.Person(ADA, orcid="0000-0002-1825-0097"))
+    assert notes == []  # pinned by ORCID: the pairing is what it is
