@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -28,6 +29,10 @@ from scholarcli.commands.curate import ExcludeOption, IncludeOption, MergeOption
 from scholarcli.commands.datasets import SourceOption
 from scholarcli.commands.metrics import CitationsByYearOption
 from scholarcli.errors import ExitStatus, UsageError
+
+if TYPE_CHECKING:
+    from scholarcli.profile.analysis import ProfileView
+    from scholarcli.profile.sync import Freshness
 
 
 class SortKey(StrEnum):
@@ -136,7 +141,23 @@ def author(
     fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
     when = parse_as_of(as_of)
     view = None
-    if source:  # the datasets path imports its engines only when asked for
+    if source and source.strip().lower() == "openalex":
+        view = _openalex_view(
+            name,
+            list(ids or []),
+            when,
+            fresh,
+            offline=offline,
+            refused={
+                "--novelty": novelty,
+                "--disruption": disruption,
+                "--citations-by-year": citations_by_year,
+                "--exclude/--include/--merge": bool(exclude or include or merge),
+            },
+        )
+    elif source and source.strip().lower() in {"s2", "api"}:
+        source = None
+    if view is None and source:  # the datasets path imports its engines only when asked for
         from scholarcli.datasets.local import local_view, source_dir
 
         if source_dir(source) and (novelty or disruption or exclude or include or merge):
@@ -184,6 +205,36 @@ def author(
     )
     if not view.complete:
         raise typer.Exit(int(ExitStatus.PARTIAL))
+
+
+def _openalex_view(
+    name: str | None,
+    ids: list[str],
+    when: date,
+    fresh: Freshness,
+    *,
+    offline: bool,
+    refused: dict[str, bool],
+) -> ProfileView:
+    """``--source openalex`` (docs/sources.md)."""
+    from scholarcli.profile.analysis import ProfileView
+    from scholarcli.profile.openalex_source import build_openalex_profile
+
+    for option, asked in refused.items():
+        if asked:
+            raise UsageError(
+                f"{option} is not available with --source openalex yet",
+                hint=f"leave out {option}, or use --source s2",
+            )
+    with open_context(offline=offline) as ctx:
+        profile, complete = build_openalex_profile(ctx, name, ids, as_of=when, fresh=fresh)
+        if profile.source_reported:
+            shown = ", ".join(f"{k} {v:,}" for k, v in profile.source_reported.items())
+            ctx.reporter.note(
+                f"OpenAlex's own figures differ ({shown}): they count every work of "
+                "every type; scholar's are computed from the works listed (docs/sources.md)"
+            )
+    return ProfileView(profile, complete=complete)
 
 
 def sort_papers(papers: list, key: SortKey) -> list:  # type: ignore[type-arg]
