@@ -191,3 +191,14 @@ def test_bad_openalex_id(world: ApiDouble, runner: CliRunner) -> None:
         ],
     )
     assert by_id.exit_code == 0 and json.loads(by_id.stdout)["author"]["h_index"] == H_INDEX
+
+
+def test_find_on_openalex(world: ApiDouble, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["find", "Du Seong Chang", "--source", "openalex", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    [candidate] = json.loads(result.stdout)["candidates"]
+    assert candidate["author_id"] == oa_seed.AUTHOR_ID and candidate["orcid"] == oa_seed.ORCID
+    assert candidate["institutions"][0] == "KT Corporation (2021-2024)"
+    assert candidate["h_index"] == oa_seed.REPORTED_H_INDEX  # OpenAlex's own figure
+    missing = runner.invoke(app, ["find", "Nobody Atall", "--source", "openalex"])
+    assert missing.exit_code == 3 and "no OpenAlex author matches" in missing.stderr

@@ -252,13 +252,25 @@ def find(
     name: Annotated[str, typer.Argument(help="The name to look up.")],
     limit: Annotated[int, typer.Option("--limit", help="How many candidates to ask for.")] = 10,
     fmt: FormatOption = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source", help="s2 (default) or openalex: where to look.", show_default=False
+        ),
+    ] = None,
 ) -> None:
-    """List the Semantic Scholar profiles that match a name, to pick one with --id."""
+    """List the Semantic Scholar (or OpenAlex) profiles that match a name, to pick one with --id."""
     from scholarcli.profile.sync import find as find_candidates
 
     if not 1 <= limit <= 100:
         raise UsageError("--limit must be between 1 and 100")
+    where = (source or "s2").strip().lower()
+    if where not in {"s2", "api", "openalex"}:
+        raise UsageError(f"--source must be s2 or openalex, not {source!r}")
     fmt_name, env = output_format(fmt)
+    if where == "openalex":
+        _find_openalex(name, limit, fmt_name, env)
+        return
     with open_context() as ctx:
         authors = find_candidates(ctx, name, limit)
     records = [
@@ -281,5 +293,53 @@ def find(
         sys.stdout,
         env,
         title=f"Semantic Scholar profiles matching {name!r}",
+        json_root="candidates",
+    )
+
+
+OPENALEX_FIND_FIELDS = (
+    "author_id",
+    "name",
+    "orcid",
+    "affiliations",
+    "institutions",
+    "paper_count",
+    "citation_count",
+    "h_index",
+    "url",
+)
+
+
+def _find_openalex(name: str, limit: int, fmt_name: str, env: render.OutputEnv) -> None:
+    """OpenAlex candidates, with ORCID and institutions (with years) to tell them apart."""
+    from scholarcli.profile.openalex_source import OpenAlexSource
+
+    with open_context() as ctx:
+        authors = OpenAlexSource(ctx).find(name, limit)
+    records = [
+        {
+            "author_id": a.author_id,
+            "name": a.name,
+            "orcid": a.orcid,
+            "affiliations": a.affiliations,
+            "institutions": [
+                f"{i.name} ({min(i.years)}-{max(i.years)})" if i.years else i.name
+                for i in a.institutions
+            ],
+            # OpenAlex's own figures: works of every type (docs/sources.md).
+            "paper_count": a.paper_count,
+            "citation_count": a.citation_count,
+            "h_index": a.h_index,
+            "url": a.url,
+        }
+        for a in authors
+    ]
+    render.render_records(
+        records,
+        OPENALEX_FIND_FIELDS,
+        fmt_name,
+        sys.stdout,
+        env,
+        title=f"OpenAlex profiles matching {name!r}",
         json_root="candidates",
     )
