@@ -159,6 +159,37 @@ def load_works(store: Store, ids: Sequence[str]) -> dict[str, Paper]:
     return found
 
 
+def find_work(store: Store, column: str, value: str) -> tuple[Paper, str] | None:
+    """The newest cached work whose ``work_id``, ``doi`` or ``arxiv_id`` is ``value``."""
+    if column not in {"work_id", "doi", "arxiv_id"}:
+        raise ValueError(column)
+    row = store.conn.execute(
+        f"""SELECT raw, fetched_at FROM openalex_works WHERE {column} = ?
+            ORDER BY fetched_at DESC""",  # noqa: S608 - column from the set above
+        (value,),
+    ).fetchone()
+    return None if row is None else (_parse_work(row[0]), row[1])
+
+
+def works_search(store: Store, key: str) -> tuple[list[str], str] | None:
+    """(work ids, fetched_at) of a cached works search."""
+    row = store.conn.execute(
+        "SELECT author_ids, fetched_at FROM openalex_searches WHERE query = ?", (key,)
+    ).fetchone()
+    return None if row is None else (list(json.loads(row[0])), row[1])
+
+
+def save_works_search(store: Store, key: str, works: Sequence[Paper], now: str) -> None:
+    """A works search and its works, one unit (the ids go where author searches keep theirs)."""
+    with store.transaction() as tx:
+        _upsert_works(store, works, now)
+        tx.execute(
+            """INSERT OR REPLACE INTO openalex_searches(query, author_ids, fetched_at)
+               VALUES (?,?,?)""",
+            (key, _dumps([w.paper_id for w in works]), now),
+        )
+
+
 def save_works(store: Store, works: Sequence[Paper], now: str) -> None:
     with store.transaction():
         _upsert_works(store, works, now)

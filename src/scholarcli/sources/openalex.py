@@ -459,6 +459,15 @@ class OpenAlex:
             works.extend(parse_work(r) for r in results)
         return works[:limit]
 
+    def works_by_filter(self, filter_value: str, *, limit: int = PER_PAGE) -> list[Paper]:
+        """The first ``limit`` works of a filter (1 credit a page)."""
+        works: list[Paper] = []
+        for results, _ in self.pages(
+            "/works", {"filter": filter_value, "select": WORK_SELECT}, limit=limit
+        ):
+            works.extend(parse_work(r) for r in results)
+        return works[:limit]
+
     def works_by_ids(
         self, work_ids: Sequence[str], *, select: str = COUNT_SELECT
     ) -> dict[str, Paper]:
