@@ -235,3 +235,18 @@ def test_credits_are_counted(person: ApiDouble) -> None:
     oa.search_authors("Jane Doe")
     assert oa.http.stats.credits == 11
     assert oa.http.budget is not None and oa.http.budget.remaining == 10_000 - 11
+
+
+def test_works_by_dois(person: ApiDouble) -> None:
+    person.openalex.add_work(
+        OAWork("W7", "Preprint", 2024, [("A1", "Jane Doe")], arxiv_id="2401.00001")
+    )
+    person.openalex.add_work(OAWork("W8", "Article", 2024, [("A1", "Jane Doe")], doi="10.1/abc"))
+    found = client(person, KEY).works_by_dois(
+        ["10.1/ABC", "https://doi.org/10.48550/arXiv.2401.00001", "10.9/none"]
+    )
+    assert {k: v.paper_id for k, v in found.items()} == {
+        "10.1/abc": "W8",
+        "10.48550/arxiv.2401.00001": "W7",
+    }
+    assert found["10.48550/arxiv.2401.00001"].arxiv_id == "2401.00001"

@@ -122,6 +122,7 @@ def test_invalid_key_is_exit_4_with_one_line(
     world: ApiDouble, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OPENALEX_API_KEY", "revoked-key-999")
+    monkeypatch.setenv("SCHOLAR_DEBUG", "1")  # tracebacks and request logs: still no key
     code, data, err = profile(runner)
     lines = [line for line in err.splitlines() if line.startswith("error:")]
     assert code == 4 and not data and len(lines) == 1
@@ -202,3 +203,47 @@ def test_find_on_openalex(world: ApiDouble, runner: CliRunner) -> None:
     assert candidate["h_index"] == oa_seed.REPORTED_H_INDEX  # OpenAlex's own figure
     missing = runner.invoke(app, ["find", "Nobody Atall", "--source", "openalex"])
     assert missing.exit_code == 3 and "no OpenAlex author matches" in missing.stderr
+
+
+def test_stalls_and_resets_are_ridden_out(
+    world: ApiDouble, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clean = profile(runner)
+    monkeypatch.setenv("SCHOLAR_TIMEOUT", "0.5")
+    world.inject("openalex.works", "slow", times=2, delay=1.25)
+    world.inject("openalex.work", "reset", times=2)
+    code, data, err = profile(runner, "--refresh")
+    assert code == 0, err
+    data["author"].pop("fetched_at")
+    clean[1]["author"].pop("fetched_at")
+    assert data == clean[1]
+
+
+def test_a_429_storm_ends_in_one_error_and_leaves_the_cache(
+    world: ApiDouble, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = profile(runner)
+    monkeypatch.setenv("SCHOLAR_MAX_ATTEMPTS", "3")
+    world.inject("openalex.works", "429", times=100, delay=0.01)
+    world.inject("openalex.author", "429", times=100, delay=0.01)
+    code, data, err = profile(runner, "--refresh", "--id", oa_seed.AUTHOR_ID)
+    assert code == 5 and "showing OpenAlex data cached at" in err  # the cache answered
+    world.clear_faults()
+    pool = world.openalex.pool(None)
+    pool.used = pool.limit  # then the budget runs out as well
+    spent = profile(runner, "--refresh")
+    assert spent[0] == 5 and "the daily budget is spent" in spent[2]
+    offline = profile(runner, "--offline")
+    for one in (first[1], offline[1]):
+        one["author"].pop("fetched_at")
+    assert offline[0] == 0 and offline[1] == first[1]  # cached data intact
+
+
+def test_no_cache_and_a_storm_is_exit_4(
+    world: ApiDouble, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCHOLAR_MAX_ATTEMPTS", "3")
+    world.inject("*", "5xx", times=100)
+    code, data, err = profile(runner)
+    lines = [line for line in err.splitlines() if line.startswith("error:")]
+    assert code == 4 and not data and len(lines) == 1 and "OpenAlex" in lines[0]
