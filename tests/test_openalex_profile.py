@@ -226,7 +226,7 @@ def test_a_429_storm_ends_in_one_error_and_leaves_the_cache(
     monkeypatch.setenv("SCHOLAR_MAX_ATTEMPTS", "3")
     world.inject("openalex.works", "429", times=100, delay=0.01)
     world.inject("openalex.author", "429", times=100, delay=0.01)
-    code, data, err = profile(runner, "--refresh", "--id", oa_seed.AUTHOR_ID)
+    code, _, err = profile(runner, "--refresh", "--id", oa_seed.AUTHOR_ID)
     assert code == 5 and "showing OpenAlex data cached at" in err  # the cache answered
     world.clear_faults()
     pool = world.openalex.pool(None)
