@@ -235,3 +235,51 @@ def test_credits_are_counted(person: ApiDouble) -> None:
     oa.search_authors("Jane Doe")
     assert oa.http.stats.credits == 11
     assert oa.http.budget is not None and oa.http.budget.remaining == 10_000 - 11
+
+
+def test_works_by_dois(person: ApiDouble) -> None:
+    person.openalex.add_work(
+        OAWork("W7", "Preprint", 2024, [("A1", "Jane Doe")], arxiv_id="2401.00001")
+    )
+    person.openalex.add_work(OAWork("W8", "Article", 2024, [("A1", "Jane Doe")], doi="10.1/abc"))
+    found = client(person, KEY).works_by_dois(
+        ["10.1/ABC", "https://doi.org/10.48550/arXiv.2401.00001", "10.9/none"]
+    )
+    assert {k: v.paper_id for k, v in found.items()} == {
+        "10.1/abc": "W8",
+        "10.48550/arxiv.2401.00001": "W7",
+    }
+    assert found["10.48550/arxiv.2401.00001"].arxiv_id == "2401.00001"
+
+
+def test_paid_only_parameter_is_never_sent(person: ApiDouble) -> None:
+    oa = client(person, KEY)
+    with pytest.raises(ValueError, match="paid plan"):
+        oa.works_by_filter("from_updated_date:2026-11-01")
+    assert person.count("openalex") == 0
+
+
+def test_settings_and_the_shared_limiter(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from scholarcli.config import load_settings
+    from scholarcli.errors import UsageError
+    from scholarcli.profile.sync import Context
+
+    env = {"SCHOLAR_HOME": str(tmp_path), "OPENALEX_API_KEY": " k1 "}
+    settings = load_settings(env)
+    assert settings.openalex_url == "https://api.openalex.org"
+    assert settings.openalex_interval == 0.1 and settings.openalex_key == "k1"
+    assert "k1" not in repr(settings)
+    with pytest.raises(UsageError, match="SCHOLAR_OPENALEX_INTERVAL"):
+        load_settings({**env, "SCHOLAR_OPENALEX_INTERVAL": "fast"})
+    with pytest.raises(UsageError, match="SCHOLAR_OPENALEX_URL"):
+        load_settings({**env, "SCHOLAR_OPENALEX_URL": "ftp://x"})
+    ctx = Context.open(load_settings({**env, "SCHOLAR_OPENALEX_INTERVAL": "0.25"}))
+    try:
+        limiter = ctx.openalex.http.limiter
+        assert limiter.interval == 0.25 and limiter.name == "openalex"
+        # The slot file lives under SCHOLAR_HOME/locks: every process shares the pace.
+        limiter.reserve()
+        assert (tmp_path / "locks" / "openalex.next").exists()
+        assert "k1" not in repr(ctx.openalex)
+    finally:
+        ctx.close()

@@ -56,7 +56,8 @@ AUTHOR_SELECT = (
 )
 WORK_FILTERS = (
     "author.id, authors_count, authorships.author.id, cited_by_count, doi, ids.openalex, "
-    "is_retracted, openalex, publication_year, raw_author_name.search, title.search"
+    "is_retracted, locations.landing_page_url, openalex, publication_year, "
+    "raw_author_name.search, title.search"
 )
 AUTHOR_FILTERS = "display_name.search, ids.openalex, ids.orcid, openalex, orcid"
 PAID_FILTER = re.compile(r"^(from_|to_)?(updated|created)_date$")
@@ -200,6 +201,9 @@ def _work_matches(work: OAWork, key: str, values: list[str]) -> bool:
         wanted = fold(" ".join(values))
         names = [work.raw_names.get(i, n) for i, (_, n) in enumerate(work.authors)]
         return any(set(wanted) <= set(fold(n)) for n in names)
+    if key == "locations.landing_page_url":
+        urls = {f"http://arxiv.org/abs/{work.arxiv_id}"} if work.arxiv_id else set()
+        return bool(urls & {v.strip() for v in values})
     if key == "title.search":
         return set(fold(" ".join(values))) <= set(fold(work.title or ""))
     raise AssertionError(key)

@@ -289,3 +289,49 @@ class OpenAlexStore:
                 limit = KEYLESS_LIMIT if key is None else self.keys.get(key, FREE_KEY_LIMIT)
                 self.pools[key] = Pool(limit)
             return self.pools[key]
+
+
+def populate(
+    store: OpenAlexStore,
+    author_id: str,
+    name: str,
+    n_works: int,
+    *,
+    arxiv_fraction: float = 0.5,
+    consortium_every: int = 0,
+    seed: int = 0,
+) -> None:
+    """A deterministic author with ``n_works`` works (benchmarks, paging tests).
+
+    Every ``consortium_every``-th work has 150 authors with the person 120th, so the
+    author filter misses it and only the name sweep finds it.
+    """
+    import random
+
+    rng = random.Random(seed)
+    store.add_author(
+        OAAuthor(author_id, name, affiliations=[("University of Examples", None, "US", [2020])])
+    )
+    crowd = [(f"A7{j:06d}", f"Member {j}") for j in range(150)]
+    for i in range(n_works):
+        year = 1995 + i % 30
+        trapped = consortium_every and i % consortium_every == consortium_every - 1
+        authors = (
+            [*crowd[:119], (author_id, name), *crowd[119:149]]
+            if trapped
+            else [(author_id, name), (f"A8{i:06d}", f"Coauthor {i}")]
+        )
+        store.add_work(
+            OAWork(
+                f"W6{seed:02d}{i:07d}",
+                f"Synthetic work {i} of {name}",
+                year,
+                authors,
+                arxiv_id=f"{year % 100:02d}{1 + i % 12:02d}.{i % 100000:05d}"
+                if rng.random() < arxiv_fraction and year >= 2008
+                else None,
+                doi=f"10.5555/synthetic.{seed}.{i}",
+                cited_by_count=int(rng.paretovariate(1.2)) - 1,
+                fwci=round(rng.random() * 3, 3),
+            )
+        )

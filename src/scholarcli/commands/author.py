@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
@@ -33,6 +34,7 @@ from scholarcli.errors import ExitStatus, UsageError
 if TYPE_CHECKING:
     from datetime import date
 
+    from scholarcli.profile.analysis import ProfileView
     from scholarcli.profile.sync import Freshness
 
 
@@ -157,7 +159,23 @@ def author(
         _side_by_side(name, ids, orcid_id, source, fmt_name, env, when, fresh, offline, limit, top)
         return
     view = None
-    if source:  # the datasets path imports its engines only when asked for
+    if source and source.strip().lower() == "openalex":
+        view = _openalex_view(
+            name,
+            list(ids or []),
+            when,
+            fresh,
+            offline=offline,
+            refused={
+                "--novelty": novelty,
+                "--disruption": disruption,
+                "--citations-by-year": citations_by_year,
+                "--exclude/--include/--merge": bool(exclude or include or merge),
+            },
+        )
+    elif source and source.strip().lower() in {"s2", "api"}:
+        source = None
+    if view is None and source:  # the datasets path imports its engines only when asked for
         from scholarcli.datasets.local import local_view, source_dir
 
         if source_dir(source) and (novelty or disruption or exclude or include or merge):
@@ -248,6 +266,36 @@ def _side_by_side(
         raise typer.Exit(int(ExitStatus.PARTIAL))
 
 
+def _openalex_view(
+    name: str | None,
+    ids: list[str],
+    when: date,
+    fresh: Freshness,
+    *,
+    offline: bool,
+    refused: dict[str, bool],
+) -> ProfileView:
+    """``--source openalex`` (docs/sources.md)."""
+    from scholarcli.profile.analysis import ProfileView
+    from scholarcli.profile.openalex_source import build_openalex_profile
+
+    for option, asked in refused.items():
+        if asked:
+            raise UsageError(
+                f"{option} is not available with --source openalex yet",
+                hint=f"leave out {option}, or use --source s2",
+            )
+    with open_context(offline=offline) as ctx:
+        profile, complete = build_openalex_profile(ctx, name, ids, as_of=when, fresh=fresh)
+        if profile.source_reported:
+            shown = ", ".join(f"{k} {v:,}" for k, v in profile.source_reported.items())
+            ctx.reporter.note(
+                f"OpenAlex's own figures differ ({shown}): they count every work of "
+                "every type; scholar's are computed from the works listed (docs/sources.md)"
+            )
+    return ProfileView(profile, complete=complete)
+
+
 def sort_papers(papers: list, key: SortKey) -> list:  # type: ignore[type-arg]
     if key is SortKey.date:
         return sorted(
@@ -281,8 +329,14 @@ def find(
     limit: Annotated[int, typer.Option("--limit", help="How many candidates to ask for.")] = 10,
     fmt: FormatOption = None,
     orcid: OrcidOption = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source", help="s2 (default) or openalex: where to look.", show_default=False
+        ),
+    ] = None,
 ) -> None:
-    """List the Semantic Scholar profiles that match a name, to pick one with --id.
+    """List the Semantic Scholar (or OpenAlex) profiles that match a name, to pick one with --id.
 
     With --orcid, the person's OpenAlex records (those carrying the iD) and every
     Semantic Scholar id credited with the iD's works, with how many of them confirm it
@@ -295,11 +349,17 @@ def find(
     orcid_id = parse_orcid_option(orcid)
     if orcid_id is None and not name:
         raise UsageError("give a name or --orcid")
+    where = (source or "s2").strip().lower()
+    if where not in {"s2", "api", "openalex"}:
+        raise UsageError(f"--source must be s2 or openalex, not {source!r}")
     fmt_name, env = output_format(fmt)
     if orcid_id is not None:
         _find_orcid(orcid_id, fmt_name, env)
         return
     assert name is not None
+    if where == "openalex":
+        _find_openalex(name, limit, fmt_name, env)
+        return
     with open_context() as ctx:
         authors = find_candidates(ctx, name, limit)
     records = [
@@ -393,5 +453,53 @@ def _find_orcid(orcid: str, fmt_name: str, env: render.OutputEnv) -> None:
         env,
         title=f"ORCID {orcid} ({found.name}): OpenAlex records and Semantic Scholar ids "
         "its works confirm",
+        json_root="candidates",
+    )
+
+
+OPENALEX_FIND_FIELDS = (
+    "author_id",
+    "name",
+    "orcid",
+    "affiliations",
+    "institutions",
+    "paper_count",
+    "citation_count",
+    "h_index",
+    "url",
+)
+
+
+def _find_openalex(name: str, limit: int, fmt_name: str, env: render.OutputEnv) -> None:
+    """OpenAlex candidates, with ORCID and institutions (with years) to tell them apart."""
+    from scholarcli.profile.openalex_source import OpenAlexSource
+
+    with open_context() as ctx:
+        authors = OpenAlexSource(ctx).find(name, limit)
+    records = [
+        {
+            "author_id": a.author_id,
+            "name": a.name,
+            "orcid": a.orcid,
+            "affiliations": a.affiliations,
+            "institutions": [
+                f"{i.name} ({min(i.years)}-{max(i.years)})" if i.years else i.name
+                for i in a.institutions
+            ],
+            # OpenAlex's own figures: works of every type (docs/sources.md).
+            "paper_count": a.paper_count,
+            "citation_count": a.citation_count,
+            "h_index": a.h_index,
+            "url": a.url,
+        }
+        for a in authors
+    ]
+    render.render_records(
+        records,
+        OPENALEX_FIND_FIELDS,
+        fmt_name,
+        sys.stdout,
+        env,
+        title=f"OpenAlex profiles matching {name!r}",
         json_root="candidates",
     )

@@ -27,7 +27,7 @@ from scholarcli.commands.common import (
     report_error,
 )
 from scholarcli.commands.datasets import SourceOption
-from scholarcli.commands.sources import OrcidOption, orcid_s2_ids
+from scholarcli.commands.sources import OrcidOption, orcid_ids
 from scholarcli.errors import ExitStatus, NotFoundError, UsageError
 
 if TYPE_CHECKING:
@@ -182,7 +182,7 @@ def metrics(
     fmt_name, env = output_format(fmt)
     if orcid is not None and ids:
         raise UsageError("--orcid and --id both name ids; give one of them")
-    pinned = orcid_s2_ids(orcid, max_age=max_age, refresh=refresh, offline=offline)
+    pinned = orcid_ids(orcid, max_age=max_age, refresh=refresh, offline=offline)
     missing: list[NotFoundError] = []
     people = _people(
         names,

@@ -71,10 +71,16 @@ def parse_orcid_option(value: str | None) -> str | None:
         ) from None
 
 
-def orcid_s2_ids(
-    orcid: str | None, *, max_age: str = "7d", refresh: bool = False, offline: bool = False
+def orcid_ids(
+    orcid: str | None,
+    source: str = "s2",
+    *,
+    max_age: str = "7d",
+    refresh: bool = False,
+    offline: bool = False,
 ) -> tuple[str, list[str]] | None:
-    """The name and S2 ids of the person with ``--orcid`` (None without one)."""
+    """The name and ``source`` ids of the person with ``--orcid`` (None without one):
+    on OpenAlex the records carrying the iD, on S2 the ids its works confirm."""
     from datetime import date
 
     from scholarcli.crosswalk import people
@@ -85,6 +91,9 @@ def orcid_s2_ids(
         return None
     fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
     with open_context(offline=offline) as ctx:
+        if source == "openalex":
+            found = people.orcid_openalex(ctx, orcid_id, date.today(), fresh)
+            return found.profile.name, list(found.profile.ids)
         person = people.orcid_person(ctx, orcid_id, date.today(), fresh)
         ids = people.s2_ids_or_raise(person)
         ctx.reporter.note(person.note())

@@ -22,7 +22,7 @@ from datetime import date
 from scholarcli.crosswalk import identity, lookup
 from scholarcli.crosswalk.sides import CitationGap, SideBySide, SourceSide, source_name
 from scholarcli.errors import NotFoundError, UsageError
-from scholarcli.models import Profile, ProfilePaper
+from scholarcli.models import Paper, Profile, ProfilePaper
 from scholarcli.profile.sync import Context, Freshness
 
 #: The sources a side-by-side view can name, and the older names they accept.
@@ -96,11 +96,8 @@ def build_openalex(
 ) -> Built:
     from scholarcli.crosswalk import openalex_profile
 
-    profile, names, by_author = openalex_profile.build(
-        ctx, person.name, ids, person.orcid, as_of, fresh
-    )
-    complete = not (fresh.refresh and ctx.served_stale)
-    return Built(profile, complete, names=names, by_author=by_author)
+    found = openalex_profile.build(ctx, person.name, ids, person.orcid, as_of, fresh)
+    return Built(found.profile, found.complete, names=found.names, by_author=found.by_author)
 
 
 BUILDERS: dict[str, Builder] = {"s2": build_s2, "openalex": build_openalex}
@@ -116,21 +113,52 @@ def s2_ids_by_orcid(ctx: Context, orcid_side: Built, fresh: Freshness) -> list[i
 def build(
     ctx: Context, sources: Sequence[str], person: Person, as_of: date, fresh: Freshness
 ) -> dict[str, Built]:
-    """Each source's profile of the person, the ORCID rule applied where asked."""
+    """Each source's profile of the person, the ORCID rule applied where asked.
+
+    The people are resolved and their papers read first (from the cache when fresh),
+    the ORCID iD's S2 ids found from its OpenAlex works, and arXiv asked once for the
+    papers of every source together; the profiles are then built from the cache.
+    """
+    from scholarcli.crosswalk import openalex_profile
+    from scholarcli.profile import sync
+
+    wanted = list(dict.fromkeys([*(["openalex"] if person.orcid else []), *sources]))
+    ids = {source: person.ids_for(source) for source in wanted}
+    papers: list[Paper] = []
+    candidates: list[identity.Candidate] = []
+    if "openalex" in wanted:
+        if person.orcid:
+            ids["openalex"] = openalex_profile.orcid_author_ids(ctx, person.orcid, fresh)
+        works = openalex_profile.person_works(ctx, person.name, ids["openalex"], fresh)
+        papers += [w for _, listed in works for w in listed]
+        if person.orcid and "s2" in wanted and not ids["s2"]:
+            names = [n for a, _ in works for n in (a.name, *a.alternative_names) if n]
+            orcid_works = [w for _, listed in works for w in listed]
+            candidates = lookup.s2_candidates(ctx, list(dict.fromkeys(names)), orcid_works, fresh)
+            ids["s2"] = _accepted(person.orcid, candidates, len(orcid_works))
+    if "s2" in wanted:
+        for author in sync.resolve(ctx, person.name, ids["s2"], fresh).authors:
+            papers += sync.author_papers(ctx, author, fresh)
+    sync.enrich_arxiv(ctx, papers)  # one arXiv batch per 100 ids of every source
     built: dict[str, Built] = {}
-    # With an ORCID iD, OpenAlex goes first: its works are what S2's ids are found by.
-    order = list(dict.fromkeys([*(["openalex"] if person.orcid else []), *sources]))
-    for source in order:
-        ids = person.ids_for(source)
-        if source == "s2" and person.orcid and not ids:
-            found = OrcidPerson(person.orcid, built["openalex"], [])
-            found.candidates = s2_ids_by_orcid(ctx, built["openalex"], fresh)
-            built[source] = BUILDERS[source](ctx, person, s2_ids_or_raise(found), as_of, fresh)
-            built[source].candidates = found.candidates
-            ctx.reporter.note(found.note())
-        else:
-            built[source] = BUILDERS[source](ctx, person, ids, as_of, fresh)
+    for source in wanted:
+        built[source] = BUILDERS[source](ctx, person, ids[source], as_of, fresh)
+    if candidates:
+        built["s2"].candidates = candidates
+        found = OrcidPerson(person.orcid or "", built["openalex"], candidates)
+        ctx.reporter.note(found.note())
     return built
+
+
+def _accepted(orcid: str, candidates: Sequence[identity.Candidate], works: int) -> list[str]:
+    accepted = [c.author_id for c in candidates if c.accepted]
+    if not accepted:
+        raise NotFoundError(
+            f"no Semantic Scholar author is credited with the works of ORCID {orcid} "
+            f"({works} work(s) on OpenAlex looked up)",
+            hint=f"scholar find --orcid {orcid} shows the candidates and their counts",
+        )
+    return accepted
 
 
 def side_by_side(
@@ -199,17 +227,16 @@ class OrcidPerson:
         )
 
 
+def orcid_openalex(ctx: Context, orcid: str, as_of: date, fresh: Freshness) -> Built:
+    """OpenAlex's profile of the person carrying the ORCID iD (every such record)."""
+    return BUILDERS["openalex"](ctx, Person(None, [], orcid), [], as_of, fresh)
+
+
 def orcid_person(ctx: Context, orcid: str, as_of: date, fresh: Freshness) -> OrcidPerson:
     """OpenAlex's profile of the ORCID iD's person and the S2 ids its works credit."""
-    built = BUILDERS["openalex"](ctx, Person(None, [], orcid), [], as_of, fresh)
+    built = orcid_openalex(ctx, orcid, as_of, fresh)
     return OrcidPerson(orcid, built, s2_ids_by_orcid(ctx, built, fresh))
 
 
 def s2_ids_or_raise(person: OrcidPerson) -> list[str]:
-    if not person.s2_ids:
-        raise NotFoundError(
-            f"no Semantic Scholar author is credited with the works of ORCID {person.orcid} "
-            f"({len(person.openalex.profile.papers)} work(s) on OpenAlex looked up)",
-            hint=f"scholar find --orcid {person.orcid} shows the candidates and their counts",
-        )
-    return person.s2_ids
+    return _accepted(person.orcid, person.candidates, len(person.openalex.profile.papers))

@@ -459,6 +459,15 @@ class OpenAlex:
             works.extend(parse_work(r) for r in results)
         return works[:limit]
 
+    def works_by_filter(self, filter_value: str, *, limit: int = PER_PAGE) -> list[Paper]:
+        """The first ``limit`` works of a filter (1 credit a page)."""
+        works: list[Paper] = []
+        for results, _ in self.pages(
+            "/works", {"filter": filter_value, "select": WORK_SELECT}, limit=limit
+        ):
+            works.extend(parse_work(r) for r in results)
+        return works[:limit]
+
     def works_by_ids(
         self, work_ids: Sequence[str], *, select: str = COUNT_SELECT
     ) -> dict[str, Paper]:
@@ -475,6 +484,25 @@ class OpenAlex:
                 for obj in results:
                     paper = parse_work(obj)
                     found[paper.paper_id] = paper
+        return found
+
+    def works_by_dois(self, dois: Sequence[str], *, select: str = WORK_SELECT) -> dict[str, Paper]:
+        """Works by DOI (bare, any case), ``MAX_OR`` a call (1 credit each), keyed by DOI.
+
+        An arXiv id goes as its DataCite DOI ``10.48550/arxiv.<id>``; the answer is keyed
+        by the DOI asked for, so such a work is found under that DOI.
+        """
+        found: dict[str, Paper] = {}
+        wanted = list(dict.fromkeys(d for d in (normalise_doi(x) for x in dois) if d))
+        for start in range(0, len(wanted), MAX_OR):
+            chunk = wanted[start : start + MAX_OR]
+            params = {"filter": "doi:" + "|".join(chunk), "select": select}
+            for results, _ in self.pages("/works", params):
+                for obj in results:
+                    paper = parse_work(obj)
+                    doi = normalise_doi(obj.get("doi"))
+                    if doi:
+                        found[doi] = paper
         return found
 
     def author_works(
