@@ -76,24 +76,13 @@ def _openalex_doi(lookup_id: str) -> str:
 def fetch_openalex(ctx: Context, lookup_ids: Sequence[str]) -> dict[str, dict[str, Any] | None]:
     """OpenAlex's answer for each id: ``filter=doi:a|b|…``, 100 DOIs a list call (an
     arXiv id is asked as its 10.48550 DOI, the only form OpenAlex files it under)."""
-    from scholarcli.sources.openalex import MAX_OR, parse_work
+    from scholarcli.sources.openalex import normalise_doi
 
-    answers: dict[str, dict[str, Any] | None] = dict.fromkeys(lookup_ids)
-    wanted = list(lookup_ids)
-    for start in range(0, len(wanted), MAX_OR):
-        chunk = wanted[start : start + MAX_OR]
-        params = {
-            "filter": "doi:" + "|".join(_openalex_doi(i) for i in chunk),
-            "select": OPENALEX_LOOKUP_SELECT,
-        }
-        for results, _ in ctx.openalex.pages("/works", params):
-            for obj in results:
-                work = parse_work(obj)
-                record = _record(work)
-                for key in work_lookup_ids(work):
-                    if key in answers and answers[key] is None:
-                        answers[key] = record
-    return answers
+    dois = {i: normalise_doi(_openalex_doi(i)) for i in lookup_ids}
+    found = ctx.openalex.works_by_dois(
+        [d for d in dois.values() if d], select=OPENALEX_LOOKUP_SELECT
+    )
+    return {i: (_record(found[d]) if d and d in found else None) for i, d in dois.items()}
 
 
 FETCHERS: dict[str, Fetch] = {"s2": fetch_s2, "openalex": fetch_openalex}
