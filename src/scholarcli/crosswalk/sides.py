@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from scholarcli.crosswalk.match import Matching, doi_key, match
+from scholarcli.crosswalk.match import Matching, arxiv_key, doi_key, match
 from scholarcli.indicators import metrics
 from scholarcli.models import OPENALEX_PAPER_FIELDS, Profile, ProfilePaper
 
@@ -135,8 +135,7 @@ class CrossPaper:
 @dataclass
 class SideBySide:
     sources: list[SourceSide]
-    papers: list[CrossPaper]
-    # Per source: the index in ``papers`` of each paper of that source's profile.
+    papers: list[CrossPaper]  # each paper once, most cited (by the headline) first
     gap: CitationGap = field(default_factory=CitationGap)
 
     @property
@@ -241,8 +240,6 @@ def _reason(
 
 def _twin(paper: ProfilePaper, others: Sequence[ProfilePaper]) -> ProfilePaper | None:
     """A paper of ``others`` with the same DOI or arXiv id (one record for two there)."""
-    from scholarcli.crosswalk.match import arxiv_key
-
     doi, arxiv = doi_key(paper), arxiv_key(paper)
     for other in others:
         if (doi and doi_key(other) == doi) or (arxiv and arxiv_key(other) == arxiv):
