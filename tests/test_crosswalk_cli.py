@@ -309,3 +309,18 @@ def test_orcid_lookup_failing_is_a_source_error(runner: CliRunner, both) -> None
     result = run(runner, "author", "--orcid", ORCID)
     assert result.exit_code == 4, result.stderr
     assert result.stderr.count("error:") == 1
+
+
+def test_an_id_on_one_source_finds_the_person_by_name_on_the_other(runner: CliRunner, both) -> None:  # type: ignore[no-untyped-def]
+    result = run(runner, "author", "--id", seed.AUTHOR_ID, "--source", "s2,openalex", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "OpenAlex: no id given, so the person is looked up as 'Du-Seong Chang'" in result.stderr
+    sources = json.loads(result.stdout)["author"]["sources"]
+    assert (sources["s2"]["ids"], sources["openalex"]["ids"]) == ([seed.AUTHOR_ID], ["A5000000001"])
+    # Both given: each source takes its own (S2 digits, OpenAlex A…), nothing is searched.
+    both.reset_log()
+    result = run(runner, "sources", "--id", world.SPLIT_S2, "--id", "A5000000002", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert both.count("s2", "/graph/v1/author/search") == 0
+    sources = json.loads(result.stdout)["author"]["sources"]
+    assert (sources["s2"]["papers"], sources["openalex"]["papers"]) == (2, 2)

@@ -124,6 +124,8 @@ def build(
 
     wanted = list(dict.fromkeys([*(["openalex"] if person.orcid else []), *sources]))
     ids = {source: person.ids_for(source) for source in wanted}
+    if not person.name and not person.orcid:
+        person = Person(_name_from_ids(ctx, ids, fresh), person.ids, person.orcid)
     papers: list[Paper] = []
     candidates: list[identity.Candidate] = []
     if "openalex" in wanted:
@@ -148,6 +150,24 @@ def build(
         found = OrcidPerson(person.orcid or "", built["openalex"], candidates)
         ctx.reporter.note(found.note())
     return built
+
+
+def _name_from_ids(ctx: Context, ids: dict[str, list[str]], fresh: Freshness) -> str | None:
+    """The name one source's ids give, to find the person on a source given no id."""
+    from scholarcli.profile import sync
+    from scholarcli.profile.openalex_source import OpenAlexSource
+
+    if any(not found for found in ids.values()):
+        if ids.get("s2"):
+            name = sync.resolve(ctx, None, ids["s2"], fresh).authors[0].name
+        elif ids.get("openalex"):
+            name = OpenAlexSource(ctx).authors(ids["openalex"], fresh)[0].name
+        else:
+            raise UsageError("give a name, --id or --orcid")
+        missing = ", ".join(source_name(s) for s, found in ids.items() if not found)
+        ctx.reporter.note(f"{missing}: no id given, so the person is looked up as {name!r}")
+        return name
+    return None
 
 
 def _accepted(orcid: str, candidates: Sequence[identity.Candidate], works: int) -> list[str]:
