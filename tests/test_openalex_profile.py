@@ -247,3 +247,13 @@ def test_no_cache_and_a_storm_is_exit_4(
     code, data, err = profile(runner)
     lines = [line for line in err.splitlines() if line.startswith("error:")]
     assert code == 4 and not data and len(lines) == 1 and "OpenAlex" in lines[0]
+
+
+def test_a_merged_author_id_is_followed(world: ApiDouble, runner: CliRunner) -> None:
+    world.openalex.merge("A1234", oa_seed.AUTHOR_ID)
+    result = runner.invoke(
+        app, ["author", "--id", "A1234", "--source", "openalex", "-f", "json", "--as-of", AS_OF]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["author"]["ids"] == [oa_seed.AUTHOR_ID]
+    assert f"OpenAlex merged A1234 into {oa_seed.AUTHOR_ID}" in result.stderr
