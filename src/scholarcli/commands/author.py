@@ -148,10 +148,10 @@ def author(
             when,
             fresh,
             offline=offline,
+            citations_by_year=citations_by_year,
             refused={
                 "--novelty": novelty,
                 "--disruption": disruption,
-                "--citations-by-year": citations_by_year,
                 "--exclude/--include/--merge": bool(exclude or include or merge),
             },
         )
@@ -214,6 +214,7 @@ def _openalex_view(
     fresh: Freshness,
     *,
     offline: bool,
+    citations_by_year: bool,
     refused: dict[str, bool],
 ) -> ProfileView:
     """``--source openalex`` (docs/sources.md)."""
@@ -227,14 +228,16 @@ def _openalex_view(
                 hint=f"leave out {option}, or use --source s2",
             )
     with open_context(offline=offline) as ctx:
-        profile, complete = build_openalex_profile(ctx, name, ids, as_of=when, fresh=fresh)
+        profile, complete, per_year = build_openalex_profile(
+            ctx, name, ids, as_of=when, fresh=fresh, citations_by_year=citations_by_year
+        )
         if profile.source_reported:
             shown = ", ".join(f"{k} {v:,}" for k, v in profile.source_reported.items())
             ctx.reporter.note(
                 f"OpenAlex's own figures differ ({shown}): they count every work of "
                 "every type; scholar's are computed from the works listed (docs/sources.md)"
             )
-    return ProfileView(profile, complete=complete)
+    return ProfileView(profile, per_year=per_year, complete=complete)
 
 
 def sort_papers(papers: list, key: SortKey) -> list:  # type: ignore[type-arg]

@@ -24,21 +24,22 @@ from typing import TYPE_CHECKING
 
 from scholarcli.cache import openalex as oa_cache
 from scholarcli.errors import NotFoundError, SourceError, UsageError
-from scholarcli.models import Author, Paper, Profile
+from scholarcli.models import Author, Paper, Profile, ProfilePaper
 from scholarcli.profile import merge
 
 if TYPE_CHECKING:
+    from scholarcli.profile.analysis import CitationTimeline
     from scholarcli.profile.sync import Context, Freshness
 
 NAME = "openalex"
 SOURCE_LABEL = "OpenAlex"
-# The builder's optional steps this source serves: curation rules and arXiv enrichment
-# (OpenAlex carries arXiv ids). Citations per year, Novelty and CD_nok read S2 data.
-STEPS = frozenset({"curation", "arxiv"})
+# The builder's optional steps this source serves: curation rules, arXiv enrichment
+# (OpenAlex carries arXiv ids) and citations per year (``timeline``, from each work's
+# counts_by_year). Novelty and CD_nok read S2's citation graph.
+STEPS = frozenset({"curation", "arxiv", "citations_by_year"})
 AUTHOR_ID = re.compile(r"[Aa]\d{1,12}")
 OFFLINE_HINT = "fill the cache by running the same command once without --offline"
 REFUSALS = {
-    "citations_by_year": "OpenAlex keeps only about 10 years of citation counts per work",
     "novelty": "Novelty and Impact are computed from Semantic Scholar's references",
     "disruption": "CD_nok is computed from Semantic Scholar's citation graph",
 }
@@ -266,6 +267,28 @@ class OpenAlexSource:
             }
             profile.source_reported = differ or None
 
+    def timeline(self, rows: Sequence[ProfilePaper]) -> CitationTimeline:
+        """Citations per year from each work's ``counts_by_year``: no request at all.
+
+        OpenAlex keeps about the last ten years of counts per work, so earlier years read
+        as none and the note says so; h5_index and i10_5y need only five years and are
+        exact within the window.
+        """
+        from scholarcli.profile.analysis import CitationTimeline
+
+        works = oa_cache.load_works(self.ctx.store, [row.paper_id for row in rows])
+        by_paper: dict[str, dict[int, int]] = {}
+        for row in rows:
+            work = works.get(row.paper_id)
+            by_paper[row.paper_id] = dict(work.counts_by_year or {}) if work else {}
+        years = [y for counts in by_paper.values() for y, c in counts.items() if c]
+        if years:
+            self.ctx.reporter.note(
+                f"OpenAlex counts citations per year from {min(years)} on (about the last "
+                "ten years); citations of earlier years are not in the per-year rows"
+            )
+        return CitationTimeline(by_paper=dict(by_paper))
+
     def close(self) -> None:
         """The command closes the run context; the budget was kept as it came."""
 
@@ -277,7 +300,8 @@ def build_openalex_profile(
     *,
     as_of: date,
     fresh: Freshness,
-) -> tuple[Profile, bool]:
+    citations_by_year: bool = False,
+) -> tuple[Profile, bool, list[dict[str, int]] | None]:
     """A profile from OpenAlex, by the steps every source's profile goes through."""
     from scholarcli.categories import category_name
     from scholarcli.profile import sync
@@ -317,4 +341,11 @@ def build_openalex_profile(
         candidates=others,
     )
     source.annotate(profile, authors)
-    return profile, complete and not (fresh.refresh and ctx.served_stale)
+    per_year = None
+    if citations_by_year:
+        from scholarcli.profile import analysis
+
+        timeline = source.timeline(rows)
+        per_year = analysis.per_year_rows(rows, timeline.by_paper)
+        profile.metrics.update(analysis.recent_metrics(rows, timeline.by_paper, as_of))
+    return profile, complete and not (fresh.refresh and ctx.served_stale), per_year
