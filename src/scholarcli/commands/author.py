@@ -219,7 +219,7 @@ def _openalex_view(
 ) -> ProfileView:
     """``--source openalex`` (docs/sources.md)."""
     from scholarcli.profile.analysis import ProfileView
-    from scholarcli.profile.openalex_source import build_openalex_profile
+    from scholarcli.profile.openalex_source import build_openalex_view
 
     for option, asked in refused.items():
         if asked:
@@ -228,7 +228,7 @@ def _openalex_view(
                 hint=f"leave out {option}, or use --source s2",
             )
     with open_context(offline=offline) as ctx:
-        profile, complete, per_year = build_openalex_profile(
+        profile, complete, per_year = build_openalex_view(
             ctx, name, ids, as_of=when, fresh=fresh, citations_by_year=citations_by_year
         )
         if profile.source_reported:

@@ -294,6 +294,14 @@ class OpenAlexSource:
 
 
 def build_openalex_profile(
+    ctx: Context, name: str | None, ids: Sequence[str], *, as_of: date, fresh: Freshness
+) -> tuple[Profile, bool]:
+    """(profile, complete): ``build_openalex_view`` without per-year rows."""
+    profile, complete, _ = build_openalex_view(ctx, name, ids, as_of=as_of, fresh=fresh)
+    return profile, complete
+
+
+def build_openalex_view(
     ctx: Context,
     name: str | None,
     ids: Sequence[str],
