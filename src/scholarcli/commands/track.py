@@ -18,21 +18,23 @@ import typer
 
 from scholarcli import render
 from scholarcli.commands.common import (
-    AsOfOption,
-    FormatOption,
-    IdOption,
-    MaxAgeOption,
-    PersonArgument,
     command_boundary,
     open_context,
     output_format,
     parse_as_of,
     parse_max_age,
 )
+from scholarcli.commands.options import (
+    AsOfOption,
+    FormatOption,
+    IdOption,
+    MaxAgeOption,
+    PersonArgument,
+)
 from scholarcli.errors import PartialError, SourceError, UsageError
 
 if TYPE_CHECKING:
-    from scholarcli.profile.sync import Reporter
+    from scholarcli.core import Reporter
     from scholarcli.tracking.refresh import RunSummary
 
 TRACKED_FIELDS = (
@@ -104,7 +106,7 @@ def track(
     ] = None,
 ) -> None:
     """Add a person to the watch list, pinning their Semantic Scholar (or OpenAlex) ids now."""
-    from scholarcli.profile.sync import Freshness
+    from scholarcli.core import Freshness
     from scholarcli.tracking import watchlist as watch
 
     fresh = Freshness(max_age=parse_max_age(max_age))
@@ -229,7 +231,7 @@ def refresh(
     as_of: AsOfOption = None,
 ) -> None:
     """Bring tracked people up to date cheaply and store a dated snapshot of each."""
-    from scholarcli.profile.sync import QuietReporter
+    from scholarcli.core import QuietReporter
     from scholarcli.tracking import refresh as watch
 
     if check and not dry_run:

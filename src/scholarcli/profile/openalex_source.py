@@ -28,8 +28,8 @@ from scholarcli.models import Author, Paper, Profile, ProfilePaper
 from scholarcli.profile import merge
 
 if TYPE_CHECKING:
+    from scholarcli.core import Context, Freshness
     from scholarcli.profile.analysis import CitationTimeline
-    from scholarcli.profile.sync import Context, Freshness
 
 NAME = "openalex"
 SOURCE_LABEL = "OpenAlex"
@@ -225,9 +225,11 @@ class OpenAlexSource:
             "scholar find NAME --source openalex lists matches",
         )
 
-    def others_note(self, name: str, chosen: Author, others: int) -> str | None:
+    def others_note(
+        self, name: str, chosen: Author, others: int, purpose: str = "showing"
+    ) -> str | None:
         return (
-            f"{others} other OpenAlex profile(s) match {name!r}; showing {chosen.name} "
+            f"{others} other OpenAlex profile(s) match {name!r}; {purpose} {chosen.name} "
             f'({chosen.author_id}). List them with: scholar find "{name}" --source openalex; '
             "pin one or merge several with --id"
         )
@@ -266,6 +268,12 @@ class OpenAlexSource:
                 k: v for k, v in theirs.items() if v is not None and profile.metrics.get(k) != v
             }
             profile.source_reported = differ or None
+            if differ:
+                shown = ", ".join(f"{k} {v:,}" for k, v in differ.items())
+                self.ctx.reporter.note(
+                    f"OpenAlex's own figures differ ({shown}): they count every work of "
+                    "every type; scholar's are computed from the works listed (docs/sources.md)"
+                )
 
     def timeline(self, rows: Sequence[ProfilePaper]) -> CitationTimeline:
         """Citations per year from each work's ``counts_by_year``: no request at all.
@@ -310,50 +318,11 @@ def build_openalex_view(
     fresh: Freshness,
     citations_by_year: bool = False,
 ) -> tuple[Profile, bool, list[dict[str, int]] | None]:
-    """A profile from OpenAlex, by the steps every source's profile goes through."""
-    from scholarcli.categories import category_name
-    from scholarcli.profile import sync
+    """A profile from OpenAlex through the one profile builder (``profile.builder``)."""
+    from scholarcli.profile import builder
 
-    source = OpenAlexSource(ctx)
-    if ids:
-        authors, others = source.authors(ids, fresh), 0
-    else:
-        if not name or not name.strip():
-            raise UsageError("give a name or at least one --id")
-        ranked = source.candidates(name, fresh)
-        if not ranked:
-            raise source.no_match(name)
-        authors, others = [ranked[0]], len(ranked) - 1
-    display = next((a.name for a in authors if a.name), name or authors[0].author_id)
-    if others and name:
-        note = source.others_note(name, authors[0], others)
-        if note:
-            ctx.reporter.note(note)
-    lists = [source.papers(author, fresh) for author in authors]
-    chosen = [a.author_id for a in authors]
-    papers = sync.curated_papers(ctx, chosen, lists, name=display).papers
-    complete = sync.enrich_arxiv(ctx, papers)
-    arxiv = ctx.store.load_arxiv(p.arxiv_id for p in papers if p.arxiv_id)
-    rows = merge.profile_papers(papers, arxiv, chosen, display, as_of)
-    primary = merge.primary_category(rows)
-    profile = Profile(
-        name=display,
-        ids=chosen,
-        affiliations=list(dict.fromkeys(x for a in authors for x in a.affiliations)),
-        as_of=as_of.isoformat(),
-        primary_category=primary,
-        primary_category_name=category_name(primary),
-        metrics=merge.profile_metrics(rows, as_of),
-        papers=rows,
-        fetched_at=source.fetched_at(authors),
-        candidates=others,
+    request = builder.ProfileRequest(
+        name, tuple(ids), as_of=as_of, fresh=fresh, citations_by_year=citations_by_year
     )
-    source.annotate(profile, authors)
-    per_year = None
-    if citations_by_year:
-        from scholarcli.profile import analysis
-
-        timeline = source.timeline(rows)
-        per_year = analysis.per_year_rows(rows, timeline.by_paper)
-        profile.metrics.update(analysis.recent_metrics(rows, timeline.by_paper, as_of))
-    return profile, complete and not (fresh.refresh and ctx.served_stale), per_year
+    view = builder.build_profile(OpenAlexSource(ctx), request)
+    return view.profile, view.complete, view.per_year
