@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from scholarcli.cache import migrations
+from scholarcli.cache import people as people_cache
 from scholarcli.cache.store import Store
 from scholarcli.indicators import metrics
 from scholarcli.indicators.metrics import METRIC_FIELDS, PaperStats
@@ -221,7 +222,9 @@ def in_child(path: Path, sql_name: str) -> dict[str, float]:
 def backfill(store: Store) -> float:
     """Seconds migration 4's backfill takes on this cache (run again, then rolled back)."""
     statements = [
-        s for s in migrations.split_statements(migrations.MIGRATIONS[3]) if s.startswith("UPDATE")
+        s
+        for s in migrations.split_statements(migrations.MIGRATIONS[3].sql)
+        if s.startswith("UPDATE")
     ]
     start = time.perf_counter()
     store.conn.execute("BEGIN IMMEDIATE")
@@ -271,7 +274,7 @@ def measure_one(args: argparse.Namespace) -> dict[str, float]:
     """One person with BIG_PROFILE papers: load from the cache, then both code paths."""
     with tempfile.TemporaryDirectory(prefix="bench-metrics-big-") as home:
         store = build_cache(Path(home) / "cache.sqlite3", 1, BIG_PROFILE, args.seed)
-        load_s = median_time(lambda: store.load_author_papers("1000000"), args.repeat)
+        load_s = median_time(lambda: people_cache.load_author_papers(store, "1000000"), args.repeat)
         big = read_frame(store)
         store.close()
     columns = big[["citations", "year", "n_authors", "author_position"]].to_numpy()

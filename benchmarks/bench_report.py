@@ -148,7 +148,7 @@ def phases(home: Path, double: Any, name: str) -> dict[str, float]:
 
     imported = time.perf_counter()
     from scholarcli.config import load_settings
-    from scholarcli.profile.sync import Context, Freshness
+    from scholarcli.core import Context, Freshness
     from scholarcli.report import charts, data, html
 
     saved = dict(os.environ)

@@ -25,12 +25,13 @@ import pytest
 from typer.testing import CliRunner
 
 from scholarcli.cache import citations as citation_cache
+from scholarcli.cache import people as people_cache
 from scholarcli.cache.store import Store
 from scholarcli.cli import app
 from scholarcli.config import load_settings
+from scholarcli.core import Context
 from scholarcli.models import PAPER_FIELDS, Paper
 from scholarcli.profile import analysis
-from scholarcli.profile.sync import Context
 from scholarcli.sources import semanticscholar
 
 AS_OF = "2026-11-27"
@@ -161,10 +162,10 @@ def test_a_paper_gone_from_s2_is_skipped_and_the_rest_fetched(
     # The cached list holds a paper S2 no longer knows: its /citations answers 404.
     store = Store.open(scholar_home / "cache.sqlite3")
     try:
-        papers = store.load_author_papers(PERSON_ID)
+        papers = people_cache.load_author_papers(store, PERSON_ID)
         gone = Paper("f" * 40, "Withdrawn", year=2020, citations=7)
         now = datetime.now(UTC).isoformat()
-        store.save_author_papers(None, PERSON_ID, [gone, *papers], now)
+        people_cache.save_author_papers(store, None, PERSON_ID, [gone, *papers], now)
     finally:
         store.close()
     person.reset_log()

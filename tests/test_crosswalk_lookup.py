@@ -9,10 +9,10 @@ import pytest
 
 import crosswalk_world as world
 from scholarcli.config import load_settings
+from scholarcli.core import Context, Freshness
 from scholarcli.crosswalk import lookup
 from scholarcli.crosswalk.identity import CONFIRM_MIN, names_agree
 from scholarcli.crosswalk.sides import SourceSide
-from scholarcli.profile.sync import Context, Freshness
 
 ADA = "Ada Lovelace"
 

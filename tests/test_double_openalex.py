@@ -1,6 +1,6 @@
 """The OpenAlex double against the real API: recorded bodies, errors, caps and quirks.
 
-Where a recording exists (../shared/fixtures/openalex, skipped when absent) the double
+Where a recorded response exists (skipped when the recordings are absent) the double
 must answer the same way; the rest follows docs/sources.md (from OpenAlex's server and
 proxy code): OR caps, paging caps, both cursor end signals, the 100-author cut and trap,
 credits per request class, 301 for merged ids.

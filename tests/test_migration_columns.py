@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from scholarcli.cache import migrations
+from scholarcli.cache import people as people_cache
 from scholarcli.cache.store import Store
 from scholarcli.models import AuthorRef, Paper
 
@@ -15,8 +16,8 @@ from scholarcli.models import AuthorRef, Paper
 def old_cache(path: Path) -> None:
     """A cache as the version before migration 4 left it, with one paper."""
     conn = sqlite3.connect(path, isolation_level=None)
-    for script in migrations.MIGRATIONS[:3]:
-        for statement in migrations.split_statements(script):
+    for migration in migrations.MIGRATIONS[:3]:
+        for statement in migrations.split_statements(migration.sql):
             conn.execute(statement)
     conn.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
     conn.execute("PRAGMA user_version = 3")
@@ -42,7 +43,7 @@ def test_backfill_and_new_writes(tmp_path: Path) -> None:
     positions = dict(conn.execute("SELECT author_id, author_position FROM author_papers"))
     assert positions == {"7": 3, "9": None}  # the first place of the id; absent: unknown
     paper = Paper("q", "t2", citations=1, authors=[AuthorRef("5", "X"), AuthorRef("8", "Y")])
-    store.save_author_papers(None, "8", [paper], "now")
+    people_cache.save_author_papers(store, None, "8", [paper], "now")
     assert conn.execute("SELECT n_authors FROM papers WHERE paper_id = 'q'").fetchone() == (2,)
     row = conn.execute("SELECT author_position FROM author_papers WHERE author_id = '8'")
     assert row.fetchone() == (2,)

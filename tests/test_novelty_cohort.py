@@ -11,8 +11,8 @@ from double import novelty_world
 from double.server import ApiDouble
 from scholarcli.cache import novelty as cache
 from scholarcli.config import load_settings
+from scholarcli.core import Context, utcnow
 from scholarcli.novelty import cohort, scores
-from scholarcli.profile.sync import Context, utcnow
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The OpenAlex client: parsing real records, paging, caps, the 100-author trap, faults.
 
-Parsing runs on the recordings (skipped when ../shared/fixtures is absent); the rest
+Parsing runs on recorded responses (skipped when they are absent); the rest
 runs against the loopback double, whose fidelity tests/test_double_openalex.py checks.
 """
 

@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 import openalex_seed as oa_seed
+import seed
 from double import ApiDouble
 from scholarcli.cli import app
 
@@ -28,8 +29,6 @@ H_INDEX = 7
 
 @pytest.fixture
 def world(double_env: ApiDouble) -> ApiDouble:
-    import seed
-
     seed.load(double_env)  # the arXiv entries (and the S2 side) of the seed papers
     oa_seed.load(double_env)
     return double_env
@@ -168,7 +167,7 @@ def test_faults_are_ridden_out(world: ApiDouble, runner: CliRunner, fault: str) 
 
 
 def test_unsupported_steps_are_refused(world: ApiDouble, runner: CliRunner) -> None:
-    for option in ("--novelty", "--citations-by-year"):
+    for option in ("--novelty", "--disruption"):
         code, _, err = profile(runner, option)
         assert code == 2 and f"error: {option} is not available with --source openalex" in err
     assert world.count() == 0
@@ -247,3 +246,31 @@ def test_no_cache_and_a_storm_is_exit_4(
     code, data, err = profile(runner)
     lines = [line for line in err.splitlines() if line.startswith("error:")]
     assert code == 4 and not data and len(lines) == 1 and "OpenAlex" in lines[0]
+
+
+def test_a_merged_author_id_is_followed(world: ApiDouble, runner: CliRunner) -> None:
+    world.openalex.merge("A1234", oa_seed.AUTHOR_ID)
+    result = runner.invoke(
+        app, ["author", "--id", "A1234", "--source", "openalex", "-f", "json", "--as-of", AS_OF]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["author"]["ids"] == [oa_seed.AUTHOR_ID]
+    assert f"OpenAlex merged A1234 into {oa_seed.AUTHOR_ID}" in result.stderr
+
+
+def test_citations_by_year_from_counts_by_year(world: ApiDouble, runner: CliRunner) -> None:
+    profile(runner)
+    world.reset_log()
+    code, data, err = profile(runner, "--citations-by-year")
+    assert code == 0, err
+    assert world.count() == 0  # the counts came with the works: no request
+    rows = {row["year"]: row for row in data["per_year"]}
+    # The seed works' counts_by_year put each work's citations in its publication year.
+    by_year: dict[int, int] = {}
+    for paper in seed.PAPERS:
+        year = int(paper.published[:4])
+        by_year[year] = by_year.get(year, 0) + oa_seed.CITATIONS[paper.arxiv_id]
+    assert {y: rows[y]["citations"] for y in by_year} == by_year
+    assert rows[2025]["papers"] == 1 and rows[2024]["papers"] == 5 + 1
+    assert "OpenAlex counts citations per year from" in err
+    assert data["author"]["h5_index"] is not None

@@ -318,9 +318,9 @@ def test_refs_from_text_forms() -> None:
 
 def test_a_failure_midway_keeps_the_batches_already_fetched(thousand, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from scholarcli.config import load_settings
+    from scholarcli.core import Context
     from scholarcli.errors import SourceError
     from scholarcli.papers.lookup import lookup_papers
-    from scholarcli.profile.sync import Context
     from scholarcli.sources.semanticscholar import SemanticScholar
 
     double, papers = thousand

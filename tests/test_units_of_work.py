@@ -19,6 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 import seed
+from scholarcli.cache import people as people_cache
 from scholarcli.cache.store import Store
 from scholarcli.cli import app
 from scholarcli.models import Author, AuthorRef, Paper
@@ -59,14 +60,14 @@ def test_a_unit_of_work_that_fails_at_its_last_step_leaves_nothing_of_itself(
 ) -> None:
     path = tmp_path / "c.db"
     store = Store.open(path)
-    store.save_author_papers(Author("1", "Ada"), "1", [paper(1), paper(2)], NOW)
+    people_cache.save_author_papers(store, Author("1", "Ada"), "1", [paper(1), paper(2)], NOW)
     fail_last_step(store)
     with pytest.raises(sqlite3.IntegrityError, match="injected failure"):
-        store.save_author_papers(Author("1", "Ada B."), "1", [paper(3)], LATER)
+        people_cache.save_author_papers(store, Author("1", "Ada B."), "1", [paper(3)], LATER)
     # The same connection, which would see its own unfinished work ...
-    assert [p.paper_id for p in store.load_author_papers("1")] == ["p1", "p2"]
-    assert store.author_fetch("1") == (NOW, False)
-    assert store.load_authors(["1"])["1"].name == "Ada"
+    assert [p.paper_id for p in people_cache.load_author_papers(store, "1")] == ["p1", "p2"]
+    assert people_cache.author_fetch(store, "1") == (NOW, False)
+    assert people_cache.load_authors(store, ["1"])["1"].name == "Ada"
     assert not store.conn.in_transaction
     # ... and another one, which sees only what was committed.
     assert committed(path, "SELECT paper_id FROM author_papers ORDER BY rank") == [
@@ -76,7 +77,7 @@ def test_a_unit_of_work_that_fails_at_its_last_step_leaves_nothing_of_itself(
     assert committed(path, "SELECT paper_id FROM papers ORDER BY paper_id") == [("p1",), ("p2",)]
     # The connection is usable for the next unit of work.
     store.conn.execute("DROP TRIGGER fail_fetch")
-    store.save_author_papers(None, "1", [paper(3)], LATER)
+    people_cache.save_author_papers(store, None, "1", [paper(3)], LATER)
     assert committed(path, "SELECT paper_id FROM author_papers") == [("p3",)]
     store.close()
 
@@ -109,9 +110,9 @@ def test_an_exception_in_any_transaction_rolls_back_and_frees_the_write_lock(
 def test_a_new_list_replaces_the_old_one(tmp_path: Path) -> None:
     path = tmp_path / "c.db"
     store = Store.open(path)
-    store.save_author_papers(None, "1", [paper(1), paper(2), paper(3)], NOW)
-    store.save_author_papers(None, "1", [paper(3), paper(1)], LATER)
-    assert [p.paper_id for p in store.load_author_papers("1")] == ["p3", "p1"]
+    people_cache.save_author_papers(store, None, "1", [paper(1), paper(2), paper(3)], NOW)
+    people_cache.save_author_papers(store, None, "1", [paper(3), paper(1)], LATER)
+    assert [p.paper_id for p in people_cache.load_author_papers(store, "1")] == ["p3", "p1"]
     assert committed(path, "SELECT paper_id FROM author_papers ORDER BY rank") == [
         ("p3",),
         ("p1",),

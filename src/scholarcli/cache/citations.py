@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from scholarcli.cache.store import Store
+from scholarcli.cache.store import Store, select_in
 
 # SQLite's default limit on host parameters is 999 in old builds; stay well below it.
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -59,21 +58,20 @@ def load(store: Store, paper_ids: Iterable[str]) -> dict[str, CitationYears]:
     ids = list(dict.fromkeys(paper_ids))
     fetches: dict[str, tuple[str, int, int, bool]] = {}
     years: dict[str, dict[int, int]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        for paper_id, fetched_at, citations, undated, truncated in store.conn.execute(
-            f"""SELECT paper_id, fetched_at, citations, undated, truncated
-                FROM citation_fetches WHERE paper_id IN ({marks})""",  # noqa: S608
-            chunk,
-        ):
-            fetches[paper_id] = (fetched_at, citations, undated, bool(truncated))
-        for paper_id, year, count in store.conn.execute(
-            f"""SELECT paper_id, year, count FROM citation_years
-                WHERE paper_id IN ({marks}) ORDER BY paper_id, year""",  # noqa: S608
-            chunk,
-        ):
-            years.setdefault(paper_id, {})[year] = count
+    for paper_id, fetched_at, citations, undated, truncated in select_in(
+        store.conn,
+        """SELECT paper_id, fetched_at, citations, undated, truncated
+            FROM citation_fetches WHERE paper_id IN ({marks})""",
+        ids,
+    ):
+        fetches[paper_id] = (fetched_at, citations, undated, bool(truncated))
+    for paper_id, year, count in select_in(
+        store.conn,
+        """SELECT paper_id, year, count FROM citation_years
+            WHERE paper_id IN ({marks}) ORDER BY paper_id, year""",
+        ids,
+    ):
+        years.setdefault(paper_id, {})[year] = count
     return {
         paper_id: CitationYears(
             paper_id=paper_id,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scholarcli.cache.store import Store, _chunks
+from scholarcli.cache.store import Store, select_in
 
 
 @dataclass(frozen=True)
@@ -29,16 +29,13 @@ class Rule:
 
 def rules_for(store: Store, author_ids: Sequence[str]) -> list[Rule]:
     """Every rule of these ids, oldest first."""
-    rules: list[Rule] = []
-    for chunk in _chunks(list(dict.fromkeys(author_ids)), 500):
-        marks = ",".join("?" * len(chunk))
-        rows = store.conn.execute(
-            f"""SELECT rule_id, author_id, action, ref, target, created_at FROM curation
-                WHERE author_id IN ({marks})""",  # noqa: S608
-            chunk,
-        )
-        rules += [Rule(*row) for row in rows]
-    return sorted(rules, key=lambda rule: rule.rule_id)
+    rows = select_in(
+        store.conn,
+        """SELECT rule_id, author_id, action, ref, target, created_at FROM curation
+            WHERE author_id IN ({marks})""",
+        author_ids,
+    )
+    return sorted((Rule(*row) for row in rows), key=lambda rule: rule.rule_id)
 
 
 def add_rules(store: Store, rules: Sequence[tuple[str, str, str, str | None]], now: str) -> None:

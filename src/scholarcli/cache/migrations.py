@@ -1,19 +1,36 @@
-"""Numbered schema migrations, applied in order when the cache is opened.
+"""Named, numbered schema migrations, applied in order when the cache is opened.
 
-``PRAGMA user_version`` records how many have run. Each migration runs in its own
-transaction, so a crash leaves the schema at a numbered version, never between.
+``PRAGMA user_version`` records how many have run (migration N leaves it at N; the
+numbers run 1, 2, 3, ... without gaps, which ``check`` asserts at import). Each
+migration runs in its own transaction, so a crash leaves the schema at a numbered
+version, never between.
 Never edit a migration that has shipped: add the next number.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 APPLICATION_ID = 0x5C401A12  # marks the file as a scholar cache (PRAGMA application_id)
 
-MIGRATIONS: list[str] = [
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: its number (the ``user_version`` after it), a name, its SQL."""
+
+    number: int
+    name: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
     # 1: authors, their paper lists, papers, arXiv metadata, cached searches.
-    """
+    Migration(
+        1,
+        "authors_papers_arxiv_searches",
+        """
     CREATE TABLE authors (
         author_id TEXT PRIMARY KEY,
         name TEXT NOT NULL,
@@ -80,8 +97,12 @@ MIGRATIONS: list[str] = [
         fetched_at TEXT NOT NULL
     );
     """,
+    ),
     # 2: the watch list, refresh runs and dated snapshots (history no source keeps).
-    """
+    Migration(
+        2,
+        "tracking_snapshots",
+        """
     CREATE TABLE tracked (
         person_key TEXT PRIMARY KEY,
         name TEXT NOT NULL,
@@ -123,8 +144,12 @@ MIGRATIONS: list[str] = [
         seen_at TEXT NOT NULL
     );
     """,
+    ),
     # 3: citations received per year, counted from the years of citing papers.
-    """
+    Migration(
+        3,
+        "citations_per_year",
+        """
     CREATE TABLE citation_years (
         paper_id TEXT NOT NULL,
         year INTEGER NOT NULL,
@@ -141,8 +166,12 @@ MIGRATIONS: list[str] = [
         truncated INTEGER NOT NULL DEFAULT 0
     );
     """,
+    ),
     # 4: novelty and impact (issue 9): reference lists, SPECTER vectors, cohorts, scores.
-    """
+    Migration(
+        4,
+        "novelty_and_impact",
+        """
     -- A paper's distinct resolved references (paperIds, JSON) as S2 listed them; found = 0
     -- records that S2 answered null. Re-read after 30 days (S2 resolves more with time).
     CREATE TABLE novelty_references (
@@ -225,9 +254,13 @@ MIGRATIONS: list[str] = [
         computed_at TEXT NOT NULL
     );
     """,
+    ),
     # 5: scholar paper / search: looked-up papers, what each ref resolved to, paper searches,
     # citation and reference lists (SQL in cache/papers.py).
-    """
+    Migration(
+        5,
+        "paper_lookups_and_searches",
+        """
     -- S2's full paper object as a lookup asked for it (papers.raw may hold fewer fields).
     CREATE TABLE paper_details (
         paper_id TEXT PRIMARY KEY,
@@ -264,12 +297,16 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (paper_id, direction)
     );
     """,
+    ),
     # 6: the author count of a paper and the person's place in it as columns (read by
     # many-people metrics without decoding the authors JSON; backfilled here from that
     # JSON, [[author_id, name], ...]), curation rules per S2 author id (exclude a paper,
     # merge two records of one paper; undone by deleting the row), and the last run that
     # found a person's numbers unchanged (a snapshot is stored only when they change).
-    """
+    Migration(
+        6,
+        "author_positions_curation_checks",
+        """
     ALTER TABLE papers ADD COLUMN n_authors INTEGER;
     UPDATE papers SET n_authors = json_array_length(authors);
     ALTER TABLE author_papers ADD COLUMN author_position INTEGER;
@@ -289,9 +326,13 @@ MIGRATIONS: list[str] = [
     CREATE INDEX curation_author ON curation(author_id);
     ALTER TABLE person_snapshots ADD COLUMN checked_at TEXT;
     """,
+    ),
     # 7: OpenAlex records (docs/sources.md), apart from S2's: ids, counts and fields
     # differ, and a work is kept as its raw JSON so it can be re-parsed offline.
-    """
+    Migration(
+        7,
+        "openalex_records",
+        """
     CREATE TABLE openalex_authors (
         author_id TEXT PRIMARY KEY,
         name TEXT NOT NULL,
@@ -339,7 +380,21 @@ MIGRATIONS: list[str] = [
         observed_at TEXT NOT NULL
     );
     """,
-]
+    ),
+)
+
+
+def check(migrations: Sequence[Migration]) -> None:
+    """Numbers must be 1..N in order and names unique: ``user_version`` counts them."""
+    numbers = [m.number for m in migrations]
+    if numbers != list(range(1, len(migrations) + 1)):
+        raise ValueError(f"migration numbers must run 1..{len(migrations)}: {numbers}")
+    names = [m.name for m in migrations]
+    if len(set(names)) != len(names):
+        raise ValueError(f"migration names must be unique: {names}")
+
+
+check(MIGRATIONS)
 
 
 def split_statements(script: str) -> list[str]:
@@ -364,8 +419,9 @@ def split_statements(script: str) -> list[str]:
 def apply(conn: sqlite3.Connection) -> int:
     """Bring the schema up to date; return the resulting version."""
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        statements = split_statements(script)
+    for migration in MIGRATIONS[version:]:
+        number = migration.number
+        statements = split_statements(migration.sql)
         conn.execute("BEGIN IMMEDIATE")
         try:
             # Re-check under the write lock: another process may have migrated meanwhile.

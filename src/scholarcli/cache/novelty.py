@@ -15,17 +15,10 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from scholarcli.cache.store import Store
-
-_CHUNK = 500  # below SQLite's host-parameter limit of old builds
-
-
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
+from scholarcli.cache.store import Store, select_in
 
 
 # -- reference lists ---------------------------------------------------------------------
@@ -61,16 +54,15 @@ def save_references(store: Store, lists: Iterable[ReferenceList]) -> None:
 def load_references(store: Store, paper_ids: Iterable[str]) -> dict[str, ReferenceList]:
     ids = list(dict.fromkeys(paper_ids))
     found: dict[str, ReferenceList] = {}
-    for chunk in _chunks(ids):
-        marks = ",".join("?" * len(chunk))
-        for row in store.conn.execute(
-            f"""SELECT paper_id, found, refs, listed, citations, fetched_at
-                FROM novelty_references WHERE paper_id IN ({marks})""",  # noqa: S608
-            chunk,
-        ):
-            found[row[0]] = ReferenceList(
-                row[0], bool(row[1]), tuple(json.loads(row[2])), row[3], row[4], row[5]
-            )
+    for row in select_in(
+        store.conn,
+        """SELECT paper_id, found, refs, listed, citations, fetched_at
+            FROM novelty_references WHERE paper_id IN ({marks})""",
+        ids,
+    ):
+        found[row[0]] = ReferenceList(
+            row[0], bool(row[1]), tuple(json.loads(row[2])), row[3], row[4], row[5]
+        )
     return found
 
 
@@ -112,14 +104,14 @@ def vector_fetches(
     """``paper_id -> (has a vector, fetched_at)`` for the ids already asked about."""
     ids = list(dict.fromkeys(paper_ids))
     known: dict[str, tuple[bool, str]] = {}
-    for chunk in _chunks(ids):
-        marks = ",".join("?" * len(chunk))
-        for pid, has, fetched_at in store.conn.execute(
-            f"""SELECT paper_id, vector IS NOT NULL, fetched_at FROM novelty_vectors
-                WHERE model = ? AND paper_id IN ({marks})""",  # noqa: S608
-            [model, *chunk],
-        ):
-            known[pid] = (bool(has), fetched_at)
+    for pid, has, fetched_at in select_in(
+        store.conn,
+        """SELECT paper_id, vector IS NOT NULL, fetched_at FROM novelty_vectors
+            WHERE model = ? AND paper_id IN ({marks})""",
+        ids,
+        before=(model,),
+    ):
+        known[pid] = (bool(has), fetched_at)
     return known
 
 
@@ -127,14 +119,14 @@ def load_vectors(store: Store, paper_ids: Iterable[str], model: str) -> dict[str
     """The stored vectors of those ids that have one."""
     ids = list(dict.fromkeys(paper_ids))
     vectors: dict[str, array[float]] = {}
-    for chunk in _chunks(ids):
-        marks = ",".join("?" * len(chunk))
-        for pid, blob in store.conn.execute(
-            f"""SELECT paper_id, vector FROM novelty_vectors
-                WHERE model = ? AND vector IS NOT NULL AND paper_id IN ({marks})""",  # noqa: S608
-            [model, *chunk],
-        ):
-            vectors[pid] = _unpack(blob)
+    for pid, blob in select_in(
+        store.conn,
+        """SELECT paper_id, vector FROM novelty_vectors
+            WHERE model = ? AND vector IS NOT NULL AND paper_id IN ({marks})""",
+        ids,
+        before=(model,),
+    ):
+        vectors[pid] = _unpack(blob)
     return vectors
 
 
@@ -267,15 +259,14 @@ def save_scores(store: Store, scores: Iterable[Score]) -> None:
 def load_scores(store: Store, paper_ids: Iterable[str]) -> dict[str, Score]:
     ids = list(dict.fromkeys(paper_ids))
     found: dict[str, Score] = {}
-    for chunk in _chunks(ids):
-        marks = ",".join("?" * len(chunk))
-        for row in store.conn.execute(
-            f"SELECT {_SCORE_COLUMNS} FROM novelty_scores WHERE paper_id IN ({marks})",  # noqa: S608
-            chunk,
-        ):
-            values = list(row)
-            values[7] = None if values[7] is None else bool(values[7])
-            found[row[0]] = Score(*values)
+    for row in select_in(
+        store.conn,
+        f"SELECT {_SCORE_COLUMNS} FROM novelty_scores WHERE paper_id IN ({{marks}})",  # noqa: S608
+        ids,
+    ):
+        values = list(row)
+        values[7] = None if values[7] is None else bool(values[7])
+        found[row[0]] = Score(*values)
     return found
 
 
@@ -340,12 +331,11 @@ def save_disruption(store: Store, rows: Iterable[DisruptionRow]) -> None:
 def load_disruption(store: Store, paper_ids: Iterable[str]) -> dict[str, DisruptionRow]:
     ids = list(dict.fromkeys(paper_ids))
     found: dict[str, DisruptionRow] = {}
-    for chunk in _chunks(ids):
-        marks = ",".join("?" * len(chunk))
-        for row in store.conn.execute(
-            f"""SELECT paper_id, cd_nok, n_i, n_j, excluded, note, computed_at
-                FROM novelty_disruption WHERE paper_id IN ({marks})""",  # noqa: S608
-            chunk,
-        ):
-            found[row[0]] = DisruptionRow(*row)
+    for row in select_in(
+        store.conn,
+        """SELECT paper_id, cd_nok, n_i, n_j, excluded, note, computed_at
+            FROM novelty_disruption WHERE paper_id IN ({marks})""",
+        ids,
+    ):
+        found[row[0]] = DisruptionRow(*row)
     return found

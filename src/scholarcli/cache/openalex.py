@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scholarcli.cache.store import Store, _chunks
+from scholarcli.cache.store import Store, select_in
 from scholarcli.models import Author, Paper
 
 
@@ -55,13 +55,12 @@ def save_authors(store: Store, authors: Sequence[Author], now: str) -> None:
 def load_authors(store: Store, ids: Sequence[str]) -> dict[str, tuple[Author, str]]:
     """(author, fetched_at) by id, for the ids cached."""
     found: dict[str, tuple[Author, str]] = {}
-    for chunk in _chunks(list(dict.fromkeys(ids)), 500):
-        marks = ",".join("?" * len(chunk))
-        for author_id, raw, fetched_at in store.conn.execute(
-            f"SELECT author_id, raw, fetched_at FROM openalex_authors WHERE author_id IN ({marks})",  # noqa: S608
-            list(chunk),
-        ):
-            found[author_id] = (_parse_author(raw), fetched_at)
+    for author_id, raw, fetched_at in select_in(
+        store.conn,
+        "SELECT author_id, raw, fetched_at FROM openalex_authors WHERE author_id IN ({marks})",
+        ids,
+    ):
+        found[author_id] = (_parse_author(raw), fetched_at)
     return found
 
 
@@ -149,13 +148,10 @@ def load_author_works(store: Store, author_id: str) -> list[Paper]:
 
 def load_works(store: Store, ids: Sequence[str]) -> dict[str, Paper]:
     found: dict[str, Paper] = {}
-    for chunk in _chunks(list(dict.fromkeys(ids)), 500):
-        marks = ",".join("?" * len(chunk))
-        for work_id, raw in store.conn.execute(
-            f"SELECT work_id, raw FROM openalex_works WHERE work_id IN ({marks})",  # noqa: S608
-            list(chunk),
-        ):
-            found[work_id] = _parse_work(raw)
+    for work_id, raw in select_in(
+        store.conn, "SELECT work_id, raw FROM openalex_works WHERE work_id IN ({marks})", ids
+    ):
+        found[work_id] = _parse_work(raw)
     return found
 
 

@@ -18,11 +18,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from scholarcli.cache.store import Store
+from scholarcli.cache import people as people_cache
+from scholarcli.cache.store import Store, select_in
 from scholarcli.models import Paper
 
 # SQLite's default limit on host parameters is 999 in old builds; stay well below it.
-_CHUNK = 500
 
 
 def _dumps(value: Any) -> str:
@@ -52,15 +52,13 @@ class Resolved:
 def load_refs(store: Store, refs: Iterable[str]) -> dict[str, RefRow]:
     keys = list(dict.fromkeys(refs))
     found: dict[str, RefRow] = {}
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        for ref, paper_id, candidates, fetched_at in store.conn.execute(
-            f"""SELECT ref, paper_id, candidates, fetched_at FROM paper_refs
-                WHERE ref IN ({marks})""",  # noqa: S608
-            chunk,
-        ):
-            found[ref] = RefRow(ref, paper_id, fetched_at, json.loads(candidates))
+    for ref, paper_id, candidates, fetched_at in select_in(
+        store.conn,
+        """SELECT ref, paper_id, candidates, fetched_at FROM paper_refs
+            WHERE ref IN ({marks})""",
+        keys,
+    ):
+        found[ref] = RefRow(ref, paper_id, fetched_at, json.loads(candidates))
     return found
 
 
@@ -83,14 +81,12 @@ def load_details(store: Store, paper_ids: Iterable[str]) -> dict[str, dict[str, 
     """The full S2 objects of looked-up papers, by paper id."""
     ids = list(dict.fromkeys(paper_ids))
     found: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        for paper_id, raw in store.conn.execute(
-            f"SELECT paper_id, raw FROM paper_details WHERE paper_id IN ({marks})",  # noqa: S608
-            chunk,
-        ):
-            found[paper_id] = json.loads(raw)
+    for paper_id, raw in select_in(
+        store.conn,
+        "SELECT paper_id, raw FROM paper_details WHERE paper_id IN ({marks})",
+        ids,
+    ):
+        found[paper_id] = json.loads(raw)
     return found
 
 
@@ -105,7 +101,7 @@ def save_lookup(store: Store, answers: Sequence[Resolved], now: str) -> None:
                        VALUES (?,?,?)""",
                     (answer.paper.paper_id, _dumps(answer.raw), now),
                 )
-                store._upsert_paper(tx, answer.paper, now)
+                people_cache.upsert_paper(tx, answer.paper, now)
             tx.execute(
                 """INSERT OR REPLACE INTO paper_refs(ref, paper_id, candidates, fetched_at)
                    VALUES (?,?,?,?)""",

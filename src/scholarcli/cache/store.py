@@ -1,4 +1,10 @@
-"""The cache store: typed reads and writes of the SQLite file under SCHOLAR_HOME.
+"""The cache store: the SQLite file under SCHOLAR_HOME, opened, migrated and guarded.
+
+``Store`` holds the connection and its lifecycle (open, transaction, health, clear);
+records are read and written by free functions over a ``Store`` in the modules beside
+this one (``people``, ``arxiv``, ``papers``, ``citations``, ``curation``, ``novelty``,
+``tracking``): one access style. ``select_in`` is the one way to ask ``IN (...)``
+for many ids.
 
 One write transaction per unit of work (``BEGIN IMMEDIATE`` … ``COMMIT``), WAL
 mode and a generous busy timeout, so concurrent ``scholar`` processes queue for
@@ -23,7 +29,6 @@ from typing import Any
 
 from scholarcli.cache import migrations
 from scholarcli.errors import CacheDamagedError, CacheError
-from scholarcli.models import ArxivEntry, Author, AuthorRef, Paper
 
 BUSY_TIMEOUT_MS = 60_000
 
@@ -222,247 +227,6 @@ class Store:
             raise
         self.conn.execute("COMMIT")
 
-    # -- searches --------------------------------------------------------------------
-    def save_search(self, query: str, authors: Sequence[Author], now: str) -> None:
-        with self.transaction() as tx:
-            for author in authors:
-                self._upsert_author(tx, author, now)
-            tx.execute(
-                "INSERT OR REPLACE INTO searches(query, author_ids, fetched_at) VALUES (?,?,?)",
-                (query, _dumps([a.author_id for a in authors]), now),
-            )
-
-    def cached_search(self, query: str) -> tuple[list[Author], str] | None:
-        row = self.conn.execute(
-            "SELECT author_ids, fetched_at FROM searches WHERE query = ?", (query,)
-        ).fetchone()
-        if row is None:
-            return None
-        ids = json.loads(row[0])
-        found = self.load_authors(ids)
-        return [found[i] for i in ids if i in found], row[1]
-
-    # -- authors ---------------------------------------------------------------------
-    def _upsert_author(self, tx: sqlite3.Connection, author: Author, now: str) -> None:
-        tx.execute(
-            """INSERT INTO authors(author_id, name, affiliations, paper_count, citation_count,
-                   h_index, recent_titles, raw, fetched_at)
-               VALUES (?,?,?,?,?,?,?,?,?)
-               ON CONFLICT(author_id) DO UPDATE SET name=excluded.name,
-                   affiliations=excluded.affiliations, paper_count=excluded.paper_count,
-                   citation_count=excluded.citation_count, h_index=excluded.h_index,
-                   recent_titles=CASE WHEN excluded.recent_titles = '[]'
-                       THEN authors.recent_titles ELSE excluded.recent_titles END,
-                   raw=excluded.raw, fetched_at=excluded.fetched_at""",
-            (
-                author.author_id,
-                author.name,
-                _dumps(author.affiliations),
-                author.paper_count,
-                author.citation_count,
-                author.h_index,
-                _dumps(author.recent_titles),
-                _dumps(author.raw),
-                now,
-            ),
-        )
-
-    def save_authors(self, authors: Iterable[Author], now: str) -> None:
-        with self.transaction() as tx:
-            for author in authors:
-                self._upsert_author(tx, author, now)
-
-    def load_authors(self, ids: Iterable[str]) -> dict[str, Author]:
-        ids = list(ids)
-        result: dict[str, Author] = {}
-        for chunk in _chunks(ids, 500):
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(
-                f"""SELECT author_id, name, affiliations, paper_count, citation_count, h_index,
-                        recent_titles, raw FROM authors WHERE author_id IN ({marks})""",  # noqa: S608
-                chunk,
-            ):
-                result[row[0]] = Author(
-                    author_id=row[0],
-                    name=row[1],
-                    affiliations=json.loads(row[2]),
-                    paper_count=row[3],
-                    citation_count=row[4],
-                    h_index=row[5],
-                    recent_titles=json.loads(row[6]),
-                    url=json.loads(row[7]).get("url"),
-                    raw=json.loads(row[7]),
-                )
-        return result
-
-    # -- author paper lists ----------------------------------------------------------
-    def save_author_papers(
-        self,
-        author: Author | None,
-        author_id: str,
-        papers: Sequence[Paper],
-        now: str,
-        *,
-        truncated: bool = False,
-    ) -> None:
-        """Replace an author's paper list with a complete fetch, atomically."""
-        with self.transaction() as tx:
-            if author is not None:
-                self._upsert_author(tx, author, now)
-            for paper in papers:
-                self._upsert_paper(tx, paper, now)
-            tx.execute("DELETE FROM author_papers WHERE author_id = ?", (author_id,))
-            tx.executemany(
-                """INSERT OR IGNORE INTO author_papers(author_id, paper_id, rank, author_position)
-                   VALUES (?,?,?,?)""",
-                [
-                    (author_id, p.paper_id, rank, _position(p, author_id))
-                    for rank, p in enumerate(papers)
-                ],
-            )
-            tx.execute(
-                """INSERT OR REPLACE INTO author_fetches(author_id, fetched_at, paper_total,
-                       truncated) VALUES (?,?,?,?)""",
-                (author_id, now, len(papers), int(truncated)),
-            )
-
-    def _upsert_paper(self, tx: sqlite3.Connection, paper: Paper, now: str) -> None:
-        tx.execute(
-            """INSERT OR REPLACE INTO papers(paper_id, title, year, publication_date, venue,
-                   arxiv_id, doi, citations, influential_citations, authors, abstract, url,
-                   raw, fetched_at, n_authors) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-            (
-                paper.paper_id,
-                paper.title,
-                paper.year,
-                paper.publication_date,
-                paper.venue,
-                paper.arxiv_id,
-                paper.doi,
-                paper.citations,
-                paper.influential_citations,
-                _dumps([[a.author_id, a.name] for a in paper.authors]),
-                paper.abstract,
-                paper.url,
-                _dumps(paper.raw),
-                now,
-                len(paper.authors),
-            ),
-        )
-
-    def author_fetch(self, author_id: str) -> tuple[str, bool] | None:
-        """(fetched_at, truncated) of the author's last complete fetch, if any."""
-        row = self.conn.execute(
-            "SELECT fetched_at, truncated FROM author_fetches WHERE author_id = ?", (author_id,)
-        ).fetchone()
-        return (row[0], bool(row[1])) if row else None
-
-    def load_author_papers(self, author_id: str) -> list[Paper]:
-        rows = self.conn.execute(
-            """SELECT p.paper_id, p.title, p.year, p.publication_date, p.venue, p.arxiv_id,
-                   p.doi, p.citations, p.influential_citations, p.authors, p.abstract, p.url
-               FROM author_papers ap JOIN papers p ON p.paper_id = ap.paper_id
-               WHERE ap.author_id = ? ORDER BY ap.rank""",
-            (author_id,),
-        )
-        return [
-            Paper(
-                paper_id=r[0],
-                title=r[1],
-                year=r[2],
-                publication_date=r[3],
-                venue=r[4],
-                arxiv_id=r[5],
-                doi=r[6],
-                citations=r[7],
-                influential_citations=r[8],
-                authors=[AuthorRef(a, n) for a, n in json.loads(r[9])],
-                abstract=r[10],
-                url=r[11],
-            )
-            for r in rows
-        ]
-
-    # -- arXiv -----------------------------------------------------------------------
-    def arxiv_answered(self, ids: Iterable[str]) -> set[str]:
-        """The ids arXiv has already answered for (found or not)."""
-        ids = list(ids)
-        known: set[str] = set()
-        for chunk in _chunks(ids, 500):
-            marks = ",".join("?" * len(chunk))
-            known.update(
-                r[0]
-                for r in self.conn.execute(
-                    f"SELECT arxiv_id FROM arxiv_entries WHERE arxiv_id IN ({marks})",  # noqa: S608
-                    chunk,
-                )
-            )
-        return known
-
-    def save_arxiv_batch(
-        self, requested: Sequence[str], found: dict[str, ArxivEntry], now: str
-    ) -> None:
-        with self.transaction() as tx:
-            for arxiv_id in requested:
-                e = found.get(arxiv_id)
-                if e is None:
-                    tx.execute(
-                        """INSERT OR REPLACE INTO arxiv_entries(arxiv_id, found, fetched_at)
-                           VALUES (?, 0, ?)""",
-                        (arxiv_id, now),
-                    )
-                    continue
-                tx.execute(
-                    """INSERT OR REPLACE INTO arxiv_entries(arxiv_id, found, version, title,
-                           abstract, authors, published, updated, primary_category, categories,
-                           comment, journal_ref, doi, raw, fetched_at)
-                       VALUES (?,1,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                    (
-                        e.arxiv_id,
-                        e.version,
-                        e.title,
-                        e.abstract,
-                        _dumps(e.authors),
-                        e.published,
-                        e.updated,
-                        e.primary_category,
-                        _dumps(e.categories),
-                        e.comment,
-                        e.journal_ref,
-                        e.doi,
-                        e.raw,
-                        now,
-                    ),
-                )
-
-    def load_arxiv(self, ids: Iterable[str]) -> dict[str, ArxivEntry]:
-        ids = list(ids)
-        result: dict[str, ArxivEntry] = {}
-        for chunk in _chunks(ids, 500):
-            marks = ",".join("?" * len(chunk))
-            for r in self.conn.execute(
-                f"""SELECT arxiv_id, version, title, abstract, authors, published, updated,
-                        primary_category, categories, comment, journal_ref, doi
-                    FROM arxiv_entries WHERE found = 1 AND arxiv_id IN ({marks})""",  # noqa: S608
-                chunk,
-            ):
-                result[r[0]] = ArxivEntry(
-                    arxiv_id=r[0],
-                    version=r[1],
-                    title=r[2] or "",
-                    abstract=r[3] or "",
-                    authors=json.loads(r[4] or "[]"),
-                    published=r[5],
-                    updated=r[6],
-                    primary_category=r[7],
-                    categories=json.loads(r[8] or "[]"),
-                    comment=r[9],
-                    journal_ref=r[10],
-                    doi=r[11],
-                )
-        return result
-
-    # -- maintenance -----------------------------------------------------------------
     def info(self) -> CacheInfo:
         def count(table: str) -> int:
             return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
@@ -502,14 +266,27 @@ class Store:
         self.conn.execute("VACUUM")
 
 
-def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+#: Ids per ``IN (...)`` query: well below the bound-parameter limit of old SQLite builds.
+IN_CHUNK = 500
 
 
-def _position(paper: Paper, author_id: str) -> int | None:
-    """1-based place of ``author_id`` in the paper's author list (by id only), or None."""
-    for index, ref in enumerate(paper.authors, start=1):
-        if ref.author_id == author_id:
-            return index
-    return None
+def select_in(
+    conn: sqlite3.Connection,
+    sql: str,
+    ids: Iterable[str],
+    *,
+    before: Sequence[object] = (),
+    size: int = IN_CHUNK,
+) -> Iterator[Any]:
+    """Rows of ``sql`` for every id, asked ``size`` ids at a time.
+
+    ``sql`` holds the literal ``{marks}`` where the placeholders of one chunk go
+    (``... WHERE paper_id IN ({marks})``); ``before`` are parameters bound ahead of
+    the ids. Ids are taken once each (in first-seen order), so a row never comes twice
+    because an id was given twice and fell into two chunks.
+    """
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), size):
+        chunk = unique[start : start + size]
+        query = sql.replace("{marks}", ",".join("?" * len(chunk)))
+        yield from conn.execute(query, [*before, *chunk])

@@ -19,10 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from scholarcli.cache.store import Store, _chunks, _dumps
+from scholarcli.cache.store import Store, _dumps, select_in
 from scholarcli.models import Author
-
-_CHUNK = 500  # ids per query: well below SQLite's limit on bound parameters
 
 
 @dataclass
@@ -135,43 +133,40 @@ def record_failure(store: Store, key: str, reason: str) -> None:
 def author_paper_ids(store: Store, author_ids: Sequence[str]) -> dict[str, list[str]]:
     """The cached paper list of each author id (ids only, cheap)."""
     result: dict[str, list[str]] = {i: [] for i in author_ids}
-    for chunk in _chunks(list(author_ids), _CHUNK):
-        marks = ",".join("?" * len(chunk))
-        for author_id, paper_id in store.conn.execute(
-            f"""SELECT author_id, paper_id FROM author_papers
-                WHERE author_id IN ({marks}) ORDER BY author_id, rank""",  # noqa: S608
-            chunk,
-        ):
-            result[author_id].append(paper_id)
+    for author_id, paper_id in select_in(
+        store.conn,
+        """SELECT author_id, paper_id FROM author_papers
+            WHERE author_id IN ({marks}) ORDER BY author_id, rank""",
+        author_ids,
+    ):
+        result[author_id].append(paper_id)
     return result
 
 
 def arxiv_ids(store: Store, author_ids: Sequence[str]) -> list[str]:
     """The distinct arXiv ids (as S2 gave them) of the authors' cached papers."""
     found: dict[str, None] = {}
-    for chunk in _chunks(list(dict.fromkeys(author_ids)), _CHUNK):
-        marks = ",".join("?" * len(chunk))
-        for (arxiv_id,) in store.conn.execute(
-            f"""SELECT DISTINCT p.arxiv_id FROM author_papers ap
-                JOIN papers p ON p.paper_id = ap.paper_id
-                WHERE ap.author_id IN ({marks}) AND p.arxiv_id IS NOT NULL""",  # noqa: S608
-            chunk,
-        ):
-            found[arxiv_id] = None
+    for (arxiv_id,) in select_in(
+        store.conn,
+        """SELECT DISTINCT p.arxiv_id FROM author_papers ap
+            JOIN papers p ON p.paper_id = ap.paper_id
+            WHERE ap.author_id IN ({marks}) AND p.arxiv_id IS NOT NULL""",
+        author_ids,
+    ):
+        found[arxiv_id] = None
     return list(found)
 
 
 def load_counts(store: Store, author_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
     """(paperCount, citationCount) S2 gave when a refresh last made each id current."""
     result: dict[str, tuple[int, int]] = {}
-    for chunk in _chunks(list(author_ids), _CHUNK):
-        marks = ",".join("?" * len(chunk))
-        for author_id, papers, citations in store.conn.execute(
-            f"""SELECT author_id, paper_count, citation_count FROM refresh_counts
-                WHERE author_id IN ({marks})""",  # noqa: S608
-            chunk,
-        ):
-            result[author_id] = (papers, citations)
+    for author_id, papers, citations in select_in(
+        store.conn,
+        """SELECT author_id, paper_count, citation_count FROM refresh_counts
+            WHERE author_id IN ({marks})""",
+        author_ids,
+    ):
+        result[author_id] = (papers, citations)
     return result
 
 
@@ -193,15 +188,14 @@ def save_counts(store: Store, authors: Iterable[Author], seen_at: str) -> None:
 def last_paper_citations(store: Store, paper_ids: Sequence[str]) -> dict[str, int]:
     """The count stored in each paper's latest snapshot (papers never snapshotted: absent)."""
     result: dict[str, int] = {}
-    for chunk in _chunks(list(dict.fromkeys(paper_ids)), _CHUNK):
-        marks = ",".join("?" * len(chunk))
-        # SQLite takes the bare column ``citations`` from the row holding max(taken_at).
-        for paper_id, citations, _ in store.conn.execute(
-            f"""SELECT paper_id, citations, max(taken_at) FROM paper_snapshots
-                WHERE paper_id IN ({marks}) GROUP BY paper_id""",  # noqa: S608
-            chunk,
-        ):
-            result[paper_id] = citations
+    # SQLite takes the bare column ``citations`` from the row holding max(taken_at).
+    for paper_id, citations, _ in select_in(
+        store.conn,
+        """SELECT paper_id, citations, max(taken_at) FROM paper_snapshots
+            WHERE paper_id IN ({marks}) GROUP BY paper_id""",
+        paper_ids,
+    ):
+        result[paper_id] = citations
     return result
 
 

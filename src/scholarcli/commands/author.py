@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
-from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,31 +11,36 @@ import typer
 
 from scholarcli import render
 from scholarcli.commands.common import (
-    AsOfOption,
-    FormatOption,
-    IdOption,
-    MaxAgeOption,
-    OfflineOption,
-    PersonArgument,
-    RefreshOption,
-    check_exclusive,
     command_boundary,
     open_context,
+    open_profile_source,
     output_format,
     parse_as_of,
-    parse_max_age,
 )
-from scholarcli.commands.curate import ExcludeOption, IncludeOption, MergeOption
-from scholarcli.commands.datasets import SourceOption
-from scholarcli.commands.metrics import CitationsByYearOption
-from scholarcli.commands.sources import OrcidOption, parse_orcid_option
+from scholarcli.commands.options import (
+    AsOfOption,
+    CitationsByYearOption,
+    ExcludeOption,
+    FormatOption,
+    IdOption,
+    IncludeOption,
+    MaxAgeOption,
+    MergeOption,
+    OfflineOption,
+    OrcidOption,
+    PersonArgument,
+    RefreshOption,
+    SourceOption,
+    edits,
+    freshness,
+)
+from scholarcli.commands.sources import parse_orcid_option
 from scholarcli.errors import ExitStatus, UsageError
 
 if TYPE_CHECKING:
     from datetime import date
 
-    from scholarcli.profile.analysis import ProfileView
-    from scholarcli.profile.sync import Freshness
+    from scholarcli.core import Freshness
 
 
 class SortKey(StrEnum):
@@ -134,82 +139,43 @@ def author(
     Perish; the rules are kept in the cache and every command obeys them (scholar
     curate list NAME shows them, scholar curate undo NAME takes one back).
     """
-    from scholarcli.novelty import scores as novelty_scores
-    from scholarcli.profile.analysis import author_profile
-    from scholarcli.profile.curation import Edits
-    from scholarcli.profile.sync import Freshness
+    from scholarcli.profile.builder import ProfileRequest, build_profile
 
-    check_exclusive(refresh=refresh, offline=offline)
+    fresh = freshness(max_age, refresh, offline)
     if limit is not None and limit < 1:
         raise UsageError("--limit must be at least 1")
     fmt_name, env = output_format("table" if chart and fmt is None else fmt)
     if chart and fmt_name in {"csv", "jsonl"}:
         raise UsageError(f"--chart draws charts, which -f {fmt_name} cannot carry")
-    citations_by_year = citations_by_year or chart
-    fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
-    when = parse_as_of(as_of)
     orcid_id = parse_orcid_option(orcid)
     if _crosswalk(source, orcid_id):
-        if novelty or disruption or exclude or include or merge or citations_by_year:
+        if novelty or disruption or exclude or include or merge or citations_by_year or chart:
             raise UsageError(
                 "--source with several sources and --orcid show the plain profile; "
-                "--novelty, --disruption, --citations-by-year and curation need one source"
+                "--novelty, --disruption, --citations-by-year, --chart and curation need "
+                "one source named by --id or name"
             )
         top = None if show_all or limit is not None else TABLE_TOP
+        when = parse_as_of(as_of)
         _side_by_side(name, ids, orcid_id, source, fmt_name, env, when, fresh, offline, limit, top)
         return
-    view = None
-    if source and source.strip().lower() == "openalex":
-        view = _openalex_view(
-            name,
-            list(ids or []),
-            when,
-            fresh,
-            offline=offline,
-            refused={
-                "--novelty": novelty,
-                "--disruption": disruption,
-                "--citations-by-year": citations_by_year,
-                "--exclude/--include/--merge": bool(exclude or include or merge),
-            },
-        )
-    elif source and source.strip().lower() in {"s2", "api"}:
-        source = None
-    if view is None and source:  # the datasets path imports its engines only when asked for
-        from scholarcli.datasets.local import local_view, source_dir
-
-        if source_dir(source) and (novelty or disruption or exclude or include or merge):
-            raise UsageError(
-                "--source datasets:DIR answers from local Parquet; "
-                "--novelty, --disruption and curation need the API path"
-            )
-        view = local_view(
-            source, name, list(ids or []), as_of=when, citations_by_year=citations_by_year
-        )
-    if view is None:
-        with open_context(offline=offline) as ctx:
-            view = author_profile(
-                ctx,
-                name,
-                list(ids or []),
-                as_of=when,
-                fresh=fresh,
-                citations_by_year=citations_by_year,
-                edits=Edits(list(exclude or []), list(include or []), list(merge or [])),
-            )
-            complete = novelty_scores.profile_indicators(
-                ctx,
-                view.profile,
-                novelty=novelty,
-                disruption=disruption,
-                force=refresh,
-                year=when.year,
-            )
-            view.complete = view.complete and complete
-    profile = view.profile
-    ordered = sort_papers(profile.papers, sort)[:limit]  # --limit shortens every format
+    request = ProfileRequest(
+        name,
+        tuple(ids or []),
+        as_of=parse_as_of(as_of),
+        fresh=fresh,
+        citations_by_year=citations_by_year or chart,
+        novelty=novelty,
+        disruption=disruption,
+        stored_indicators=True,
+        edits=edits(exclude, include, merge),
+    )
+    with open_profile_source(source, offline=offline) as profile_source:
+        view = build_profile(profile_source, request)
+    ordered = sort_papers(view.profile.papers, sort)[:limit]  # --limit shortens every format
     table_cut = fmt_name == "table" and not show_all and limit is None
-    profile.papers = ordered[:TABLE_TOP] if table_cut else ordered
+    shown = ordered[:TABLE_TOP] if table_cut else ordered
+    profile = dataclasses.replace(view.profile, papers=shown)
     render.render_profile(
         profile,
         fmt_name,
@@ -218,7 +184,7 @@ def author(
         abstracts=abstracts,
         per_year=view.per_year,
         order=ORDER_NAMES[sort],
-        more=len(ordered) - len(profile.papers) if table_cut else 0,
+        more=len(ordered) - len(shown) if table_cut else 0,
         charts=chart,
     )
     if not view.complete:
@@ -264,36 +230,6 @@ def _side_by_side(
         present.render_profiles(view, fmt_name, sys.stdout, env, limit=limit, top=top)
     if not complete:
         raise typer.Exit(int(ExitStatus.PARTIAL))
-
-
-def _openalex_view(
-    name: str | None,
-    ids: list[str],
-    when: date,
-    fresh: Freshness,
-    *,
-    offline: bool,
-    refused: dict[str, bool],
-) -> ProfileView:
-    """``--source openalex`` (docs/sources.md)."""
-    from scholarcli.profile.analysis import ProfileView
-    from scholarcli.profile.openalex_source import build_openalex_profile
-
-    for option, asked in refused.items():
-        if asked:
-            raise UsageError(
-                f"{option} is not available with --source openalex yet",
-                hint=f"leave out {option}, or use --source s2",
-            )
-    with open_context(offline=offline) as ctx:
-        profile, complete = build_openalex_profile(ctx, name, ids, as_of=when, fresh=fresh)
-        if profile.source_reported:
-            shown = ", ".join(f"{k} {v:,}" for k, v in profile.source_reported.items())
-            ctx.reporter.note(
-                f"OpenAlex's own figures differ ({shown}): they count every work of "
-                "every type; scholar's are computed from the works listed (docs/sources.md)"
-            )
-    return ProfileView(profile, complete=complete)
 
 
 def sort_papers(papers: list, key: SortKey) -> list:  # type: ignore[type-arg]
@@ -389,9 +325,10 @@ def find(
 def _find_orcid(orcid: str, fmt_name: str, env: render.OutputEnv) -> None:
     from datetime import date as day
 
+    from scholarcli.core import Freshness
     from scholarcli.crosswalk import people
     from scholarcli.indicators.metrics import h_index
-    from scholarcli.profile.sync import Freshness, resolve
+    from scholarcli.profile.sync import resolve
 
     with open_context() as ctx:
         person = people.orcid_person(ctx, orcid, day.today(), Freshness())

@@ -9,13 +9,8 @@ from typing import Annotated
 import typer
 
 from scholarcli import render
-from scholarcli.commands.common import (
-    FormatOption,
-    command_boundary,
-    load_settings,
-    open_context,
-    output_format,
-)
+from scholarcli.commands.common import command_boundary, load_settings, open_context, output_format
+from scholarcli.commands.options import FormatOption
 from scholarcli.errors import CacheDamagedError, UsageError
 
 app = typer.Typer(help="Inspect or clear the local cache.", no_args_is_help=True)
@@ -106,7 +101,7 @@ def recover() -> None:
     """Move a damaged cache aside (kept, with a timestamp) and start a fresh one."""
     from scholarcli.cache import recovery
     from scholarcli.cache.store import Store, check_home
-    from scholarcli.profile.sync import utcnow
+    from scholarcli.core import utcnow
 
     db_path = load_settings().db_path
     check_home(db_path.parent)

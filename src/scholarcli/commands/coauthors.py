@@ -9,17 +9,19 @@ import typer
 
 from scholarcli import render
 from scholarcli.commands.common import (
+    command_boundary,
+    open_context,
+    output_format,
+)
+from scholarcli.commands.options import (
     FormatOption,
     IdOption,
     MaxAgeOption,
     OfflineOption,
     PersonArgument,
     RefreshOption,
-    check_exclusive,
-    command_boundary,
-    open_context,
-    output_format,
-    parse_max_age,
+    SourceOption,
+    freshness,
 )
 from scholarcli.errors import UsageError
 
@@ -35,6 +37,7 @@ def coauthors(
     limit: Annotated[
         int | None, typer.Option("--limit", help="Show at most N coauthors.", show_default=False)
     ] = None,
+    source: SourceOption = None,
 ) -> None:
     """Collaborators ranked by joint papers, with joint years and joint citations.
 
@@ -44,15 +47,13 @@ def coauthors(
     """
     from scholarcli.profile.analysis import COAUTHOR_FIELDS
     from scholarcli.profile.analysis import coauthors as find_coauthors
-    from scholarcli.profile.sync import Freshness
 
-    check_exclusive(refresh=refresh, offline=offline)
+    fresh = freshness(max_age, refresh, offline)
     if limit is not None and limit < 1:
         raise UsageError("--limit must be at least 1")
     fmt_name, env = output_format(fmt)
-    fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
     with open_context(offline=offline) as ctx:
-        found = find_coauthors(ctx, name, list(ids or []), fresh=fresh)
+        found = find_coauthors(ctx, name, list(ids or []), fresh=fresh, source=source)
     render.render_records(
         found.coauthors[:limit],
         COAUTHOR_FIELDS,

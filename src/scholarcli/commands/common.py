@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import typer
 
@@ -26,48 +26,6 @@ from scholarcli.errors import ExitStatus, ScholarError, UsageError, printable
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-FormatOption = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        "-f",
-        metavar="table|csv|json|jsonl|markdown",
-        help="Output format (default: table on a terminal, csv in a pipe).",
-        show_default=False,
-    ),
-]
-AsOfOption = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        metavar="DATE",
-        help="Date that fixes the current year for metrics (YYYY-MM-DD; default today).",
-        show_default=False,
-    ),
-]
-MaxAgeOption = Annotated[
-    str,
-    typer.Option(
-        "--max-age", metavar="AGE", help="Use cached data younger than this (e.g. 7d, 12h, 30m)."
-    ),
-]
-RefreshOption = Annotated[bool, typer.Option("--refresh", help="Fetch again even if cached.")]
-OfflineOption = Annotated[
-    bool, typer.Option("--offline", help="Never use the network; answer from the cache only.")
-]
-PersonArgument = Annotated[
-    str | None,
-    typer.Argument(help='The person\'s name, e.g. "Du-Seong Chang".', show_default=False),
-]
-IdOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--id",
-        help="Semantic Scholar author id; repeat to merge several profiles.",
-        show_default=False,
-    ),
-]
 
 
 @dataclass
@@ -178,7 +136,7 @@ def load_settings() -> Any:
 @contextlib.contextmanager
 def open_context(*, offline: bool = False, quiet: bool = False) -> Iterator[Any]:
     """Settings + cache + reporter for one run; closed (and clients too) at the end."""
-    from scholarcli.profile.sync import Context
+    from scholarcli.core import Context
 
     env = render.OutputEnv.detect()
     ctx = Context.open(load_settings(), StderrReporter(env, quiet=quiet), offline=offline)
@@ -186,6 +144,26 @@ def open_context(*, offline: bool = False, quiet: bool = False) -> Iterator[Any]
         yield ctx
     finally:
         ctx.close()
+
+
+@contextlib.contextmanager
+def open_profile_source(spec: str | None, *, offline: bool = False) -> Iterator[Any]:
+    """The ``--source`` a profile is built from, with a run context when it needs one.
+
+    ``datasets:DIR`` opens no cache; the APIs (S2, OpenAlex) open the context as
+    ``open_context``.
+    """
+    from scholarcli.profile.builder import needs_context, profile_source
+
+    if needs_context(spec):
+        with open_context(offline=offline) as ctx:
+            yield profile_source(spec, ctx)
+        return
+    source = profile_source(spec, None)
+    try:
+        yield source
+    finally:
+        source.close()
 
 
 def output_format(requested: str | None) -> tuple[str, render.OutputEnv]:

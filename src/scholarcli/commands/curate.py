@@ -13,44 +13,9 @@ from typing import Annotated, Any
 import typer
 
 from scholarcli import render
-from scholarcli.commands.common import (
-    FormatOption,
-    IdOption,
-    PersonArgument,
-    command_boundary,
-    open_context,
-    output_format,
-)
+from scholarcli.commands.common import command_boundary, open_context, output_format
+from scholarcli.commands.options import FormatOption, IdOption, PersonArgument
 
-ExcludeOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--exclude",
-        metavar="REF",
-        help="Leave this paper out (its paper_id, arxiv_id or doi); kept in the cache, "
-        "obeyed by every command; repeatable.",
-        show_default=False,
-    ),
-]
-IncludeOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--include",
-        metavar="REF",
-        help="Take back an --exclude or --merge of this paper; repeatable.",
-        show_default=False,
-    ),
-]
-MergeOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--merge",
-        metavar="KEEP=DUPLICATE",
-        help="KEEP=DUPLICATE: two records of one paper count as KEEP, with the citations "
-        "of both; repeatable.",
-        show_default=False,
-    ),
-]
 RULE_FIELDS = ("rule", "action", "paper", "into", "title", "author_id", "created_at")
 
 app = typer.Typer(
@@ -62,11 +27,12 @@ app = typer.Typer(
 
 def _people(ctx: Any, name: str | None, ids: list[str] | None) -> tuple[str, list[str], list[Any]]:
     """(display name, the profile's ids, its uncurated papers), from the cache when fresh."""
+    from scholarcli.core import Freshness
     from scholarcli.profile import merge, sync
 
-    resolution = sync.resolve(ctx, name, list(ids or []), sync.Freshness())
+    resolution = sync.resolve(ctx, name, list(ids or []), Freshness())
     chosen = resolution.authors
-    lists = [sync.author_papers(ctx, author, sync.Freshness()) for author in chosen]
+    lists = [sync.author_papers(ctx, author, Freshness()) for author in chosen]
     return chosen[0].name, [a.author_id for a in chosen], merge.merge_author_lists(lists)
 
 

@@ -15,14 +15,13 @@ import typer
 
 from scholarcli import render
 from scholarcli.commands.common import (
-    AsOfOption,
-    FormatOption,
     StderrReporter,
     command_boundary,
     load_settings,
     output_format,
     parse_as_of,
 )
+from scholarcli.commands.options import AsOfOption, FormatOption
 
 app = typer.Typer(
     help="Semantic Scholar bulk datasets: download, update, ingest to Parquet, metrics.",
@@ -235,14 +234,3 @@ def metrics(
         memory_limit=memory_limit,
     )
     _reporter().note(f"{output}: {run.rows:,} authors in {run.seconds:.2f} s ({engine})")
-
-
-SourceOption = Annotated[
-    str | None,
-    typer.Option(
-        "--source",
-        help="api (default) or datasets:DIR to answer from `scholar datasets ingest` "
-        "Parquet, with no network.",
-        show_default=False,
-    ),
-]

@@ -15,15 +15,17 @@ import typer
 
 from scholarcli import render
 from scholarcli.commands.common import (
+    command_boundary,
+    open_context,
+)
+from scholarcli.commands.options import (
     IdOption,
     MaxAgeOption,
     OfflineOption,
     PersonArgument,
     RefreshOption,
-    check_exclusive,
-    command_boundary,
-    open_context,
-    parse_max_age,
+    SourceOption,
+    freshness,
 )
 from scholarcli.errors import ExitStatus, NotFoundError, UsageError
 
@@ -77,6 +79,7 @@ def export(
     max_age: MaxAgeOption = "7d",
     refresh: RefreshOption = False,
     offline: OfflineOption = False,
+    source: SourceOption = None,
 ) -> None:
     """Export an author's papers, or a list of papers, as BibTeX, RIS or CSL-JSON."""
     from datetime import date
@@ -89,12 +92,10 @@ def export(
         write_atomic,
         write_stdout,
     )
-    from scholarcli.profile.sync import Freshness
 
-    check_exclusive(refresh=refresh, offline=offline)
+    fresh = freshness(max_age, refresh, offline)
     if papers is not None and (name or ids):
         raise UsageError("give a name or --id, or --papers, not both")
-    fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
     target = None if output in (None, "-") else output
     fmt_name = export_format(fmt.value if fmt else None, target)
     refs = read_refs(papers, sys.stdin.buffer if sys.stdin else None) if papers else None
@@ -106,7 +107,9 @@ def export(
             records, unresolved = list(found.papers), list(found.unresolved)
             complete = bool(found.complete)
         else:
-            person = author_records(ctx, name, list(ids or []), fresh=fresh, as_of=date.today())
+            person = author_records(
+                ctx, name, list(ids or []), fresh=fresh, as_of=date.today(), source=source
+            )
             records, complete = person.records, person.complete
     for missing in unresolved:
         render.warn(env, f"{missing.ref}: {missing.reason}")

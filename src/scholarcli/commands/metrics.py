@@ -10,24 +10,27 @@ import typer
 
 from scholarcli import render
 from scholarcli.commands.common import (
+    StderrReporter,
+    command_boundary,
+    open_profile_source,
+    output_format,
+    parse_as_of,
+    report_error,
+)
+from scholarcli.commands.options import (
     AsOfOption,
+    CitationsByYearOption,
     FormatOption,
     IdOption,
     MaxAgeOption,
     OfflineOption,
+    OrcidOption,
     PersonArgument,
     RefreshOption,
-    StderrReporter,
-    check_exclusive,
-    command_boundary,
-    open_context,
-    output_format,
-    parse_as_of,
-    parse_max_age,
-    report_error,
+    SourceOption,
+    freshness,
 )
-from scholarcli.commands.datasets import SourceOption
-from scholarcli.commands.sources import OrcidOption, orcid_ids
+from scholarcli.commands.sources import orcid_ids
 from scholarcli.errors import ExitStatus, NotFoundError, UsageError
 
 if TYPE_CHECKING:
@@ -61,14 +64,6 @@ ByOption = Annotated[
         show_default=False,
     ),
 ]
-CitationsByYearOption = Annotated[
-    bool,
-    typer.Option(
-        "--citations-by-year",
-        help="Also fetch citations per year (cached; one request per 1,000 citations of "
-        "each cited paper), which fills h5_index and i10_5y.",
-    ),
-]
 
 
 def _people(
@@ -93,10 +88,10 @@ def _people(
     from scholarcli.inputs import STDIN
     from scholarcli.inputs_stream import read_table
     from scholarcli.profile import analysis
+    from scholarcli.profile.builder import is_api
     from scholarcli.profile.file_metrics import table_metrics
-    from scholarcli.profile.sync import Freshness
 
-    check_exclusive(refresh=refresh, offline=offline)
+    fresh = freshness(max_age, refresh, offline)
     names, ids, input_paths = list(names or []), list(ids or []), list(input_paths or [])
     if not names and not ids and not input_paths:
         raise UsageError("give at least one name, --id or --input")
@@ -109,26 +104,22 @@ def _people(
             "--input - reads papers from standard input, which is a terminal",
             hint='pipe them in: scholar author "NAME" -f csv | scholar metrics --input -',
         )
-    fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
     # Files first: a malformed one should fail before any request is made.
     stdin = getattr(sys.stdin, "buffer", None)
     files = [read_table(path, stdin, by) for path in input_paths]
     people: list[PersonMetrics] = []
-    from scholarcli.datasets.local import local_people
-
-    local = local_people(source, names, ids, as_of=as_of, citations_by_year=citations_by_year)
-    if local is not None:
-        people += local
-    elif names or ids:
-        with open_context(offline=offline) as ctx:
+    # A datasets:DIR source is checked (and its refusals made) even with only --input.
+    if names or ids or not is_api(source):
+        with open_profile_source(source, offline=offline) as profile_source:
             people += analysis.people_metrics(
-                ctx,
+                profile_source,
                 names,
                 ids,
                 as_of=as_of,
                 fresh=fresh,
                 citations_by_year=citations_by_year,
-                missing=missing,
+                # Only the API path reports unmatched names and goes on (as before).
+                missing=missing if profile_source.context is not None else None,
             )
     reporter = StderrReporter(render.OutputEnv.detect())
     for table in files:
@@ -225,6 +216,7 @@ def compare(
     refresh: RefreshOption = False,
     offline: OfflineOption = False,
     citations_by_year: CitationsByYearOption = False,
+    source: SourceOption = None,
 ) -> None:
     """People side by side, one row per metric; the best value of each row is highlighted.
 
@@ -250,6 +242,7 @@ def compare(
         offline=offline,
         citations_by_year=citations_by_year,
         missing=missing,
+        source=source,
     )
     found_or_raise(people, missing)
     comparison = compare_people(people, at_least=1 if missing else 2)
@@ -270,27 +263,29 @@ def timeline(
     max_age: MaxAgeOption = "7d",
     refresh: RefreshOption = False,
     offline: OfflineOption = False,
+    source: SourceOption = None,
 ) -> None:
     """Papers published and citations received per year, one row per year.
 
     Citations are counted by the year of each citing paper, fetched from Semantic
-    Scholar (one request per 1,000 citations of each cited paper) and cached.
+    Scholar (one request per 1,000 citations of each cited paper) and cached. With
+    --source openalex they come with the works (OpenAlex's counts_by_year, about the
+    last ten years), at no extra request.
     """
-    from scholarcli.profile.analysis import PER_YEAR_FIELDS, author_profile
-    from scholarcli.profile.sync import Freshness
+    from scholarcli.profile.analysis import PER_YEAR_FIELDS
+    from scholarcli.profile.builder import ProfileRequest, build_profile
 
-    check_exclusive(refresh=refresh, offline=offline)
+    fresh = freshness(max_age, refresh, offline)
     fmt_name, env = output_format(fmt)
-    fresh = Freshness(max_age=parse_max_age(max_age), refresh=refresh)
-    with open_context(offline=offline) as ctx:
-        view = author_profile(
-            ctx,
-            name,
-            list(ids or []),
-            as_of=parse_as_of(as_of),
-            fresh=fresh,
-            citations_by_year=True,
-        )
+    request = ProfileRequest(
+        name,
+        tuple(ids or []),
+        as_of=parse_as_of(as_of),
+        fresh=fresh,
+        citations_by_year=True,
+    )
+    with open_profile_source(source, offline=offline) as profile_source:
+        view = build_profile(profile_source, request)
     render.render_records(
         view.per_year or [],
         PER_YEAR_FIELDS,

@@ -8,13 +8,8 @@ from typing import Annotated
 import typer
 
 from scholarcli import render
-from scholarcli.commands.common import (
-    FormatOption,
-    RefreshOption,
-    command_boundary,
-    open_context,
-    output_format,
-)
+from scholarcli.commands.common import command_boundary, open_context, output_format
+from scholarcli.commands.options import FormatOption, RefreshOption
 from scholarcli.errors import ExitStatus
 
 

@@ -12,17 +12,21 @@ import typer
 
 from scholarcli import render
 from scholarcli.commands.common import (
-    AsOfOption,
-    FormatOption,
-    MaxAgeOption,
-    OfflineOption,
-    RefreshOption,
     check_exclusive,
     command_boundary,
     open_context,
     output_format,
     parse_as_of,
     parse_max_age,
+)
+from scholarcli.commands.options import (
+    AbstractsOption,
+    AsOfOption,
+    FormatOption,
+    IdsOnlyOption,
+    MaxAgeOption,
+    OfflineOption,
+    RefreshOption,
 )
 from scholarcli.errors import ExitStatus, UsageError
 
@@ -51,11 +55,6 @@ InputOption = Annotated[
         show_default=False,
     ),
 ]
-IdsOnlyOption = Annotated[
-    bool,
-    typer.Option("--ids-only", help="Print only the paper ids, one a line (for pipes)."),
-]
-AbstractsOption = Annotated[bool, typer.Option("--abstracts", help="Show abstracts in the table.")]
 
 
 def read_refs(refs: Sequence[str], input_file: str | None) -> list[str]:

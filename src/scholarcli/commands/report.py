@@ -9,16 +9,19 @@ from typing import Annotated
 import typer
 
 from scholarcli.commands.common import (
-    AsOfOption,
-    IdOption,
-    MaxAgeOption,
-    OfflineOption,
-    RefreshOption,
     check_exclusive,
     command_boundary,
     open_context,
     parse_as_of,
     parse_max_age,
+)
+from scholarcli.commands.options import (
+    AsOfOption,
+    IdOption,
+    MaxAgeOption,
+    OfflineOption,
+    RefreshOption,
+    SourceOption,
 )
 from scholarcli.errors import ExitStatus, UsageError
 
@@ -46,6 +49,7 @@ def report(
     max_age: MaxAgeOption = "7d",
     refresh: RefreshOption = False,
     offline: OfflineOption = False,
+    source: SourceOption = None,
 ) -> None:
     r"""Write an HTML report: header numbers, charts and the sortable paper table.
 
@@ -70,13 +74,18 @@ def report(
     if target is not None and not target.parent.is_dir():  # before any request is made
         raise UsageError(f"--output {output!r}: the folder {str(target.parent)!r} does not exist")
 
-    from scholarcli.profile.sync import Freshness
+    from scholarcli.core import Freshness
     from scholarcli.report.data import people_reports
     from scholarcli.report.html import render_page
 
     with open_context(offline=offline) as ctx:
         people = people_reports(
-            ctx, names, ids, as_of=when, fresh=Freshness(max_age=fresh_age, refresh=refresh)
+            ctx,
+            names,
+            ids,
+            as_of=when,
+            fresh=Freshness(max_age=fresh_age, refresh=refresh),
+            source=source,
         )
         page = render_page(people)
     if target is None:

@@ -10,17 +10,21 @@ import typer
 
 from scholarcli import render
 from scholarcli.commands.common import (
-    AsOfOption,
-    FormatOption,
-    OfflineOption,
-    RefreshOption,
     check_exclusive,
     command_boundary,
     open_context,
     output_format,
     parse_as_of,
 )
-from scholarcli.commands.paper import AbstractsOption, IdsOnlyOption, print_ids
+from scholarcli.commands.options import (
+    AbstractsOption,
+    AsOfOption,
+    FormatOption,
+    IdsOnlyOption,
+    OfflineOption,
+    RefreshOption,
+)
+from scholarcli.commands.paper import print_ids
 from scholarcli.errors import ExitStatus, UsageError
 
 

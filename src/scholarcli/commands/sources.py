@@ -12,13 +12,6 @@ from typing import Annotated
 import typer
 
 from scholarcli.commands.common import (
-    AsOfOption,
-    FormatOption,
-    IdOption,
-    MaxAgeOption,
-    OfflineOption,
-    PersonArgument,
-    RefreshOption,
     check_exclusive,
     command_boundary,
     open_context,
@@ -26,18 +19,18 @@ from scholarcli.commands.common import (
     parse_as_of,
     parse_max_age,
 )
+from scholarcli.commands.options import (
+    AsOfOption,
+    FormatOption,
+    IdOption,
+    MaxAgeOption,
+    OfflineOption,
+    OrcidOption,
+    PersonArgument,
+    RefreshOption,
+)
 from scholarcli.errors import ExitStatus, UsageError
 
-OrcidOption = Annotated[
-    str | None,
-    typer.Option(
-        "--orcid",
-        metavar="ORCID",
-        help="Pin the person by ORCID iD (0000-0002-1825-0097 or the https://orcid.org/ "
-        "form): the OpenAlex authors with it; on Semantic Scholar the ids its works credit.",
-        show_default=False,
-    ),
-]
 SidesOption = Annotated[
     str,
     typer.Option(
@@ -59,16 +52,9 @@ GapOption = Annotated[
 
 def parse_orcid_option(value: str | None) -> str | None:
     """The canonical ORCID iD of ``--orcid``, or a usage error (exit 2)."""
-    if value is None:
-        return None
-    from scholarcli.crosswalk.orcid import parse_orcid
+    from scholarcli.commands.options import orcid
 
-    try:
-        return parse_orcid(value)
-    except ValueError as exc:
-        raise UsageError(
-            f"--orcid: {exc}", hint="an ORCID iD looks like 0000-0002-1825-0097"
-        ) from None
+    return orcid(value)
 
 
 def orcid_ids(
@@ -83,8 +69,8 @@ def orcid_ids(
     on OpenAlex the records carrying the iD, on S2 the ids its works confirm."""
     from datetime import date
 
+    from scholarcli.core import Freshness
     from scholarcli.crosswalk import people
-    from scholarcli.profile.sync import Freshness
 
     orcid_id = parse_orcid_option(orcid)
     if orcid_id is None:
@@ -134,9 +120,9 @@ def sources(
     apart by more than --gap, different years and different DOIs. Pin the person on
     both sources with --orcid (or --id, S2 digits and OpenAlex A… ids).
     """
+    from scholarcli.core import Freshness
     from scholarcli.crosswalk import people, present
     from scholarcli.crosswalk.sides import CitationGap
-    from scholarcli.profile.sync import Freshness
 
     check_exclusive(refresh=refresh, offline=offline)
     names = people.parse_sources(source)

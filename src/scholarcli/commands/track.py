@@ -18,22 +18,25 @@ import typer
 
 from scholarcli import render
 from scholarcli.commands.common import (
-    AsOfOption,
-    FormatOption,
-    IdOption,
-    MaxAgeOption,
-    PersonArgument,
     command_boundary,
     open_context,
     output_format,
     parse_as_of,
     parse_max_age,
 )
-from scholarcli.commands.sources import OrcidOption, orcid_ids
+from scholarcli.commands.options import (
+    AsOfOption,
+    FormatOption,
+    IdOption,
+    MaxAgeOption,
+    OrcidOption,
+    PersonArgument,
+)
+from scholarcli.commands.sources import orcid_ids
 from scholarcli.errors import PartialError, SourceError, UsageError
 
 if TYPE_CHECKING:
-    from scholarcli.profile.sync import Reporter
+    from scholarcli.core import Reporter
     from scholarcli.tracking.refresh import RunSummary
 
 TRACKED_FIELDS = (
@@ -110,7 +113,7 @@ def track(
     --orcid pins the ids its works confirm (scholar find --orcid shows them); with
     --source openalex, the OpenAlex records carrying the iD.
     """
-    from scholarcli.profile.sync import Freshness
+    from scholarcli.core import Freshness
     from scholarcli.tracking import watchlist as watch
 
     if orcid is not None and ids:
@@ -240,7 +243,7 @@ def refresh(
     as_of: AsOfOption = None,
 ) -> None:
     """Bring tracked people up to date cheaply and store a dated snapshot of each."""
-    from scholarcli.profile.sync import QuietReporter
+    from scholarcli.core import QuietReporter
     from scholarcli.tracking import refresh as watch
 
     if check and not dry_run:

@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from scholarcli.core import fold_name
 from scholarcli.models import Paper
-from scholarcli.profile.merge import fold_name
 
 #: Confirmed papers that make an id the person's (fewer only if fewer were found).
 CONFIRM_MIN = 2

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scholarcli.cache import crosswalk as lookup_cache
+from scholarcli.core import Context, Freshness
 from scholarcli.crosswalk import identity
 from scholarcli.crosswalk.match import arxiv_key, doi_key
 from scholarcli.crosswalk.sides import SideBySide, Sighting, SourceSide, side_by_side
 from scholarcli.errors import SourceError
 from scholarcli.models import AuthorRef, Paper, ProfilePaper
-from scholarcli.profile.sync import Context, Freshness
 
 #: What a lookup asks of /paper/batch: enough to say who S2 credits with the work.
 S2_LOOKUP_FIELDS = "title,year,externalIds,authors"

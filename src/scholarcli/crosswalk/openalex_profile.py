@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from scholarcli.cache import crosswalk as lookup_cache
+from scholarcli.core import Context, Freshness
 from scholarcli.errors import NotFoundError, SourceError
 from scholarcli.models import Author, Paper, Profile
-from scholarcli.profile.sync import Context, Freshness
 
 #: The cache's name for "which OpenAlex records carry this ORCID iD".
 ORCID_RECORDS = "openalex-orcid"

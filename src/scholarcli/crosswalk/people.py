@@ -19,11 +19,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from scholarcli.core import Context, Freshness
 from scholarcli.crosswalk import identity, lookup
 from scholarcli.crosswalk.sides import CitationGap, SideBySide, SourceSide, source_name
 from scholarcli.errors import NotFoundError, UsageError
 from scholarcli.models import Paper, Profile, ProfilePaper
-from scholarcli.profile.sync import Context, Freshness
 
 #: The sources a side-by-side view can name, and the older names they accept.
 SOURCES = ("s2", "openalex")
@@ -85,10 +85,11 @@ Builder = Callable[[Context, Person, Sequence[str], date, Freshness], Built]
 def build_s2(
     ctx: Context, person: Person, ids: Sequence[str], as_of: date, fresh: Freshness
 ) -> Built:
-    from scholarcli.profile.sync import build_profile
+    from scholarcli.profile.builder import ProfileRequest, build_profile, profile_source
 
-    result = build_profile(ctx, person.name, list(ids), as_of=as_of, fresh=fresh)
-    return Built(result.profile, result.complete)
+    request = ProfileRequest(person.name, tuple(ids), as_of=as_of, fresh=fresh)
+    view = build_profile(profile_source("s2", ctx), request)
+    return Built(view.profile, view.complete)
 
 
 def build_openalex(

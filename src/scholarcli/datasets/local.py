@@ -1,27 +1,31 @@
-"""``--source datasets:DIR``: profiles and metric rows from local Parquet, no network.
+"""``--source datasets:DIR``: people and papers from local Parquet, no network.
 
-``scholar author NAME --source datasets:DIR`` and ``scholar metrics --source
-datasets:DIR NAME...`` resolve a name against the authors table (case, accents and
-punctuation folded as ``merge.fold_name``; the most papers wins, then the lowest id),
-read the person's papers from authorship + papers (a paper once, even under several
-ids) and compute every metric with indicators/metrics.py, exactly as the API path
-does. Bulk records have no arXiv category, code link or abstract; those stay empty.
+``DatasetsSource`` is a ``profile.builder.ProfileSource``: ``scholar author NAME
+--source datasets:DIR`` and ``scholar metrics --source datasets:DIR NAME...`` are built
+by the same builder as the API path, so every metric is computed the same way. A name
+is resolved against the authors table (case, accents and punctuation folded as
+``core.fold_name``; the most papers wins, then the lowest id) and a person's papers
+are read from authorship + papers. Bulk records have no arXiv category, code link or
+abstract; those stay empty, and curation, arXiv enrichment, citations per year and
+the indicators are refused (the builder asks ``steps``).
+
+It must not compute metrics or build profiles (the builder does).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from scholarcli.core import fold_name
 from scholarcli.datasets.engines import duckdb_connect, register_duckdb, require_tables
 from scholarcli.datasets.manifest import Manifest
 from scholarcli.errors import NotFoundError, UsageError
-from scholarcli.indicators import metrics
-from scholarcli.models import Profile, ProfilePaper
-from scholarcli.profile.analysis import DECIMALS, PersonMetrics, ProfileView
-from scholarcli.profile.merge import fold_name, profile_metrics
+from scholarcli.models import Author, AuthorRef, Paper
+
+if TYPE_CHECKING:
+    from scholarcli.core import Context, Freshness
 
 PREFIX = "datasets:"
 
@@ -40,175 +44,153 @@ def source_dir(source: str | None) -> Path | None:
     return root
 
 
-@dataclass
-class Person:
-    name: str
-    ids: list[str]
-    affiliations: list[str]
-    papers: list[ProfilePaper]
-    candidates: int
+class DatasetsSource:
+    """The ``datasets:DIR`` tables as a profile source (one DuckDB connection per run)."""
 
+    steps: frozenset[str] = frozenset()
+    context: Context | None = None
 
-def _resolve(con: Any, name: str | None, ids: list[str]) -> tuple[list[int], int]:
-    if ids:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.name = f"{PREFIX}{root}"
+        self._con: Any = None
+
+    def _connection(self) -> Any:
+        if self._con is None:
+            self._con = duckdb_connect()
+            register_duckdb(self._con, self.root)
+        return self._con
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def candidates(self, name: str, fresh: Freshness) -> list[Author]:
+        target = fold_name(name)
+        if not target:
+            raise UsageError("give a name or --id")
+        con = self._connection()
+        # A cheap pre-filter in SQL (the longest name token), the exact fold in Python.
+        token = max(target.split(), key=len)
+        rows = con.execute(
+            "SELECT authorid, name, affiliations FROM authors "
+            "WHERE lower(name) LIKE '%' || ? || '%'",
+            [token],
+        ).fetchall()
+        exact = {
+            int(i): (found, affs) for i, found, affs in rows if found and fold_name(found) == target
+        }
+        counts: dict[int, int] = {}
+        if exact:
+            # Counted for the matches only: authorship is sorted by author, so an IN list
+            # reads a few row groups instead of aggregating the whole table.
+            listed = ", ".join(str(i) for i in exact)
+            counts = dict(
+                con.execute(
+                    f"SELECT authorid, count(*) FROM authorship WHERE authorid IN ({listed}) "
+                    "GROUP BY authorid"
+                ).fetchall()
+            )
+        ranked = sorted(exact, key=lambda i: (-counts.get(i, 0), i))
+        return [
+            Author(
+                author_id=str(i),
+                name=str(exact[i][0]),
+                affiliations=_affiliations(exact[i][1]),
+                paper_count=counts.get(i, 0),
+            )
+            for i in ranked
+        ]
+
+    def authors(self, ids: Sequence[str], fresh: Freshness) -> list[Author]:
         bad = [i for i in ids if not i.strip().isdigit()]
         if bad:
             raise UsageError(f"--id must be a numeric S2 author id, not {bad[0]!r}")
-        return [int(i) for i in ids], 0
-    if not name or not fold_name(name):
-        raise UsageError("give a name or --id")
-    target = fold_name(name)
-    # A cheap pre-filter in SQL (the longest name token), the exact fold in Python.
-    token = max(target.split(), key=len)
-    rows = con.execute(
-        "SELECT authorid, name FROM authors WHERE lower(name) LIKE '%' || ? || '%'", [token]
-    ).fetchall()
-    exact = [int(i) for i, found in rows if found and fold_name(found) == target]
-    counts: dict[int, int] = {}
-    if exact:
-        # Counted for the matches only: authorship is sorted by author, so an IN list
-        # reads a few row groups instead of aggregating the whole table.
-        listed = ", ".join(str(i) for i in exact)
-        counts = dict(
-            con.execute(
-                f"SELECT authorid, count(*) FROM authorship WHERE authorid IN ({listed}) "
-                "GROUP BY authorid"
+        numbers = [int(i) for i in ids]
+        listed = ", ".join(str(i) for i in numbers)
+        con = self._connection()
+        found = {
+            int(i): (n, affs)
+            for i, n, affs in con.execute(
+                f"SELECT authorid, name, affiliations FROM authors WHERE authorid IN ({listed})"
             ).fetchall()
+        }
+        if not found:
+            listed_any = con.execute(
+                f"SELECT count(*) FROM authorship WHERE authorid IN ({listed})"
+            ).fetchone()
+            if not listed_any or not listed_any[0]:
+                raise NotFoundError(f"no author with id {', '.join(ids)} in the datasets tables")
+        return [
+            Author(
+                author_id=str(i),
+                name=str(found[i][0] or "") if i in found else "",
+                affiliations=_affiliations(found[i][1]) if i in found else [],
+            )
+            for i in numbers
+        ]
+
+    def papers(self, author: Author, fresh: Freshness) -> list[Paper]:
+        rows = (
+            self._connection()
+            .execute(
+                "SELECT p.corpusid, p.paper_id, p.title, p.venue, p.year, p.publicationdate, "
+                "p.citationcount, p.influentialcitationcount, p.arxiv_id, p.doi, "
+                "[x.name FOR x IN p.authors] AS names, s.position "
+                "FROM (SELECT corpusid, MIN(position) AS position FROM authorship "
+                "      WHERE authorid = ? GROUP BY corpusid) s "
+                "JOIN papers p ON p.corpusid = s.corpusid "
+                "ORDER BY p.citationcount DESC, p.corpusid",
+                [int(author.author_id)],
+            )
+            .fetchall()
         )
-    matches = sorted((-counts.get(i, 0), i) for i in exact)
-    if not matches:
-        raise NotFoundError(f"no author named {name!r} in the datasets tables")
-    return [matches[0][1]], len(matches) - 1
+        return [_paper(row, author) for row in rows]
+
+    def fetched_at(self, authors: Sequence[Author]) -> str | None:
+        release = Manifest.load(self.root).parquet.get("release")
+        return str(release) if release else None
+
+    def no_match(self, name: str) -> NotFoundError:
+        return NotFoundError(f"no author named {name!r} in the datasets tables")
+
+    def others_note(self, name: str, chosen: Author, others: int, purpose: str) -> str | None:
+        return None
+
+    def refusal(self, step: str) -> UsageError:
+        if step == "citations_by_year":
+            return UsageError(
+                "--citations-by-year needs the Semantic Scholar API",
+                hint="the bulk papers records carry totals only; drop --source or the option",
+            )
+        return UsageError(
+            "--source datasets:DIR answers from local Parquet; "
+            "--novelty, --disruption and curation need the API path"
+        )
 
 
-def _person(root: Path, name: str | None, ids: list[str], as_of: date) -> Person:
-    con = duckdb_connect()
-    try:
-        register_duckdb(con, root)
-        author_ids, others = _resolve(con, name, ids)
-        id_list = ", ".join(str(i) for i in author_ids)
-        found = con.execute(
-            f"SELECT authorid, name, affiliations FROM authors WHERE authorid IN ({id_list}) "
-            "ORDER BY authorid"
-        ).fetchall()
-        rows = con.execute(
-            "SELECT p.corpusid, p.paper_id, p.title, p.venue, p.year, p.publicationdate, "
-            "p.citationcount, p.influentialcitationcount, p.arxiv_id, p.doi, "
-            "[x.name FOR x IN p.authors] AS names, s.position "
-            f"FROM (SELECT corpusid, MIN(position) AS position FROM authorship "
-            f"      WHERE authorid IN ({id_list}) GROUP BY corpusid) s "
-            "JOIN papers p ON p.corpusid = s.corpusid ORDER BY p.citationcount DESC, p.corpusid"
-        ).fetchall()
-    finally:
-        con.close()
-    if not rows and not found:
-        raise NotFoundError(f"no author with id {', '.join(ids)} in the datasets tables")
-    papers = [_paper(row, as_of) for row in rows]
-    display = next((str(n) for _, n, _ in found if n), name or str(author_ids[0]))
-    affiliations = sorted({a for _, _, affs in found for a in affs or [] if a})
-    return Person(display, [str(i) for i in author_ids], affiliations, papers, others)
+def _affiliations(values: Any) -> list[str]:
+    return sorted({str(a) for a in values or [] if a})
 
 
-def _paper(row: tuple[Any, ...], as_of: date) -> ProfilePaper:
+def _paper(row: tuple[Any, ...], author: Author) -> Paper:
     corpusid, sha, title, venue, year, published, cites, influential, arxiv, doi, names, pos = row
-    paper_id = sha or str(corpusid)
-    return ProfilePaper(
-        paper_id=paper_id,
+    # The bulk author list carries names only; the person's own slot carries their id,
+    # so the builder finds their position exactly as for an API record.
+    refs = [AuthorRef(None, str(n or "")) for n in names or []]
+    if pos is not None and 1 <= int(pos) <= len(refs):
+        refs[int(pos) - 1] = AuthorRef(author.author_id, refs[int(pos) - 1].name)
+    return Paper(
+        paper_id=sha or str(corpusid),
         title=" ".join(str(title or "").split()),
-        authors=[str(n or "") for n in names or []],
-        author_position=int(pos) if pos is not None else None,
-        date=published or None,
         year=int(year) if year is not None else None,
+        publication_date=published or None,
         venue=str(venue or ""),
-        category=None,
-        citations=int(cites or 0),
-        influential_citations=int(influential or 0),
-        cites_per_year=round(metrics.cites_per_year(int(cites or 0), year, as_of.year), 2),
-        code_url=None,
-        abstract=None,
-        url=f"https://www.semanticscholar.org/paper/{sha}" if sha else None,
         arxiv_id=arxiv or None,
         doi=str(doi).lower() if doi else None,
+        citations=int(cites or 0),
+        influential_citations=int(influential or 0),
+        authors=refs,
+        url=f"https://www.semanticscholar.org/paper/{sha}" if sha else None,
     )
-
-
-def author_profile(root: Path, name: str | None, ids: list[str], *, as_of: date) -> Profile:
-    person = _person(root, name, ids, as_of)
-    release = Manifest.load(root).parquet.get("release")
-    return Profile(
-        name=person.name,
-        ids=person.ids,
-        affiliations=person.affiliations,
-        as_of=as_of.isoformat(),
-        primary_category=None,
-        primary_category_name=None,
-        metrics=profile_metrics(person.papers, as_of),
-        papers=person.papers,
-        fetched_at=str(release) if release else None,
-        candidates=person.candidates,
-    )
-
-
-def people_metrics(
-    root: Path, names: list[str], ids: list[str], *, as_of: date
-) -> list[PersonMetrics]:
-    """One row per name, then one for all ``ids`` together, as the API path does."""
-    asked: list[tuple[str | None, list[str]]] = [(name, []) for name in names]
-    if ids:
-        asked.append((None, ids))
-    people = []
-    for name, person_ids in asked:
-        person = _person(root, name, person_ids, as_of)
-        stats = [
-            metrics.PaperStats(
-                citations=p.citations,
-                year=p.year,
-                n_authors=len(p.authors) or None,
-                author_position=p.author_position,
-            )
-            for p in person.papers
-        ]
-        values = metrics.author_metrics(stats, as_of.year)
-        rounded = {k: round(v, DECIMALS) if isinstance(v, float) else v for k, v in values.items()}
-        people.append(PersonMetrics(person.name, person.ids, f"{PREFIX}{root}", rounded))
-    return people
-
-
-def _check_local(citations_by_year: bool) -> None:
-    if citations_by_year:
-        raise UsageError(
-            "--citations-by-year needs the Semantic Scholar API",
-            hint="the bulk papers records carry totals only; drop --source or the option",
-        )
-
-
-def local_view(
-    source: str | None,
-    name: str | None,
-    ids: list[str],
-    *,
-    as_of: date,
-    citations_by_year: bool = False,
-) -> ProfileView | None:
-    """The profile from ``datasets:DIR``, or None when ``source`` is the API."""
-    root = source_dir(source)
-    if root is None:
-        return None
-    _check_local(citations_by_year)
-    return ProfileView(author_profile(root, name, ids, as_of=as_of))
-
-
-def local_people(
-    source: str | None,
-    names: list[str],
-    ids: list[str],
-    *,
-    as_of: date,
-    citations_by_year: bool = False,
-) -> list[PersonMetrics] | None:
-    """Metric rows from ``datasets:DIR``, or None when ``source`` is the API."""
-    root = source_dir(source)
-    if root is None:
-        return None
-    _check_local(citations_by_year)
-    return people_metrics(root, names, ids, as_of=as_of)

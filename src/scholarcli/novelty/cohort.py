@@ -28,8 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from scholarcli.core import Context
 from scholarcli.models import ArxivEntry
-from scholarcli.profile.sync import Context
 
 SAMPLE = 200
 PAGE = 2000  # arXiv's largest page

@@ -25,10 +25,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from scholarcli.cache import novelty as cache
+from scholarcli.core import Context
 from scholarcli.errors import SourceError
 from scholarcli.indicators import novelty as ind
 from scholarcli.novelty import references as refs
-from scholarcli.profile.sync import Context
 
 FOCAL_FIELDS = (
     "year,citationCount,referenceCount,references.paperId,citations.paperId,citations.year"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from scholarcli.cache import novelty as cache
+from scholarcli.core import Context
 from scholarcli.errors import NotFoundError, UsageError
 from scholarcli.ids import PaperRef, normalise_id, parse_paper_ref
 from scholarcli.models import Paper
@@ -76,7 +77,7 @@ def parse_refs(texts: Sequence[str]) -> list[PaperRef]:
     return parsed
 
 
-def _match_titles(ctx: sync.Context, parsed: list[PaperRef]) -> list[PaperRef]:
+def _match_titles(ctx: Context, parsed: list[PaperRef]) -> list[PaperRef]:
     """Titles named by S2's closest title match, as the paper id it found; a title
     without a match keeps no id and is reported missing."""
     named = []
@@ -97,7 +98,7 @@ def _arxiv_id(answer: dict[str, Any]) -> str | None:
 
 
 def score_refs(
-    ctx: sync.Context,
+    ctx: Context,
     texts: Sequence[str],
     *,
     force: bool = False,

@@ -21,8 +21,8 @@ from datetime import timedelta
 from typing import Any
 
 from scholarcli.cache import novelty as cache
+from scholarcli.core import Context, Freshness
 from scholarcli.errors import SourceError
-from scholarcli.profile.sync import Context
 
 MODEL = "specter_v2"
 EMBEDDING_FIELD = "embedding.specter_v2"
@@ -120,11 +120,7 @@ def ask_lists(
 
 
 def stale(ctx: Context, fetched_at: str | None) -> bool:
-    if fetched_at is None:
-        return True
-    if ctx.offline:
-        return False
-    return not ctx.is_fresh(fetched_at, REUSE)
+    return Freshness(max_age=REUSE).needs_fetch(ctx, fetched_at)
 
 
 def fetch_reference_lists(ctx: Context, ids: Sequence[str]) -> dict[str, cache.ReferenceList]:

@@ -24,13 +24,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from scholarcli.cache import arxiv as arxiv_cache
 from scholarcli.cache import novelty as cache
+from scholarcli.core import Context, Freshness
 from scholarcli.errors import SourceError
 from scholarcli.indicators import novelty as ind
 from scholarcli.models import Profile
 from scholarcli.novelty import cohort as cohorts
 from scholarcli.novelty import references as refs
-from scholarcli.profile.sync import Context
 
 Key = tuple[str, int]
 
@@ -55,7 +56,7 @@ class Outcome:
 def arxiv_facts(ctx: Context, arxiv_ids: Iterable[str]) -> dict[str, tuple[str | None, int | None]]:
     """``arxiv_id -> (primary category, v1 year)`` from the cached arXiv records."""
     facts: dict[str, tuple[str | None, int | None]] = {}
-    for arxiv_id, entry in ctx.store.load_arxiv(arxiv_ids).items():
+    for arxiv_id, entry in arxiv_cache.load_arxiv(ctx.store, arxiv_ids).items():
         year = entry.published[:4] if entry.published else ""
         facts[arxiv_id] = (entry.primary_category, int(year) if year.isdigit() else None)
     return facts
@@ -227,7 +228,7 @@ def _score(
 
 
 def _cohort_stale(ctx: Context, built: cache.Cohort | None) -> bool:
-    return built is None or not ctx.is_fresh(built.built_at, cohorts.REUSE)
+    return built is None or not Freshness(max_age=cohorts.REUSE).within_age(ctx, built.built_at)
 
 
 def score_papers(

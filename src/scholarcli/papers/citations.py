@@ -19,10 +19,10 @@ from datetime import timedelta
 from typing import Any
 
 from scholarcli.cache import papers as paper_cache
+from scholarcli.core import DEFAULT_MAX_AGE, Context, Freshness
 from scholarcli.errors import NotFoundError, SourceError
 from scholarcli.papers.lookup import arxiv_entries, lookup_papers
 from scholarcli.papers.records import EDGE_S2_FIELDS, edge_record, ids_of
-from scholarcli.profile.sync import DEFAULT_MAX_AGE, Context, Freshness
 
 DIRECTIONS = {"citations": "citingPaper", "references": "citedPaper"}
 PAGE = 1000

@@ -23,9 +23,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from scholarcli.cache import arxiv as arxiv_cache
+from scholarcli.core import Context, Freshness
 from scholarcli.errors import UsageError
 from scholarcli.papers.records import profile_paper_record as paper_record
-from scholarcli.profile import sync
 
 
 @dataclass
@@ -40,31 +41,39 @@ class AuthorRecords:
 
 
 def author_records(
-    ctx: sync.Context,
+    ctx: Context,
     name: str | None,
     ids: list[str],
     *,
-    fresh: sync.Freshness,
+    fresh: Freshness,
     as_of: date,
+    source: str | None = None,
 ) -> AuthorRecords:
-    """The person's papers (cached, fetched when stale) as paper records."""
-    resolution = sync.resolve(ctx, name, ids, fresh)
-    chosen = resolution.authors
-    if resolution.other_candidates and name:
-        ctx.reporter.note(
-            f"{resolution.other_candidates} other Semantic Scholar profile(s) match {name!r}; "
-            f"exporting {chosen[0].name} ({chosen[0].author_id}); pin one with --id"
-        )
-    lists = [sync.author_papers(ctx, a, fresh) for a in chosen]
-    papers = sync.person_papers(ctx, [a.author_id for a in chosen], lists, name=chosen[0].name)
-    complete = sync.enrich_arxiv(ctx, papers)
-    arxiv = ctx.store.load_arxiv(p.arxiv_id for p in papers if p.arxiv_id)
-    records = [
-        paper_record(p, arxiv.get(p.arxiv_id) if p.arxiv_id else None, as_of.year) for p in papers
-    ]
+    """The person's papers (cached, fetched when stale) as paper records.
+
+    The papers are those ``builder.build_profile`` counts (curated, arXiv-enriched).
+    """
+    from scholarcli.profile import builder
+
+    request = builder.ProfileRequest(
+        name, tuple(ids), as_of=as_of, fresh=fresh, purpose="exporting"
+    )
+    view = builder.build_profile(builder.profile_source(source, ctx), request)
+    papers = list(view.records)
+    complete = view.complete
+    arxiv = arxiv_cache.load_arxiv(ctx.store, [p.arxiv_id for p in papers if p.arxiv_id])
+    if builder.is_openalex(source):
+        from scholarcli.papers.openalex_papers import record as openalex_record
+
+        records = [openalex_record(p, as_of.year) for p in papers]
+    else:
+        records = [
+            paper_record(p, arxiv.get(p.arxiv_id) if p.arxiv_id else None, as_of.year)
+            for p in papers
+        ]
     # Newest first, then by id: the same papers always give the same file.
     records.sort(key=lambda r: (r["date"] or str(r["year"] or ""), r["paper_id"]), reverse=True)
-    return AuthorRecords(chosen[0].name, [a.author_id for a in chosen], records, complete)
+    return AuthorRecords(view.profile.name, view.profile.ids, records, complete)
 
 
 def export_format(requested: str | None, output: str | None) -> str:

@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from scholarcli.cache import arxiv as arxiv_cache
 from scholarcli.cache import papers as paper_cache
+from scholarcli.core import DEFAULT_MAX_AGE, Context, Freshness, fold_name
 from scholarcli.errors import SourceError
 from scholarcli.ids import PaperRef, parse_paper_ref
 from scholarcli.models import ArxivEntry, Paper
 from scholarcli.papers.records import LOOKUP_FIELDS, arxiv_record, ids_of, paper_record
-from scholarcli.profile.merge import fold_name
-from scholarcli.profile.sync import DEFAULT_MAX_AGE, Context, Freshness, enrich_arxiv
+from scholarcli.profile.sync import enrich_arxiv
 
 if TYPE_CHECKING:
     from scholarcli.cache.papers import RefRow
@@ -225,7 +226,7 @@ def arxiv_entries(
     """Cached arXiv entries of these ids, after asking arXiv about the unknown ones when
     there are at most ``ask_up_to``; (entries by id, False if arXiv failed)."""
     wanted = list(dict.fromkeys(a for a in arxiv_ids if a))
-    unknown = set(wanted) - ctx.store.arxiv_answered(wanted)
+    unknown = set(wanted) - arxiv_cache.arxiv_answered(ctx.store, wanted)
     complete = True
     if unknown and len(unknown) <= ask_up_to:
         complete = enrich_arxiv(ctx, [Paper(paper_id=a, title="", arxiv_id=a) for a in unknown])
@@ -234,7 +235,7 @@ def arxiv_entries(
             f"{len(unknown):,} arXiv papers listed are not cached: their categories and code "
             "links are left out (scholar paper --input - fetches them)"
         )
-    return ctx.store.load_arxiv(wanted), complete
+    return arxiv_cache.load_arxiv(ctx.store, wanted), complete
 
 
 def _assemble(ctx: Context, items: list[_Ref], rows: dict[str, RefRow], year: int) -> LookupResult:
@@ -253,7 +254,7 @@ def _assemble(ctx: Context, items: list[_Ref], rows: dict[str, RefRow], year: in
     wanted = [ids_of(raw)[0] for raw in details.values()] + sorted(arxiv_only)
     probes = [Paper(paper_id=a, title="", arxiv_id=a) for a in wanted if a]
     complete = enrich_arxiv(ctx, probes)
-    entries = ctx.store.load_arxiv(p.arxiv_id for p in probes if p.arxiv_id)
+    entries = arxiv_cache.load_arxiv(ctx.store, [p.arxiv_id for p in probes if p.arxiv_id])
     result = LookupResult(papers=[], complete=complete)
     seen: set[str] = set()
     for item in items:

@@ -22,15 +22,16 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from scholarcli.cache import openalex as oa_cache
+from scholarcli.core import Freshness, fold_name
 from scholarcli.errors import SourceError
 from scholarcli.ids import parse_paper_ref
 from scholarcli.indicators import metrics
 from scholarcli.models import OPENALEX_PAPER_FIELDS, Paper
 from scholarcli.papers.records import PAPER_RECORD_FIELDS
-from scholarcli.profile.merge import find_code_url, fold_name
+from scholarcli.profile.merge import find_code_url
 
 if TYPE_CHECKING:
-    from scholarcli.profile.sync import Context
+    from scholarcli.core import Context
 
 RECORD_FIELDS: tuple[str, ...] = (*PAPER_RECORD_FIELDS, *OPENALEX_PAPER_FIELDS)
 SEARCH_KEY = "works:"  # searches of works share the openalex_searches table with authors
@@ -99,7 +100,7 @@ class Lookup:
 
 def _cached(ctx: Context, column: str, value: str, max_age: timedelta) -> Paper | None:
     hit = oa_cache.find_work(ctx.store, column, value)
-    if hit is None or not (ctx.offline or ctx.is_fresh(hit[1], max_age)):
+    if hit is None or not Freshness(max_age=max_age).usable(ctx, hit[1]):
         return None
     return hit[0]
 
@@ -195,7 +196,7 @@ def search(
     key = SEARCH_KEY + " ".join(query.lower().split()) + f"|{limit}"
     cached = oa_cache.works_search(ctx.store, key)
     ttl = timedelta(seconds=ctx.settings.search_ttl)
-    if cached is not None and not refresh and (ctx.offline or ctx.is_fresh(cached[1], ttl)):
+    if cached is not None and Freshness(max_age=ttl, refresh=refresh).usable(ctx, cached[1]):
         found = oa_cache.load_works(ctx.store, cached[0])
         return [record(found[i], as_of_year) for i in cached[0] if i in found]
     if ctx.offline:

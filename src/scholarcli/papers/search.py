@@ -25,12 +25,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from scholarcli.cache import arxiv as arxiv_cache
 from scholarcli.cache import papers as paper_cache
+from scholarcli.core import Context, Freshness
 from scholarcli.errors import SourceError, UsageError
 from scholarcli.papers.lookup import arxiv_entries
 from scholarcli.papers.query import BULK_SORT, SearchQuery
 from scholarcli.papers.records import SEARCH_FIELDS, arxiv_record, ids_of, paper_record
-from scholarcli.profile.sync import Context, Freshness
 
 MAX_RESULTS = 10_000
 RELEVANCE_MAX = 1_000  # /paper/search: offset + limit <= 1,000 (since 2023-10-31)
@@ -94,7 +95,7 @@ def search(
     items = items[:limit]
     year = as_of_year or ctx.clock().year
     if query.source == "arxiv":
-        entries = ctx.store.load_arxiv(i["arxiv_id"] for i in items)
+        entries = arxiv_cache.load_arxiv(ctx.store, [i["arxiv_id"] for i in items])
         records = [
             arxiv_record(entries[i["arxiv_id"]], year) for i in items if i["arxiv_id"] in entries
         ]
@@ -201,7 +202,7 @@ def _arxiv(
                 ) from None
             total = feed.total
             found = {e.arxiv_id: e for e in feed.entries}
-            ctx.store.save_arxiv_batch(list(found), found, ctx.now())
+            arxiv_cache.save_arxiv_batch(ctx.store, list(found), found, ctx.now())
             new = [a for a in found if a not in ids]
             ids.extend(new)
             advance(len(new))

@@ -1,8 +1,8 @@
 """Orchestration for ``metrics``, ``compare``, ``coauthors`` and citations per year.
 
-A sibling of ``sync``: people are resolved and their papers fetched through ``sync``
-(so the cache, ``--max-age``, ``--refresh`` and ``--offline`` behave exactly as for
-``scholar author``, and the numbers are the profile's own). This module adds what
+People are built by ``builder.build_profile`` (so the cache, ``--max-age``,
+``--refresh`` and ``--offline`` behave exactly as for ``scholar author``, and the
+numbers are the profile's own). This module adds what
 those commands need on top: per-year citation counts fetched on request and cached,
 metric rows for many people or for a file of papers, a side-by-side comparison, and
 collaborators counted from the cached author lists.
@@ -27,16 +27,17 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from scholarcli.cache import citations as citation_cache
+from scholarcli.core import Context, Freshness, Reporter, fold_name
 from scholarcli.errors import NotFoundError, SourceError, UsageError
 from scholarcli.indicators import metrics
 from scholarcli.indicators.metrics import METRIC_FIELDS, MetricValue, PaperStats
-from scholarcli.profile import curation, merge, sync
+from scholarcli.profile import builder, sync
 
 if TYPE_CHECKING:
     from scholarcli.inputs import PaperList
     from scholarcli.models import Paper, Profile, ProfilePaper
 
-SOURCE_S2 = "semantic_scholar"
+SOURCE_S2 = builder.SOURCE_S2
 PERSON_FIELDS: tuple[str, ...] = ("name", "ids", "source", *METRIC_FIELDS)
 PER_YEAR_FIELDS: tuple[str, ...] = ("year", "papers", "citations")
 COAUTHOR_FIELDS: tuple[str, ...] = (
@@ -78,16 +79,14 @@ class CitationTimeline:
 
 
 def _needs_fetch(
-    ctx: sync.Context,
+    ctx: Context,
     cached: citation_cache.CitationYears | None,
     citations: int,
-    fresh: sync.Freshness,
+    fresh: Freshness,
 ) -> bool:
     if cached is None:
         return True
-    if ctx.offline:
-        return False
-    return cached.citations != citations or not ctx.is_fresh(cached.fetched_at, fresh.max_age)
+    return fresh.needs_fetch(ctx, cached.fetched_at, changed=cached.citations != citations)
 
 
 def _pages(citations: int) -> int:
@@ -95,7 +94,7 @@ def _pages(citations: int) -> int:
 
 
 def _fetch_years(
-    ctx: sync.Context,
+    ctx: Context,
     todo: Sequence[ProfilePaper],
     cached: dict[str, citation_cache.CitationYears],
 ) -> bool:
@@ -134,7 +133,7 @@ def _fetch_years(
 
 
 def citation_timeline(
-    ctx: sync.Context, papers: Sequence[ProfilePaper], fresh: sync.Freshness
+    ctx: Context, papers: Sequence[ProfilePaper], fresh: Freshness
 ) -> CitationTimeline:
     """Per-year citation counts of ``papers``: cached, fetched when stale, reported."""
     cited = [paper for paper in papers if paper.citations > 0]
@@ -158,7 +157,7 @@ def citation_timeline(
     return timeline
 
 
-def _report_gaps(ctx: sync.Context, timeline: CitationTimeline) -> None:
+def _report_gaps(ctx: Context, timeline: CitationTimeline) -> None:
     if timeline.missing:
         why = "not cached and --offline is set" if ctx.offline else "not available"
         ctx.reporter.warn(
@@ -212,37 +211,6 @@ def recent_metrics(
 # --- profiles ---------------------------------------------------------------------------
 
 
-@dataclass
-class ProfileView:
-    """A profile plus, when asked for, its per-year rows (papers and citations)."""
-
-    profile: Profile
-    per_year: list[dict[str, int]] | None = None
-    complete: bool = True
-
-
-def author_profile(
-    ctx: sync.Context,
-    name: str | None,
-    ids: list[str],
-    *,
-    as_of: date,
-    fresh: sync.Freshness,
-    citations_by_year: bool = False,
-    edits: curation.Edits | None = None,
-) -> ProfileView:
-    """``sync.build_profile``, plus citations per year and h5/i10_5y on request."""
-    result = sync.build_profile(ctx, name, ids, as_of=as_of, fresh=fresh, edits=edits)
-    view = ProfileView(result.profile, complete=result.complete)
-    if citations_by_year:
-        papers = result.profile.papers
-        timeline = citation_timeline(ctx, papers, fresh)
-        view.per_year = per_year_rows(papers, timeline.by_paper)
-        view.profile.metrics.update(recent_metrics(papers, timeline.by_paper, as_of))
-        view.complete = view.complete and timeline.complete
-    return view
-
-
 # --- metric rows for people -------------------------------------------------------------
 
 
@@ -267,34 +235,35 @@ def _profile_values(profile: Profile) -> dict[str, MetricValue]:
 
 
 def people_metrics(
-    ctx: sync.Context,
+    source: builder.ProfileSource,
     names: Sequence[str],
     ids: list[str],
     *,
     as_of: date,
-    fresh: sync.Freshness,
+    fresh: Freshness,
     citations_by_year: bool = False,
     missing: list[NotFoundError] | None = None,
 ) -> list[PersonMetrics]:
     """One row per name, then one for all ``ids`` together (a person split over ids).
 
-    With ``missing``, a name or id that matches nobody is added to it and the others
-    are still returned; without, the first such one raises ``NotFoundError``.
+    Each row is the metrics of ``builder.build_profile``, so they are the profile's
+    own. With ``missing``, a name or id that matches nobody is added to it and the
+    others are still returned; without, the first such one raises ``NotFoundError``.
     """
+    # Refused before any person is looked up, even when there is none (only --input).
+    builder.check_supported(
+        source, builder.ProfileRequest(None, (), as_of=as_of, citations_by_year=citations_by_year)
+    )
     asked: list[tuple[str | None, list[str]]] = [(name, []) for name in names]
     if ids:
         asked.append((None, ids))
     people = []
     for name, person_ids in asked:
+        request = builder.ProfileRequest(
+            name, tuple(person_ids), as_of=as_of, fresh=fresh, citations_by_year=citations_by_year
+        )
         try:
-            view = author_profile(
-                ctx,
-                name,
-                person_ids,
-                as_of=as_of,
-                fresh=fresh,
-                citations_by_year=citations_by_year,
-            )
+            view = builder.build_profile(source, request)
         except NotFoundError as exc:
             if missing is None:
                 raise
@@ -303,13 +272,13 @@ def people_metrics(
         profile = view.profile
         people.append(
             PersonMetrics(
-                profile.name, profile.ids, SOURCE_S2, _profile_values(profile), view.complete
+                profile.name, profile.ids, view.source, _profile_values(profile), view.complete
             )
         )
     return people
 
 
-def input_metrics(papers: PaperList, as_of: date, reporter: sync.Reporter) -> PersonMetrics:
+def input_metrics(papers: PaperList, as_of: date, reporter: Reporter) -> PersonMetrics:
     """Metrics of a file of papers (``inputs.read_papers``), named after the file."""
     values = metrics.author_metrics(papers.papers, as_of.year)
     if not papers.has_positions:
@@ -421,18 +390,18 @@ def collaborators(
     ``own_names``) is left out; a paper counts once per coauthor.
     """
     papers = list(papers)
-    excluded_ids, excluded_names = set(own_ids), {merge.fold_name(n) for n in own_names}
+    excluded_ids, excluded_names = set(own_ids), {fold_name(n) for n in own_names}
     ids_by_name: dict[str, set[str]] = {}
     for paper in papers:
         for ref in paper.authors:
             if ref.author_id:
-                ids_by_name.setdefault(merge.fold_name(ref.name), set()).add(ref.author_id)
+                ids_by_name.setdefault(fold_name(ref.name), set()).add(ref.author_id)
     tallies: dict[str, _Tally] = {}
     for paper in papers:
         year = _paper_year(paper)
         counted: set[str] = set()
         for ref in paper.authors:
-            folded = merge.fold_name(ref.name)
+            folded = fold_name(ref.name)
             if ref.author_id in excluded_ids or folded in excluded_names:
                 continue
             known = ids_by_name.get(folded, set())
@@ -467,9 +436,23 @@ class CoauthorList:
 
 
 def coauthors(
-    ctx: sync.Context, name: str | None, ids: list[str], *, fresh: sync.Freshness
+    ctx: Context,
+    name: str | None,
+    ids: list[str],
+    *,
+    fresh: Freshness,
+    source: str | None = None,
 ) -> CoauthorList:
     """The person's collaborators, from the cached paper lists (fetched when stale)."""
+    from scholarcli.profile import builder as profile_builder
+
+    if profile_builder.is_openalex(source):
+        request = profile_builder.ProfileRequest(name, tuple(ids), as_of=date.today(), fresh=fresh)
+        view = profile_builder.build_profile(profile_builder.profile_source(source, ctx), request)
+        own = view.profile.ids
+        own_names = [view.profile.name] + ([name] if name else [])
+        found = collaborators(list(view.records), own, own_names)
+        return CoauthorList(view.profile.name, own, found)
     resolution = sync.resolve(ctx, name, ids, fresh)
     chosen = resolution.authors
     if resolution.other_candidates and name:

@@ -10,11 +10,11 @@ citations. No I/O here.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from scholarcli.categories import canonical
+from scholarcli.core.names import fold_name
 from scholarcli.indicators import metrics
 from scholarcli.models import ArxivEntry, Author, Paper, ProfilePaper
 
@@ -48,14 +48,6 @@ def find_code_url(*texts: str | None) -> str | None:
             if path.strip("/"):
                 return url
     return None
-
-
-def fold_name(name: str) -> str:
-    """Case-, accent- and punctuation-insensitive form of a person's name."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    cleaned = re.sub(r"[\W_]+", " ", stripped.casefold())
-    return " ".join(cleaned.split())
 
 
 def merge_author_lists(lists: Sequence[Sequence[Paper]]) -> list[Paper]:

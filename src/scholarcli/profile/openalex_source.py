@@ -24,21 +24,22 @@ from typing import TYPE_CHECKING
 
 from scholarcli.cache import openalex as oa_cache
 from scholarcli.errors import NotFoundError, SourceError, UsageError
-from scholarcli.models import Author, Paper, Profile
+from scholarcli.models import Author, Paper, Profile, ProfilePaper
 from scholarcli.profile import merge
 
 if TYPE_CHECKING:
-    from scholarcli.profile.sync import Context, Freshness
+    from scholarcli.core import Context, Freshness
+    from scholarcli.profile.analysis import CitationTimeline
 
 NAME = "openalex"
 SOURCE_LABEL = "OpenAlex"
-# The builder's optional steps this source serves: curation rules and arXiv enrichment
-# (OpenAlex carries arXiv ids). Citations per year, Novelty and CD_nok read S2 data.
-STEPS = frozenset({"curation", "arxiv"})
+# The builder's optional steps this source serves: curation rules, arXiv enrichment
+# (OpenAlex carries arXiv ids) and citations per year (``timeline``, from each work's
+# counts_by_year). Novelty and CD_nok read S2's citation graph.
+STEPS = frozenset({"curation", "arxiv", "citations_by_year"})
 AUTHOR_ID = re.compile(r"[Aa]\d{1,12}")
 OFFLINE_HINT = "fill the cache by running the same command once without --offline"
 REFUSALS = {
-    "citations_by_year": "OpenAlex keeps only about 10 years of citation counts per work",
     "novelty": "Novelty and Impact are computed from Semantic Scholar's references",
     "disruption": "CD_nok is computed from Semantic Scholar's citation graph",
 }
@@ -224,9 +225,11 @@ class OpenAlexSource:
             "scholar find NAME --source openalex lists matches",
         )
 
-    def others_note(self, name: str, chosen: Author, others: int) -> str | None:
+    def others_note(
+        self, name: str, chosen: Author, others: int, purpose: str = "showing"
+    ) -> str | None:
         return (
-            f"{others} other OpenAlex profile(s) match {name!r}; showing {chosen.name} "
+            f"{others} other OpenAlex profile(s) match {name!r}; {purpose} {chosen.name} "
             f'({chosen.author_id}). List them with: scholar find "{name}" --source openalex; '
             "pin one or merge several with --id"
         )
@@ -265,56 +268,61 @@ class OpenAlexSource:
                 k: v for k, v in theirs.items() if v is not None and profile.metrics.get(k) != v
             }
             profile.source_reported = differ or None
+            if differ:
+                shown = ", ".join(f"{k} {v:,}" for k, v in differ.items())
+                self.ctx.reporter.note(
+                    f"OpenAlex's own figures differ ({shown}): they count every work of "
+                    "every type; scholar's are computed from the works listed (docs/sources.md)"
+                )
+
+    def timeline(self, rows: Sequence[ProfilePaper]) -> CitationTimeline:
+        """Citations per year from each work's ``counts_by_year``: no request at all.
+
+        OpenAlex keeps about the last ten years of counts per work, so earlier years read
+        as none and the note says so; h5_index and i10_5y need only five years and are
+        exact within the window.
+        """
+        from scholarcli.profile.analysis import CitationTimeline
+
+        works = oa_cache.load_works(self.ctx.store, [row.paper_id for row in rows])
+        by_paper: dict[str, dict[int, int]] = {}
+        for row in rows:
+            work = works.get(row.paper_id)
+            by_paper[row.paper_id] = dict(work.counts_by_year or {}) if work else {}
+        years = [y for counts in by_paper.values() for y, c in counts.items() if c]
+        if years:
+            self.ctx.reporter.note(
+                f"OpenAlex counts citations per year from {min(years)} on (about the last "
+                "ten years); citations of earlier years are not in the per-year rows"
+            )
+        return CitationTimeline(by_paper=dict(by_paper))
 
     def close(self) -> None:
         """The command closes the run context; the budget was kept as it came."""
 
 
 def build_openalex_profile(
+    ctx: Context, name: str | None, ids: Sequence[str], *, as_of: date, fresh: Freshness
+) -> tuple[Profile, bool]:
+    """(profile, complete): ``build_openalex_view`` without per-year rows."""
+    profile, complete, _ = build_openalex_view(ctx, name, ids, as_of=as_of, fresh=fresh)
+    return profile, complete
+
+
+def build_openalex_view(
     ctx: Context,
     name: str | None,
     ids: Sequence[str],
     *,
     as_of: date,
     fresh: Freshness,
-) -> tuple[Profile, bool]:
-    """A profile from OpenAlex, by the steps every source's profile goes through."""
-    from scholarcli.categories import category_name
-    from scholarcli.profile import sync
+    citations_by_year: bool = False,
+) -> tuple[Profile, bool, list[dict[str, int]] | None]:
+    """A profile from OpenAlex through the one profile builder (``profile.builder``)."""
+    from scholarcli.profile import builder
 
-    source = OpenAlexSource(ctx)
-    if ids:
-        authors, others = source.authors(ids, fresh), 0
-    else:
-        if not name or not name.strip():
-            raise UsageError("give a name or at least one --id")
-        ranked = source.candidates(name, fresh)
-        if not ranked:
-            raise source.no_match(name)
-        authors, others = [ranked[0]], len(ranked) - 1
-    display = next((a.name for a in authors if a.name), name or authors[0].author_id)
-    if others and name:
-        note = source.others_note(name, authors[0], others)
-        if note:
-            ctx.reporter.note(note)
-    lists = [source.papers(author, fresh) for author in authors]
-    chosen = [a.author_id for a in authors]
-    papers = sync.curated_papers(ctx, chosen, lists, name=display).papers
-    complete = sync.enrich_arxiv(ctx, papers)
-    arxiv = ctx.store.load_arxiv(p.arxiv_id for p in papers if p.arxiv_id)
-    rows = merge.profile_papers(papers, arxiv, chosen, display, as_of)
-    primary = merge.primary_category(rows)
-    profile = Profile(
-        name=display,
-        ids=chosen,
-        affiliations=list(dict.fromkeys(x for a in authors for x in a.affiliations)),
-        as_of=as_of.isoformat(),
-        primary_category=primary,
-        primary_category_name=category_name(primary),
-        metrics=merge.profile_metrics(rows, as_of),
-        papers=rows,
-        fetched_at=source.fetched_at(authors),
-        candidates=others,
+    request = builder.ProfileRequest(
+        name, tuple(ids), as_of=as_of, fresh=fresh, citations_by_year=citations_by_year
     )
-    source.annotate(profile, authors)
-    return profile, complete and not (fresh.refresh and ctx.served_stale)
+    view = builder.build_profile(OpenAlexSource(ctx), request)
+    return view.profile, view.complete, view.per_year

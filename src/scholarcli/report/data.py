@@ -1,9 +1,9 @@
 """What a report shows of one person, gathered as ``scholar author -f json`` gathers it.
 
-The profile comes from ``profile.analysis.author_profile`` (so ``--max-age``,
-``--refresh`` and ``--offline`` behave as for ``scholar author``, and every header
-number is the profile's own), the per-year citation counts from
-``analysis.citation_timeline`` (cached), coauthors from ``analysis.collaborators`` and,
+The profile, with its per-year citation counts, comes from
+``profile.builder.build_profile`` (so ``--max-age``, ``--refresh`` and ``--offline``
+behave as for ``scholar author --citations-by-year``, and every header number is the
+profile's own), coauthors from ``analysis.collaborators`` and,
 when the person is tracked, the h-index series from their refresh snapshots.
 
 The h-index over time is the snapshot series when the person is tracked and has at
@@ -24,8 +24,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from scholarcli.cache import tracking
+from scholarcli.core import Context, Freshness
 from scholarcli.indicators.metrics import h_index
-from scholarcli.profile import analysis, sync
+from scholarcli.profile import analysis, builder
 
 if TYPE_CHECKING:
     from scholarcli.models import Profile, ProfilePaper
@@ -109,7 +110,7 @@ def reconstructed_h(
     return points
 
 
-def snapshot_h(ctx: sync.Context, ids: Sequence[str]) -> list[HPoint]:
+def snapshot_h(ctx: Context, ids: Sequence[str]) -> list[HPoint]:
     """The h-index of each refresh snapshot of the tracked person with exactly these ids."""
     wanted = set(ids)
     for person in tracking.list_people(ctx.store):
@@ -120,22 +121,25 @@ def snapshot_h(ctx: sync.Context, ids: Sequence[str]) -> list[HPoint]:
 
 
 def person_report(
-    ctx: sync.Context,
+    ctx: Context,
     name: str | None,
     ids: list[str],
     *,
     as_of: date,
-    fresh: sync.Freshness,
+    fresh: Freshness,
+    source: str | None = None,
 ) -> PersonReport:
     """One person's report data; citations per year are fetched (and cached) as
     ``scholar author --citations-by-year`` fetches them."""
-    view = analysis.author_profile(ctx, name, ids, as_of=as_of, fresh=fresh)
+    request = builder.ProfileRequest(
+        name, tuple(ids), as_of=as_of, fresh=fresh, citations_by_year=True
+    )
+    view = builder.build_profile(builder.profile_source(source, ctx), request)
     profile: Profile = view.profile
     papers = profile.papers
-    timeline = analysis.citation_timeline(ctx, papers, fresh)
-    # The same additions author_profile makes with citations_by_year=True.
-    profile.metrics.update(analysis.recent_metrics(papers, timeline.by_paper, as_of))
-    per_year = analysis.per_year_rows(papers, timeline.by_paper)
+    timeline = view.timeline
+    assert timeline is not None and view.per_year is not None  # citations_by_year asked
+    per_year = view.per_year
     categories, by_category = category_stacks(papers)
     notes: list[str] = []
     h_series = snapshot_h(ctx, profile.ids)
@@ -151,11 +155,9 @@ def person_report(
         notes.append(
             f"citations per year of {len(timeline.missing)} paper(s) are unknown and left out"
         )
-    # The paper lists are cached by now: read them rather than resolve again, which
-    # with --refresh or --max-age 0 would fetch everything a second time.
-    lists = [ctx.store.load_author_papers(author_id) for author_id in profile.ids]
+    # The curated records the profile was built from: no second read, no second note.
+    papers_kept = list(view.records)
     own_names = [profile.name] + ([name] if name else [])
-    papers_kept = sync.person_papers(ctx, profile.ids, lists, report=False)  # curated, once
     coauthors = analysis.collaborators(papers_kept, profile.ids, own_names)
     return PersonReport(
         author=profile.author_record(),
@@ -171,20 +173,21 @@ def person_report(
         h_source=h_source,
         coauthors=coauthors[:TOP_COAUTHORS],
         notes=notes,
-        complete=view.complete and timeline.complete,
+        complete=view.complete,
     )
 
 
 def people_reports(
-    ctx: sync.Context,
+    ctx: Context,
     names: Sequence[str],
     ids: list[str],
     *,
     as_of: date,
-    fresh: sync.Freshness,
+    fresh: Freshness,
+    source: str | None = None,
 ) -> list[PersonReport]:
     """One report per name, then one for all ``ids`` together (as ``scholar metrics``)."""
     asked: list[tuple[str | None, list[str]]] = [(name, []) for name in names]
     if ids:
         asked.append((None, ids))
-    return [person_report(ctx, n, i, as_of=as_of, fresh=fresh) for n, i in asked]
+    return [person_report(ctx, n, i, as_of=as_of, fresh=fresh, source=source) for n, i in asked]

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from scholarcli.cache import arxiv as arxiv_cache
 from scholarcli.cache import openalex as oa_cache
 from scholarcli.cache import tracking
 from scholarcli.cache.tracking import PersonSnapshot, TrackedPerson
@@ -36,7 +37,7 @@ from scholarcli.profile import merge
 from scholarcli.profile.openalex_source import AUTHOR_ID, OpenAlexSource
 
 if TYPE_CHECKING:
-    from scholarcli.profile.sync import Context
+    from scholarcli.core import Context
     from scholarcli.tracking.refresh import PersonResult
 
 
@@ -52,7 +53,7 @@ def _refresh_id(
     ctx: Context, source: OpenAlexSource, author_id: str, max_age: timedelta, force: bool
 ) -> tuple[str, str]:
     """Bring one id current; (what was fetched, why)."""
-    from scholarcli.profile.sync import Freshness
+    from scholarcli.core import Freshness
     from scholarcli.tracking.refresh import due_age
 
     fetch = oa_cache.works_fetch(ctx.store, author_id)
@@ -63,7 +64,7 @@ def _refresh_id(
         reason = f"{author_id}: never fetched"
     elif force:
         reason = f"{author_id}: --all"
-    elif not ctx.is_fresh(fetch.fetched_at, due_age(max_age, author_id)):
+    elif not Freshness(max_age=due_age(max_age, author_id)).within_age(ctx, fetch.fetched_at):
         reason = f"{author_id}: fetched {fetch.fetched_at[:10]}, due under --max-age"
     elif cached is None or cached[0].paper_count != author.paper_count:
         before = cached[0].paper_count if cached else None
@@ -136,7 +137,7 @@ def refresh_people(
             continue
         lists = [oa_cache.load_author_works(ctx.store, i) for i in person.author_ids]
         papers = sync.person_papers(ctx, person.author_ids, lists, report=False)
-        arxiv = ctx.store.load_arxiv(p.arxiv_id for p in papers if p.arxiv_id)
+        arxiv = arxiv_cache.load_arxiv(ctx.store, [p.arxiv_id for p in papers if p.arxiv_id])
         rows = merge.profile_papers(papers, arxiv, person.author_ids, person.name, as_of)
         metrics = merge.profile_metrics(rows, as_of)
         snapshot = PersonSnapshot(

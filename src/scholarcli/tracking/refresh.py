@@ -77,10 +77,13 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from scholarcli.cache import arxiv as arxiv_cache
+from scholarcli.cache import people as people_cache
 from scholarcli.cache import tracking
 from scholarcli.cache.store import ensure_private_dir
 from scholarcli.cache.tracking import PersonSnapshot, TrackedPerson
 from scholarcli.config import Settings
+from scholarcli.core import DEFAULT_MAX_AGE, Context, Freshness, Reporter
 from scholarcli.errors import SourceError
 from scholarcli.ids import normalise_id
 from scholarcli.models import Author, Paper
@@ -197,7 +200,7 @@ def append_log(settings: Settings, record: dict[str, Any]) -> None:
 class _RecordingReporter:
     """Forwards to the command's reporter and keeps warnings for the run summary."""
 
-    def __init__(self, inner: sync.Reporter, warnings: list[str]) -> None:
+    def __init__(self, inner: Reporter, warnings: list[str]) -> None:
         self.inner = inner
         self.warnings = warnings
 
@@ -218,7 +221,7 @@ class _RecordingReporter:
 @dataclass
 class Options:
     as_of: date
-    max_age: timedelta = sync.DEFAULT_MAX_AGE
+    max_age: timedelta = DEFAULT_MAX_AGE
     force: bool = False
     wait: bool = False
 
@@ -248,7 +251,7 @@ class _Plan:
 
 
 def _check_counts(
-    ctx: sync.Context, ids: Sequence[str]
+    ctx: Context, ids: Sequence[str]
 ) -> tuple[dict[str, Author | None], dict[str, str]]:
     """S2's counts per id, one request per 1,000 ids; a failed chunk fails only its ids."""
     answers: dict[str, Author | None] = {}
@@ -279,19 +282,19 @@ def _current(cached: Author | None, answer: Author) -> Author:
 
 
 def _decide(
-    ctx: sync.Context,
+    ctx: Context,
     author_id: str,
     old: tuple[int, int] | None,
     answer: Author | None,
     opts: Options,
 ) -> tuple[str, str]:
     """(action, reason): action is "list", "counts", "check" (no answer asked) or ""."""
-    fetch = ctx.store.author_fetch(author_id)
+    fetch = people_cache.author_fetch(ctx.store, author_id)
     if fetch is None:
         return "list", f"{author_id}: never fetched"
     if opts.force:
         return "list", f"{author_id}: --all"
-    if not ctx.is_fresh(fetch[0], due_age(opts.max_age, author_id)):
+    if not Freshness(max_age=due_age(opts.max_age, author_id)).within_age(ctx, fetch[0]):
         return "list", f"{author_id}: fetched {fetch[0][:10]}, due under --max-age (with jitter)"
     if old is None:
         return "list", f"{author_id}: not refreshed before"
@@ -319,12 +322,12 @@ def _gone(person: TrackedPerson, author_id: str) -> str:
 
 
 def _plan(
-    ctx: sync.Context, people: Sequence[TrackedPerson], opts: Options, *, ask: bool = True
+    ctx: Context, people: Sequence[TrackedPerson], opts: Options, *, ask: bool = True
 ) -> list[_Plan]:
     """Decide per id what to fetch; ``ask=False`` decides from the cache alone (dry run)."""
     ids = list(dict.fromkeys(i for p in people for i in p.author_ids))
     answers, errors = _check_counts(ctx, ids) if ask and ids else ({}, {})
-    cached = ctx.store.load_authors(ids)
+    cached = people_cache.load_authors(ctx.store, ids)
     baseline = tracking.load_counts(ctx.store, ids)
     plans = []
     for person in people:
@@ -350,7 +353,7 @@ def _plan(
     return plans
 
 
-def _batch_ids(ctx: sync.Context, plans: Sequence[_Plan]) -> dict[str, list[str]]:
+def _batch_ids(ctx: Context, plans: Sequence[_Plan]) -> dict[str, list[str]]:
     """Move count-only ids to the list path unless one /paper/batch pass is cheaper.
 
     Returns the known paper ids of each id that stays on the batch path.
@@ -370,7 +373,7 @@ def _batch_ids(ctx: sync.Context, plans: Sequence[_Plan]) -> dict[str, list[str]
     return {i: known[i] for i in small}
 
 
-def _fetch_counts(ctx: sync.Context, plans: Sequence[_Plan], known: dict[str, list[str]]) -> None:
+def _fetch_counts(ctx: Context, plans: Sequence[_Plan], known: dict[str, list[str]]) -> None:
     """New citation counts of known papers through /paper/batch (500 per request)."""
     if not known:
         return
@@ -407,7 +410,7 @@ class _RunState:
     last_failure: str = ""
 
 
-def _fetch_lists(ctx: sync.Context, plan: _Plan, state: _RunState) -> None:
+def _fetch_lists(ctx: Context, plan: _Plan, state: _RunState) -> None:
     if plan.failure or not plan.lists:
         return
     if state.failures_in_a_row >= MAX_CONSECUTIVE_FAILURES:
@@ -434,7 +437,7 @@ def _fetch_lists(ctx: sync.Context, plan: _Plan, state: _RunState) -> None:
     state.failures_in_a_row = 0
 
 
-def _enrich(ctx: sync.Context, plans: Sequence[_Plan]) -> bool:
+def _enrich(ctx: Context, plans: Sequence[_Plan]) -> bool:
     """One arXiv pass for everyone being refreshed; False if arXiv failed."""
     author_ids = [i for plan in plans if not plan.failure for i in plan.person.author_ids]
     arxiv_ids = tracking.arxiv_ids(ctx.store, author_ids)
@@ -443,9 +446,9 @@ def _enrich(ctx: sync.Context, plans: Sequence[_Plan]) -> bool:
     return sync.enrich_arxiv(ctx, [Paper(paper_id=i, title="", arxiv_id=i) for i in arxiv_ids])
 
 
-def _person_papers(ctx: sync.Context, plan: _Plan) -> list[Paper]:
+def _person_papers(ctx: Context, plan: _Plan) -> list[Paper]:
     """The person's merged papers as ``scholar author`` builds them from the cache."""
-    lists = [ctx.store.load_author_papers(i) for i in plan.person.author_ids]
+    lists = [people_cache.load_author_papers(ctx.store, i) for i in plan.person.author_ids]
     papers = sync.person_papers(ctx, plan.person.author_ids, lists, report=False)
     for paper in papers:
         if paper.paper_id in plan.count_updates:
@@ -460,7 +463,7 @@ def _as_int(value: object) -> int:
     return value if isinstance(value, int) else 0
 
 
-def _commit(ctx: sync.Context, plan: _Plan, state: _RunState) -> PersonResult:
+def _commit(ctx: Context, plan: _Plan, state: _RunState) -> PersonResult:
     """Compute the person's metrics as ``scholar author`` does; store them in one unit."""
     if plan.failure is not None:
         tracking.record_failure(ctx.store, plan.person.key, plan.failure)
@@ -475,7 +478,7 @@ def _commit(ctx: sync.Context, plan: _Plan, state: _RunState) -> PersonResult:
     ids = plan.person.author_ids
     first = plan.current.get(ids[0])
     as_of = state.opts.as_of
-    arxiv = ctx.store.load_arxiv(p.arxiv_id for p in papers if p.arxiv_id)
+    arxiv = arxiv_cache.load_arxiv(ctx.store, [p.arxiv_id for p in papers if p.arxiv_id])
     rows = merge.profile_papers(
         papers, arxiv, ids, first.name if first else plan.person.name, as_of
     )
@@ -519,7 +522,7 @@ def _status(summary: RunSummary) -> str:
     return "partial" if failed or summary.arxiv_error else "ok"
 
 
-def run(ctx: sync.Context, names: Sequence[str], opts: Options) -> RunSummary:
+def run(ctx: Context, names: Sequence[str], opts: Options) -> RunSummary:
     """Refresh the named people (default: everyone tracked), once at a time per SCHOLAR_HOME."""
     named = find_people(ctx, names) if names else None  # before the lock: a typo is no run
     started = time.monotonic()
@@ -599,7 +602,7 @@ class DryRun:
     requests: dict[str, int]  # S2 requests: made (the check) and expected (the rest)
 
 
-def dry_run(ctx: sync.Context, names: Sequence[str], opts: Options, *, check: bool) -> DryRun:
+def dry_run(ctx: Context, names: Sequence[str], opts: Options, *, check: bool) -> DryRun:
     """What a refresh would fetch. Writes nothing; asks S2 only with ``check`` (the count
     batch, ceil(ids / 1000) requests), otherwise decides from the cache alone."""
     people = find_people(ctx, names) if names else tracking.list_people(ctx.store)

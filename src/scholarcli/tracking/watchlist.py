@@ -26,12 +26,13 @@ from typing import Any
 
 from scholarcli.cache import tracking
 from scholarcli.cache.tracking import PersonSnapshot, TrackedPerson
+from scholarcli.core import Context, Freshness, fold_name
 from scholarcli.errors import NotFoundError, UsageError
-from scholarcli.profile import merge, sync
+from scholarcli.profile import sync
 
 
 def person_key(text: str) -> str:
-    return merge.fold_name(text)
+    return fold_name(text)
 
 
 def find_person(people: Sequence[TrackedPerson], query: str) -> TrackedPerson:
@@ -56,7 +57,7 @@ def find_person(people: Sequence[TrackedPerson], query: str) -> TrackedPerson:
     return matches[0]
 
 
-def find_people(ctx: sync.Context, names: Sequence[str]) -> list[TrackedPerson]:
+def find_people(ctx: Context, names: Sequence[str]) -> list[TrackedPerson]:
     people = tracking.list_people(ctx.store)
     found = {p.key: p for p in (find_person(people, name) for name in names)}
     return sorted(found.values(), key=lambda p: p.key)
@@ -85,11 +86,11 @@ class TrackResult:
 
 
 def track(
-    ctx: sync.Context,
+    ctx: Context,
     name: str | None,
     ids: list[str],
     label: str | None,
-    fresh: sync.Freshness,
+    fresh: Freshness,
     *,
     source: str | None = None,
 ) -> TrackResult:
@@ -128,7 +129,7 @@ def track(
 
 
 def _openalex_resolution(
-    ctx: sync.Context, name: str | None, ids: list[str], fresh: sync.Freshness
+    ctx: Context, name: str | None, ids: list[str], fresh: Freshness
 ) -> sync.Resolution:
     from scholarcli.profile.openalex_source import OpenAlexSource
 
@@ -143,7 +144,7 @@ def _openalex_resolution(
     return sync.Resolution([ranked[0]], other_candidates=len(ranked) - 1)
 
 
-def untrack(ctx: sync.Context, names: Sequence[str]) -> list[TrackedPerson]:
+def untrack(ctx: Context, names: Sequence[str]) -> list[TrackedPerson]:
     """Take people off the watch list; their snapshots stay."""
     people = find_people(ctx, names)
     for person in people:
@@ -151,7 +152,7 @@ def untrack(ctx: sync.Context, names: Sequence[str]) -> list[TrackedPerson]:
     return people
 
 
-def tracked(ctx: sync.Context) -> list[dict[str, Any]]:
+def tracked(ctx: Context) -> list[dict[str, Any]]:
     """The watch list with each person's latest snapshot numbers."""
     latest = tracking.latest_snapshots(ctx.store)
     records = []
@@ -174,7 +175,7 @@ def tracked(ctx: sync.Context) -> list[dict[str, Any]]:
     return records
 
 
-def history(ctx: sync.Context, name: str) -> tuple[str, list[PersonSnapshot]]:
+def history(ctx: Context, name: str) -> tuple[str, list[PersonSnapshot]]:
     """(who, snapshots oldest first); untracked people are found by key if they have any."""
     try:
         person = find_person(tracking.list_people(ctx.store), name)
@@ -186,7 +187,7 @@ def history(ctx: sync.Context, name: str) -> tuple[str, list[PersonSnapshot]]:
     return person.display, tracking.person_history(ctx.store, person.key)
 
 
-def paper_history(ctx: sync.Context, paper_id: str) -> list[tuple[str, int]]:
+def paper_history(ctx: Context, paper_id: str) -> list[tuple[str, int]]:
     series = tracking.paper_history(ctx.store, paper_id.strip())
     if not series:
         raise NotFoundError(

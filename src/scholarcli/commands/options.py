@@ -1,0 +1,178 @@
+"""The option bundles commands share, each defined once here.
+
+* output: ``-f/--format``, ``--as-of``;
+* person: ``NAME`` and ``--id`` (repeat to merge profiles);
+* freshness: ``--max-age``, ``--refresh``, ``--offline``, turned into one
+  ``core.Freshness`` by ``freshness()`` (which also refuses ``--refresh --offline``);
+* curation: ``--exclude``, ``--include``, ``--merge``, turned into ``Edits`` by ``edits()``;
+* ``--source`` and ``--citations-by-year`` of the profile commands;
+* ``--ids-only`` and ``--abstracts`` of the paper commands.
+
+A command module takes its shared options from here, never from a sibling command
+module. Only typer is imported at the top: the values' types load when a command runs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from scholarcli.core import Freshness
+    from scholarcli.profile.curation import Edits
+
+# --- output --------------------------------------------------------------------------------
+
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="table|csv|json|jsonl|markdown",
+        help="Output format (default: table on a terminal, csv in a pipe).",
+        show_default=False,
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Date that fixes the current year for metrics (YYYY-MM-DD; default today).",
+        show_default=False,
+    ),
+]
+
+# --- freshness: how old cached data may be -------------------------------------------------
+
+MaxAgeOption = Annotated[
+    str,
+    typer.Option(
+        "--max-age", metavar="AGE", help="Use cached data younger than this (e.g. 7d, 12h, 30m)."
+    ),
+]
+RefreshOption = Annotated[bool, typer.Option("--refresh", help="Fetch again even if cached.")]
+OfflineOption = Annotated[
+    bool, typer.Option("--offline", help="Never use the network; answer from the cache only.")
+]
+
+# --- person --------------------------------------------------------------------------------
+
+PersonArgument = Annotated[
+    str | None,
+    typer.Argument(help='The person\'s name, e.g. "Du-Seong Chang".', show_default=False),
+]
+IdOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--id",
+        help="Semantic Scholar author id; repeat to merge several profiles.",
+        show_default=False,
+    ),
+]
+
+# --- curation (scholar author, kept in the cache) ------------------------------------------
+
+ExcludeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        metavar="REF",
+        help="Leave this paper out (its paper_id, arxiv_id or doi); kept in the cache, "
+        "obeyed by every command; repeatable.",
+        show_default=False,
+    ),
+]
+IncludeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--include",
+        metavar="REF",
+        help="Take back an --exclude or --merge of this paper; repeatable.",
+        show_default=False,
+    ),
+]
+MergeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--merge",
+        metavar="KEEP=DUPLICATE",
+        help="KEEP=DUPLICATE: two records of one paper count as KEEP, with the citations "
+        "of both; repeatable.",
+        show_default=False,
+    ),
+]
+
+# --- where a profile comes from ------------------------------------------------------------
+
+SourceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        help="s2 (default; api is its older name), openalex, or datasets:DIR to answer "
+        "from `scholar datasets ingest` Parquet, with no network; on author a comma list "
+        "such as s2,openalex shows the sources side by side (the first is the headline).",
+        show_default=False,
+    ),
+]
+OrcidOption = Annotated[
+    str | None,
+    typer.Option(
+        "--orcid",
+        metavar="ORCID",
+        help="Pin the person by ORCID iD (0000-0002-1825-0097 or the https://orcid.org/ "
+        "form): the OpenAlex authors with it; on Semantic Scholar the ids its works credit.",
+        show_default=False,
+    ),
+]
+
+# --- profile additions ---------------------------------------------------------------------
+
+CitationsByYearOption = Annotated[
+    bool,
+    typer.Option(
+        "--citations-by-year",
+        help="Also fetch citations per year (cached; one request per 1,000 citations of "
+        "each cited paper), which fills h5_index and i10_5y.",
+    ),
+]
+
+# --- paper lists ---------------------------------------------------------------------------
+
+IdsOnlyOption = Annotated[
+    bool,
+    typer.Option("--ids-only", help="Print only the paper ids, one a line (for pipes)."),
+]
+AbstractsOption = Annotated[bool, typer.Option("--abstracts", help="Show abstracts in the table.")]
+
+
+def freshness(max_age: str, refresh: bool, offline: bool = False) -> Freshness:
+    """The freshness bundle as one value; ``--refresh`` and ``--offline`` exclude each other."""
+    from scholarcli.commands.common import check_exclusive, parse_max_age
+    from scholarcli.core import Freshness
+
+    check_exclusive(refresh=refresh, offline=offline)
+    return Freshness(max_age=parse_max_age(max_age), refresh=refresh)
+
+
+def orcid(value: str | None) -> str | None:
+    """The canonical ORCID iD of ``--orcid`` (None without one), or a usage error."""
+    from scholarcli.crosswalk.orcid import parse_orcid
+    from scholarcli.errors import UsageError
+
+    if value is None:
+        return None
+    try:
+        return parse_orcid(value)
+    except ValueError as exc:
+        raise UsageError(
+            f"--orcid: {exc}", hint="an ORCID iD looks like 0000-0002-1825-0097"
+        ) from None
+
+
+def edits(exclude: list[str] | None, include: list[str] | None, merge: list[str] | None) -> Edits:
+    """The curation bundle as one value (empty when none of the options was given)."""
+    from scholarcli.profile.curation import Edits
+
+    return Edits(list(exclude or []), list(include or []), list(merge or []))
