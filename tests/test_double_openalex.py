@@ -209,3 +209,16 @@ def test_fault_switch(world: ApiDouble) -> None:
     assert get(world, "/works/W100").json()["message"].startswith("Insufficient budget")
     with pytest.raises(ValueError, match="does not apply"):
         world.inject("openalex.works", "billion_laughs")
+
+
+def test_fault_switch_errors(world: ApiDouble) -> None:
+    world.inject("openalex.works", "5xx", times=4)
+    statuses = [get(world, "/works").status_code for _ in range(4)]
+    assert statuses == [500, 502, 503, 504]
+    world.inject("openalex.author", "401")
+    denied = get(world, "/authors/A1")
+    assert denied.status_code == 401 and denied.json()["error"] == "Invalid or missing API key"
+    world.inject("openalex.works", "truncated")
+    cut = requests.get(world.openalex_url + "/works", timeout=10, stream=True)
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        cut.content  # noqa: B018 - reading the body is the test

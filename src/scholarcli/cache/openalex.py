@@ -1,4 +1,4 @@
-"""SQL for OpenAlex records (the ``openalex_*`` tables of migration 7).
+"""SQL for OpenAlex records (the ``openalex_*`` tables of migration 8, ``openalex_records``).
 
 Authors and works are stored as their raw JSON and re-parsed on load with
 ``sources.openalex`` (so a parser fix reaches cached data); an author's complete works
@@ -232,6 +232,6 @@ def budgets(store: Store) -> list[Budget]:
             """SELECT pool, credits_limit, credits_remaining, resets_at, observed_at
                FROM openalex_budget ORDER BY pool"""
         ).fetchall()
-    except sqlite3.OperationalError:  # a cache read before migration 7: nothing reported
+    except sqlite3.OperationalError:  # a cache read before openalex_records: nothing reported
         return []
     return [Budget(*row) for row in rows]

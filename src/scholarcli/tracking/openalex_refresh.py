@@ -106,7 +106,7 @@ def refresh_people(
     spent: str | None = None
     for person in people:
         if spent is not None:
-            tracking.record_failure(ctx.store, person.key, spent)
+            tracking.record_failure(ctx.store, person.key, spent, taken_at)
             results.append(
                 PersonResult(
                     person.key, person.display, "failed", reason=spent, source_failure=True
@@ -124,7 +124,7 @@ def refresh_people(
             source_failure = isinstance(exc, SourceError)
             if isinstance(exc, SourceError) and _budget_spent(exc):
                 spent = exc.message
-            tracking.record_failure(ctx.store, person.key, exc.message)
+            tracking.record_failure(ctx.store, person.key, exc.message, taken_at)
             results.append(
                 PersonResult(
                     person.key,
