@@ -168,8 +168,8 @@ def render_disagreements(
         _count(counts["year"], "different year", "different years"),
         _count(counts["doi"], "different DOI", "different DOIs"),
     ]
-    out.write(f"{len(rows)} to check, biggest first (gap: citations at stake): ")
-    out.write(", ".join(parts) + ".\n\n")
+    out.write(f"{len(rows)} to check, biggest first (gap: the citations at stake):\n")
+    out.write("".join(f"  {part}\n" for part in parts) + "\n")
     table = ("kind", "title", "year", *sources, "gap", "detail")
     render.render_records(rows, table, fmt, out, env)
     return rows
