@@ -255,6 +255,7 @@ def test_an_orcid_nobody_carries_is_not_found(runner: CliRunner, both) -> None: 
         (["sources", NAME, "--source", "s2"], "compares two sources"),
         (["sources", NAME, "--gap", "abc"], "error: --gap"),
         (["metrics", "--orcid", ORCID, "--id", "1"], "--orcid and --id"),
+        (["metrics", NAME, "--source", "s2,openalex"], "only scholar author and scholar sources"),
     ],
 )
 def test_bad_options_are_usage_errors(

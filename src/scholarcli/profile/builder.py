@@ -156,8 +156,17 @@ def needs_context(spec: str | None) -> bool:
 def profile_source(spec: str | None, ctx: Context | None) -> ProfileSource:
     """The source ``--source spec`` names: the one place the choice is made.
 
-    ``ctx`` is required for the API (``is_api(spec)``) and unused otherwise.
+    ``ctx`` is required for the API (``is_api(spec)``) and unused otherwise. A comma
+    list (``s2,openalex``) names the sources side by side, which is not one source:
+    ``scholar author`` and ``scholar sources`` build each of them through here
+    (``crosswalk.people``); every other command refuses it.
     """
+    if spec is not None and "," in spec:
+        raise UsageError(
+            f"--source {spec!r} names several sources, which only scholar author and "
+            "scholar sources put side by side",
+            hint="name one source here, e.g. --source s2 or --source openalex",
+        )
     if is_api(spec):
         if ctx is None:
             raise ValueError("the API source needs a run context")
