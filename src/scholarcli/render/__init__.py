@@ -18,6 +18,7 @@ from __future__ import annotations
 from scholarcli.render.charts import column_chart, per_year_chart, sparkline, year_charts
 from scholarcli.render.comparison import render_comparison
 from scholarcli.render.console import make_console, progress, stderr_console, warn
+from scholarcli.render.digest import digest_text
 from scholarcli.render.env import FORMATS, OutputEnv, resolve_format
 from scholarcli.render.papers import render_paper_list, render_paper_panels
 from scholarcli.render.profile import Display, render_profile
@@ -41,6 +42,7 @@ __all__ = [
     "clean_text",
     "code_link",
     "column_chart",
+    "digest_text",
     "fit_fields",
     "format_date",
     "make_console",
