@@ -274,3 +274,26 @@ def test_citations_by_year_from_counts_by_year(world: ApiDouble, runner: CliRunn
     assert rows[2025]["papers"] == 1 and rows[2024]["papers"] == 5 + 1
     assert "OpenAlex counts citations per year from" in err
     assert data["author"]["h5_index"] is not None
+
+
+def test_table_header_names_the_source_and_its_own_figures(
+    world: ApiDouble, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "160")
+    result = runner.invoke(
+        app, ["author", oa_seed.NAME, "--source", "openalex", "-f", "table", "--as-of", AS_OF]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f"Source: OpenAlex {oa_seed.AUTHOR_ID} · ORCID {oa_seed.ORCID} · "
+        "OpenAlex's own figures: h-index 9"
+    ) in result.stdout
+    assert "h-index 7" in result.stdout  # scholar's, computed from the works
+    s2 = runner.invoke(app, ["author", seed.NAME, "-f", "table", "--as-of", AS_OF])
+    assert s2.exit_code == 0 and "Source: OpenAlex" not in s2.stdout
+
+
+def test_a_malformed_orcid_is_not_shown(world: ApiDouble, runner: CliRunner) -> None:
+    world.openalex.authors[oa_seed.AUTHOR_ID].orcid = "\x1b[31mnot-an-orcid"
+    code, data, _ = profile(runner)
+    assert code == 0 and data["author"]["orcid"] is None

@@ -15,7 +15,6 @@ from scholarcli import render
 from scholarcli.commands.common import command_boundary, open_context, output_format
 from scholarcli.commands.options import FormatOption, OfflineOption
 from scholarcli.errors import ExitStatus
-from scholarcli.tracking.digest_text import digest_text
 
 if TYPE_CHECKING:
     from scholarcli.tracking.digest import Digest
@@ -63,6 +62,7 @@ def digest(
 
 def print_digest(result: Digest, fmt: str, env: render.OutputEnv) -> None:
     """Print a digest in ``fmt`` (shared with ``refresh --digest``); nothing when empty."""
-    text = digest_text(result, render.resolve_format(fmt, env))
+    people = [person.as_dict() for person in result.news()]
+    text = render.digest_text(result.until, people, render.resolve_format(fmt, env))
     if text:
         sys.stdout.write(text)

@@ -20,6 +20,7 @@ from scholarcli import render
 from scholarcli.commands.common import (
     command_boundary,
     open_context,
+    output_env,
     output_format,
     parse_as_of,
     parse_max_age,
@@ -143,7 +144,7 @@ def track(
             # answer; a script gets the refusal (exit 2) and its hint.
             if not _interactive():
                 raise
-            render.warn(render.OutputEnv.detect(), namesake.message)
+            render.warn(output_env(), namesake.message)
             label = typer.prompt(
                 "Label to track them under (empty: change nothing)",
                 default="",
@@ -186,7 +187,8 @@ def track(
 
 def _interactive() -> bool:
     """Can someone answer a question (stdin and stderr are terminals)?"""
-    return sys.stdin.isatty() and sys.stderr.isatty()
+    env = output_env()
+    return env.stdin_isatty and env.stderr_isatty
 
 
 @command_boundary

@@ -95,14 +95,20 @@ def short_id(value: Any) -> str | None:
     return value[len(ID_PREFIX) :] if value.startswith(ID_PREFIX) else value.rsplit("/", 1)[-1]
 
 
+_ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
+
+
 def bare_orcid(value: Any) -> str | None:
+    """``0000-0002-1825-0097`` from any form; None for anything that is not an ORCID
+    (a source's text reaches the terminal, so only the well-formed id passes)."""
     if not isinstance(value, str) or not value.strip():
         return None
     value = value.strip()
     for prefix in (ORCID_PREFIX, "http://orcid.org/", "orcid:"):
         if value.lower().startswith(prefix):
             value = value[len(prefix) :]
-    return value or None
+    value = value.upper()
+    return value if _ORCID.fullmatch(value) else None
 
 
 def normalise_doi(doi: Any) -> str | None:
