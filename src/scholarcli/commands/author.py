@@ -220,9 +220,8 @@ def _side_by_side(
             view, complete = people.side_by_side(ctx, names, person, when, fresh)
     if len(names) == 1:
         profile.papers = sort_papers(profile.papers, SortKey.citations)[:limit]
-        render.render_profile(
-            profile, fmt_name, sys.stdout, env, order=ORDER_NAMES[SortKey.citations]
-        )
+        display = render.Display(order=ORDER_NAMES[SortKey.citations], top=top)
+        render.render_profile(profile, fmt_name, sys.stdout, env, display)
     else:
         present.render_profiles(view, fmt_name, sys.stdout, env, limit=limit, top=top)
     if not complete:
