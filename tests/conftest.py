@@ -37,16 +37,19 @@ def scholar_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SCHOLAR_TIMEOUT", "5")
     monkeypatch.setenv("SCHOLAR_S2_URL", CLOSED_PORT_URL + "/graph/v1")
     monkeypatch.setenv("SCHOLAR_ARXIV_URL", CLOSED_PORT_URL + "/api/query")
-    for name in ("SEMANTIC_SCHOLAR_API_KEY", "SCHOLAR_DEBUG", "COLUMNS"):
+    monkeypatch.setenv("SCHOLAR_OPENALEX_URL", CLOSED_PORT_URL + "/openalex")
+    monkeypatch.setenv("SCHOLAR_OPENALEX_INTERVAL", "0")
+    for name in ("SEMANTIC_SCHOLAR_API_KEY", "OPENALEX_API_KEY", "SCHOLAR_DEBUG", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
     return home
 
 
 @pytest.fixture
 def double_env(api_double, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """The API double, with SCHOLAR_S2_URL and SCHOLAR_ARXIV_URL pointing at it."""
+    """The API double, with SCHOLAR_S2_URL, _ARXIV_URL and _OPENALEX_URL pointing at it."""
     monkeypatch.setenv("SCHOLAR_S2_URL", api_double.s2_url)
     monkeypatch.setenv("SCHOLAR_ARXIV_URL", api_double.arxiv_url)
+    monkeypatch.setenv("SCHOLAR_OPENALEX_URL", api_double.openalex_url)
     return api_double
 
 

@@ -27,6 +27,7 @@ from scholarcli.commands import novelty as novelty_commands
 from scholarcli.commands import paper as paper_commands
 from scholarcli.commands import report as report_commands
 from scholarcli.commands import search as search_commands
+from scholarcli.commands import sources as source_commands
 from scholarcli.commands import track as track_commands
 from scholarcli.commands.common import setup_logging
 from scholarcli.commands.params import humanize, parameter_name
@@ -145,6 +146,7 @@ app.command(rich_help_panel=PEOPLE)(metric_commands.metrics)
 app.command(rich_help_panel=PEOPLE)(metric_commands.compare)
 app.command(rich_help_panel=PEOPLE)(metric_commands.timeline)
 app.command(rich_help_panel=PEOPLE)(coauthor_commands.coauthors)
+app.command(rich_help_panel=PEOPLE)(source_commands.sources)
 app.command(rich_help_panel=PEOPLE)(group_commands.group)
 app.command(rich_help_panel=PEOPLE)(report_commands.report)
 app.add_typer(curate_commands.app, name="curate", rich_help_panel=PEOPLE)

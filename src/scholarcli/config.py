@@ -17,6 +17,9 @@ from scholarcli.errors import UsageError
 
 DEFAULT_S2_URL = "https://api.semanticscholar.org/graph/v1"
 DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
+DEFAULT_OPENALEX_URL = "https://api.openalex.org"
+# OpenAlex allows 10 requests a second keyless, 30 with a free key (docs/sources.md).
+DEFAULT_OPENALEX_INTERVAL = 0.1
 DEFAULT_S2_INTERVAL = 1.0
 DEFAULT_ARXIV_INTERVAL = 3.0
 DEFAULT_TIMEOUT = 30.0
@@ -48,6 +51,10 @@ class Settings:
     debug: bool = False
     api_key: str | None = field(default=None, repr=False)
     search_ttl: float = DEFAULT_SEARCH_TTL
+    openalex_url: str = DEFAULT_OPENALEX_URL
+    openalex_interval: float = DEFAULT_OPENALEX_INTERVAL
+    # Sent as the ``api_key`` query parameter, so every URL shown is redacted first.
+    openalex_key: str | None = field(default=None, repr=False)
 
     @property
     def db_path(self) -> Path:
@@ -79,7 +86,7 @@ def _url(env: Mapping[str, str], name: str, default: str) -> str:
     raw = env.get(name, "").strip() or default
     if not raw.startswith(("http://", "https://")):
         raise UsageError(f"{name} must be an http(s) URL, not {raw!r}")
-    return raw.rstrip("/") if name == "SCHOLAR_S2_URL" else raw
+    return raw.rstrip("/") if name in {"SCHOLAR_S2_URL", "SCHOLAR_OPENALEX_URL"} else raw
 
 
 def load_settings(env: Mapping[str, str] | None = None, *, debug: bool = False) -> Settings:
@@ -104,4 +111,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, debug: bool = False) 
         debug=debug or env.get("SCHOLAR_DEBUG", "").strip() in {"1", "true", "yes"},
         api_key=env.get("SEMANTIC_SCHOLAR_API_KEY", "").strip() or None,
         search_ttl=_number(env, "SCHOLAR_SEARCH_TTL", DEFAULT_SEARCH_TTL),
+        openalex_url=_url(env, "SCHOLAR_OPENALEX_URL", DEFAULT_OPENALEX_URL),
+        openalex_interval=_number(env, "SCHOLAR_OPENALEX_INTERVAL", DEFAULT_OPENALEX_INTERVAL),
+        openalex_key=env.get("OPENALEX_API_KEY", "").strip() or None,
     )

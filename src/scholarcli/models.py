@@ -51,6 +51,15 @@ PAPER_FIELDS: tuple[str, ...] = (
     "ncs",
     "impact_top10",
 )
+#: Paper fields an OpenAlex profile adds after ``PAPER_FIELDS`` (docs/sources.md); a
+#: profile from a source without them keeps today's fields exactly.
+OPENALEX_PAPER_FIELDS: tuple[str, ...] = (
+    "openalex_id",
+    "fwci",
+    "citation_normalized_percentile",
+    "is_retracted",
+    "topic",
+)
 #: Author fields of Novelty and Impact, present on every profile (null until computed).
 AUTHOR_INDICATOR_FIELDS: tuple[str, ...] = (
     "novelty_percentile",
@@ -83,6 +92,16 @@ AUTHOR_TRUST_FIELDS: tuple[str, ...] = (
     "intervals_note",
     "coverage",
 )
+#: Author fields that say where a profile comes from (docs/sources.md), on profiles of a
+#: source other than S2; null when the source lacks them. ``source_reported`` holds the
+#: source's own figures (OpenAlex's ``summary_stats``) where they differ from scholar's.
+AUTHOR_SOURCE_FIELDS: tuple[str, ...] = (
+    "source",
+    "openalex_id",
+    "orcid",
+    "institutions",
+    "source_reported",
+)
 
 
 @dataclass(frozen=True)
@@ -93,9 +112,33 @@ class AuthorRef:
     name: str
 
 
+@dataclass(frozen=True)
+class Institution:
+    """An affiliation with the years a source saw it (OpenAlex ``affiliations``)."""
+
+    name: str
+    ror: str | None = None
+    country_code: str | None = None
+    years: tuple[int, ...] = ()
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "ror": self.ror,
+            "country_code": self.country_code,
+            "years": list(self.years),
+            "first_year": min(self.years) if self.years else None,
+            "last_year": max(self.years) if self.years else None,
+        }
+
+
 @dataclass
 class Author:
-    """A Semantic Scholar author profile (one id; a person may have several)."""
+    """An author profile on one source (one id; a person may have several).
+
+    ``paper_count``, ``citation_count``, ``h_index`` and ``i10_index`` are the source's
+    own figures, shown beside scholar's but never used for its metrics.
+    """
 
     author_id: str
     name: str
@@ -107,11 +150,17 @@ class Author:
     homepage: str | None = None
     recent_titles: list[str] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    source: str = "s2"
+    orcid: str | None = None  # bare 0000-0002-1825-0097 form
+    i10_index: int | None = None
+    institutions: list[Institution] = field(default_factory=list)
+    # Other display names the source knows (OpenAlex ``display_name_alternatives``).
+    alternative_names: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Paper:
-    """A Semantic Scholar paper."""
+    """A paper from one source; fields the source lacks are None, never 0."""
 
     paper_id: str
     title: str
@@ -121,11 +170,18 @@ class Paper:
     arxiv_id: str | None = None
     doi: str | None = None
     citations: int = 0
-    influential_citations: int = 0
+    influential_citations: int | None = 0  # None: the source has no such count
     authors: list[AuthorRef] = field(default_factory=list)
     abstract: str | None = None
     url: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    openalex_id: str | None = None
+    fwci: float | None = None
+    citation_normalized_percentile: float | None = None
+    is_retracted: bool | None = None
+    topic: str | None = None
+    # Citations per calendar year as the source counts them (OpenAlex: ~10 years).
+    counts_by_year: dict[int, int] | None = None
 
 
 @dataclass
@@ -160,7 +216,7 @@ class ProfilePaper:
     venue: str
     category: str | None
     citations: int
-    influential_citations: int
+    influential_citations: int | None
     cites_per_year: float
     code_url: str | None
     abstract: str | None
@@ -184,9 +240,15 @@ class ProfilePaper:
     coauthor_citations_excl_self: int | None = None
     ncs: float | None = None
     impact_top10: bool | None = None  # at or above the cohort's 90th percentile
+    openalex_id: str | None = None
+    fwci: float | None = None
+    citation_normalized_percentile: float | None = None
+    is_retracted: bool | None = None
+    topic: str | None = None
 
     def as_record(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in PAPER_FIELDS}
+        names = PAPER_FIELDS + (OPENALEX_PAPER_FIELDS if self.openalex_id is not None else ())
+        return {name: getattr(self, name) for name in names}
 
 
 @dataclass
@@ -210,6 +272,12 @@ class Profile:
     # When the records used were fetched, per kind: (oldest, newest) ISO times.
     fetched: dict[str, tuple[str, str]] = field(default_factory=dict)
     provenance: dict[str, Any] | None = None  # see profile.provenance
+    source: str = "s2"
+    openalex_id: str | None = None
+    orcid: str | None = None
+    institutions: list[Institution] | None = None
+    # The source's own figures where they differ from scholar's (e.g. OpenAlex h-index).
+    source_reported: dict[str, int] | None = None
 
     def author_record(self) -> dict[str, Any]:
         record: dict[str, Any] = {
@@ -226,4 +294,17 @@ class Profile:
             record[name] = self.indicators.get(name)
         for name in AUTHOR_TRUST_FIELDS:
             record[name] = self.extra.get(name)
+        if self.source != "s2":
+            record["source"] = self.source
+            record["openalex_id"] = self.openalex_id
+            record["orcid"] = self.orcid
+            record["institutions"] = (
+                None if self.institutions is None else [i.as_record() for i in self.institutions]
+            )
+            record["source_reported"] = self.source_reported
         return record
+
+
+def paper_fields(records: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The column order for these paper records: today's fields, plus OpenAlex's."""
+    return tuple(records[0]) if records else PAPER_FIELDS

@@ -12,8 +12,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from . import arxiv_routes, s2_routes
+from . import arxiv_routes, openalex_routes, s2_routes
 from .atom import billion_laughs_feed, malformed_feed
+from .openalex_store import OpenAlexStore as OpenAlexStoreLike
 from .responses import (
     HTML_TYPE,
     JSON_TYPE,
@@ -36,10 +37,14 @@ FAULT_KINDS = frozenset(
         "reset",
         "billion_laughs",
         "403",
+        "401",  # OpenAlex: the key is unknown
+        "budget",  # OpenAlex: the daily budget is spent (a 429 with Retry-After to midnight)
     }
 )
-ROUTE_NAMES = s2_routes.ROUTE_NAMES | arxiv_routes.ROUTE_NAMES
-PAGINATED = frozenset(r.name for r in s2_routes.ROUTES + arxiv_routes.ROUTES if r.paginated)
+ROUTE_NAMES = s2_routes.ROUTE_NAMES | arxiv_routes.ROUTE_NAMES | openalex_routes.ROUTE_NAMES
+PAGINATED = frozenset(
+    r.name for r in s2_routes.ROUTES + arxiv_routes.ROUTES + openalex_routes.ROUTES if r.paginated
+)
 DELIVERY_FAULTS = frozenset({"slow", "truncated", "reset", "empty_page"})
 CYCLE_5XX = (500, 502, 503, 504)
 S2_MALFORMED = b'{"offset": 0, "next": 100, "data": [{"paperId": "649def34f8be52c8b662'
@@ -51,6 +56,8 @@ def supports(route: str, kind: str) -> bool:
         return route.startswith("arxiv.")
     if kind == "empty_page":
         return route in PAGINATED
+    if kind in {"401", "budget"}:
+        return route.startswith("openalex.")
     return True
 
 
@@ -153,3 +160,43 @@ def answer(shot: Shot, source: str) -> Response | None:
     if shot.kind == "billion_laughs":
         return Response(200, billion_laughs_feed().encode("utf-8"), arxiv_routes.ATOM_TYPE)
     raise AssertionError(shot.kind)
+
+
+# A truncated OpenAlex list body, cut inside a record.
+OPENALEX_MALFORMED = (
+    b'{"meta":{"count":3,"db_response_time_ms":12,"page":null,"per_page":100,"next_'
+)
+
+
+def openalex_answer(shot: Shot, store: OpenAlexStoreLike, key: str | None) -> Response | None:
+    """OpenAlex's answers for injected faults (docs/sources.md, "Limits" and "Errors").
+
+    A 429 is the per-second throttle (``Retry-After`` from ``delay``, default 1 s, and
+    ``X-RateLimit-Remaining: 0`` as the proxy sends); ``budget`` is the spent daily
+    budget; 5xx are the origin's JSON 503/500 or the edge's HTML 502/504.
+    """
+    if shot.kind in DELIVERY_FAULTS:
+        return None
+    if shot.kind in {"429", "retry_after"}:
+        return openalex_routes.throttled(store, key, _retry_after_value(shot.delay or 1))
+    if shot.kind == "budget":  # spent from now on: later requests find it spent too
+        pool = store.pool(key)
+        pool.used = pool.limit
+        return openalex_routes.budget_spent(store, key, 1)
+    if shot.kind == "401":
+        return openalex_routes.unauthorized()
+    if shot.kind == "5xx":
+        status = shot.status or 500
+        if status in {500, 503}:
+            return openalex_routes.compact(
+                {"error": "collection resolution unavailable", "message": "Please try again."},
+                status,
+            )
+        return plain(status, f"<html><body>{status} Bad Gateway</body></html>\n", HTML_TYPE)
+    if shot.kind == "403":
+        return openalex_routes.compact(
+            {"error": "Plan upgrade required", "message": "This needs a paid plan."}, 403
+        )
+    if shot.kind == "malformed":
+        return Response(200, OPENALEX_MALFORMED, JSON_TYPE)
+    raise ValueError(f"fault {shot.kind!r} does not apply to OpenAlex")

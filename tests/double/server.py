@@ -1,7 +1,8 @@
-"""`ApiDouble`: a loopback HTTP server that plays Semantic Scholar and arXiv for tests.
+"""`ApiDouble`: a loopback HTTP server that plays Semantic Scholar, arXiv and OpenAlex.
 
-One `ThreadingHTTPServer` on 127.0.0.1 (random port) serves S2 under `/graph/v1` and
-arXiv under `/api/query`. This module owns the socket side only: parsing requests,
+One `ThreadingHTTPServer` on 127.0.0.1 (random port) serves S2 under `/graph/v1`,
+arXiv under `/api/query` and OpenAlex under `/openalex` (`openalex_routes`, data in
+`openalex_store`). This module owns the socket side only: parsing requests,
 the request log, API-key rejection, carrying out delivery faults (slow, truncated,
 reset) and writing responses. What the APIs answer lives in `s2_routes` and
 `arxiv_routes`, the data in `store`, fault bookkeeping in `faults`. It must never
@@ -24,8 +25,9 @@ from types import TracebackType
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, unquote
 
-from . import arxiv_routes, faults, s2_routes, synthetic
+from . import arxiv_routes, faults, openalex_routes, s2_routes, synthetic
 from .faults import FaultQueue, Shot
+from .openalex_store import OpenAlexStore
 from .responses import ApiError, Response, plain, s2_forbidden, s2_gateway_error
 from .routing import Call
 from .store import ArxivEntry, Paper, Store, iso_utc
@@ -33,6 +35,7 @@ from .store import ArxivEntry, Paper, Store, iso_utc
 HOST = "127.0.0.1"
 S2_PREFIX = "/graph/v1"
 ARXIV_PREFIX = "/api"
+OPENALEX_PREFIX = openalex_routes.PREFIX
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,7 @@ class ApiDouble:
     def __init__(self, seed: int = 0) -> None:
         self.seed = seed
         self.store = Store()
+        self.openalex = OpenAlexStore()
         self.requests: list[RecordedRequest] = []
         self.rejected_api_keys: set[str] = set()
         self._faults = FaultQueue()
@@ -217,6 +221,10 @@ class ApiDouble:
     @property
     def arxiv_url(self) -> str:
         return self.base_url + ARXIV_PREFIX + "/query"
+
+    @property
+    def openalex_url(self) -> str:
+        return self.base_url + OPENALEX_PREFIX
 
     # ------------------------------------------------------------------ data
     def add_author(
@@ -374,7 +382,8 @@ class ApiDouble:
             return False
         if path_prefix is None:
             return True
-        relative = r.path[len(S2_PREFIX) :] if r.source == "s2" else r.path
+        prefix = {"s2": S2_PREFIX, "openalex": OPENALEX_PREFIX}.get(r.source, "")
+        relative = r.path[len(prefix) :]
         return r.path.startswith(path_prefix) or relative.startswith(path_prefix)
 
     def reset_log(self) -> None:
@@ -415,11 +424,18 @@ class ApiDouble:
         elif path == ARXIV_PREFIX or path.startswith(ARXIV_PREFIX + "/"):
             source, subpath = "arxiv", path
             route, params = arxiv_routes.resolve(method, subpath)
+        elif path.startswith(OPENALEX_PREFIX + "/"):
+            source, subpath = "openalex", path[len(OPENALEX_PREFIX) :]
+            route, params = openalex_routes.resolve(method, subpath)
         else:
             return "other", "unknown", plain(404, "Not Found\n"), None
         shot = self._faults.take(route.name)
         if shot is not None:
-            replacement = faults.answer(shot, source)
+            replacement = (
+                faults.openalex_answer(shot, self.openalex, openalex_routes.request_key_of(query))
+                if source == "openalex"
+                else faults.answer(shot, source)
+            )
             if replacement is not None:
                 return source, route.name, replacement, shot
             if shot.kind == "reset":
@@ -438,7 +454,10 @@ class ApiDouble:
             params=params,
         )
         try:
-            response = route.handler(call)
+            if source == "openalex":
+                response = openalex_routes.answer(self.openalex, route, call)
+            else:
+                response = route.handler(call)
         except ApiError as error:
             response = error.response
         except Exception:  # a bug in the double: say so loudly, answer like a gateway

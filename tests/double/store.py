@@ -224,7 +224,12 @@ class Store:
                 base = re.sub(r"v\d+$", "", rest.strip()).lower()
                 found = self._by_arxiv.get(base)
             elif kind == "doi":
-                found = self._by_doi.get(rest.strip().lower())
+                doi = rest.strip().lower()
+                found = self._by_doi.get(doi)
+                if found is None and doi.startswith("10.48550/arxiv."):
+                    # S2 resolves arXiv's DataCite DOI to the paper with that arXiv id,
+                    # even when it carries a journal DOI (as recorded for /paper/batch).
+                    found = self._by_arxiv.get(doi.removeprefix("10.48550/arxiv."))
             elif kind == "corpusid" and rest.strip().isdigit():
                 found = self._by_corpus.get(int(rest.strip()))
             elif ident.startswith("10."):

@@ -392,6 +392,60 @@ MIGRATIONS: tuple[Migration, ...] = (
     );
     """,
     ),
+    # 9: OpenAlex records (docs/sources.md), apart from S2's: ids, counts and fields
+    # differ, and a work is kept as its raw JSON so it can be re-parsed offline.
+    Migration(
+        9,
+        "openalex_records",
+        """
+    CREATE TABLE openalex_authors (
+        author_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        orcid TEXT,
+        raw TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
+    CREATE INDEX openalex_authors_orcid ON openalex_authors(orcid);
+    CREATE TABLE openalex_works (
+        work_id TEXT PRIMARY KEY,
+        doi TEXT,
+        arxiv_id TEXT,
+        citations INTEGER NOT NULL,
+        raw TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
+    CREATE INDEX openalex_works_doi ON openalex_works(doi);
+    CREATE INDEX openalex_works_arxiv_id ON openalex_works(arxiv_id);
+    -- An author's complete works (the 100-author trap handled), in OpenAlex's order.
+    CREATE TABLE openalex_author_works (
+        author_id TEXT NOT NULL,
+        work_id TEXT NOT NULL REFERENCES openalex_works(work_id),
+        rank INTEGER NOT NULL,
+        PRIMARY KEY (author_id, work_id)
+    );
+    -- A row here means the author's whole list was fetched and committed at fetched_at.
+    CREATE TABLE openalex_author_fetches (
+        author_id TEXT PRIMARY KEY,
+        fetched_at TEXT NOT NULL,
+        work_total INTEGER NOT NULL,
+        swept INTEGER NOT NULL DEFAULT 0,
+        recovered INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE openalex_searches (
+        query TEXT PRIMARY KEY,
+        author_ids TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
+    -- The daily budget as the last response stated it (never the key).
+    CREATE TABLE openalex_budget (
+        pool TEXT PRIMARY KEY CHECK (pool IN ('key', 'keyless')),
+        credits_limit INTEGER,
+        credits_remaining INTEGER,
+        resets_at TEXT,
+        observed_at TEXT NOT NULL
+    );
+    """,
+    ),
 )
 
 

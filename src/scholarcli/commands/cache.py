@@ -44,8 +44,24 @@ def info(fmt: FormatOption = None) -> None:
                 hint=RECOVER_HINT,
             )
         facts = dataclasses.asdict(ctx.store.info())
+        facts.update(_openalex_budget(ctx.store))
     facts["integrity"] = "ok"
     render.render_records([facts], list(facts), fmt_name, sys.stdout, env, title="Cache")
+
+
+def _openalex_budget(store: object) -> dict[str, object]:
+    """The OpenAlex daily budget as the last response reported it (docs/sources.md)."""
+    from scholarcli.cache import openalex
+
+    reported = sorted(openalex.budgets(store), key=lambda b: b.observed_at)  # type: ignore[arg-type]
+    last = reported[-1] if reported else None
+    return {
+        "openalex_pool": last.pool if last else None,
+        "openalex_credits_limit": last.limit if last else None,
+        "openalex_credits_remaining": last.remaining if last else None,
+        "openalex_budget_resets_at": last.resets_at if last else None,
+        "openalex_budget_observed_at": last.observed_at if last else None,
+    }
 
 
 CLEAR_PROMPT = (

@@ -20,6 +20,7 @@ from scholarcli.commands.options import (
     OfflineOption,
     PersonArgument,
     RefreshOption,
+    SourceOption,
     freshness,
 )
 from scholarcli.errors import UsageError
@@ -36,6 +37,7 @@ def coauthors(
     limit: Annotated[
         int | None, typer.Option("--limit", help="Show at most N coauthors.", show_default=False)
     ] = None,
+    source: SourceOption = None,
 ) -> None:
     """Collaborators ranked by joint papers, with joint years and joint citations.
 
@@ -51,7 +53,7 @@ def coauthors(
         raise UsageError("--limit must be at least 1")
     fmt_name, env = output_format(fmt)
     with open_context(offline=offline) as ctx:
-        found = find_coauthors(ctx, name, list(ids or []), fresh=fresh)
+        found = find_coauthors(ctx, name, list(ids or []), fresh=fresh, source=source)
     render.render_records(
         found.coauthors[:limit],
         COAUTHOR_FIELDS,

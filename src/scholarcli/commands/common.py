@@ -194,11 +194,12 @@ def open_context(*, offline: bool = False, quiet: bool = False) -> Iterator[Any]
 def open_profile_source(spec: str | None, *, offline: bool = False) -> Iterator[Any]:
     """The ``--source`` a profile is built from, with a run context when it needs one.
 
-    ``datasets:DIR`` opens no cache; the API opens the context as ``open_context``.
+    ``datasets:DIR`` opens no cache; the APIs (S2, OpenAlex) open the context as
+    ``open_context``.
     """
-    from scholarcli.profile.builder import is_api, profile_source
+    from scholarcli.profile.builder import needs_context, profile_source
 
-    if is_api(spec):
+    if needs_context(spec):
         with open_context(offline=offline) as ctx:
             yield profile_source(spec, ctx)
         return

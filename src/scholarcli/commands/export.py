@@ -25,6 +25,7 @@ from scholarcli.commands.options import (
     OfflineOption,
     PersonArgument,
     RefreshOption,
+    SourceOption,
     freshness,
 )
 from scholarcli.errors import ExitStatus, NotFoundError, UsageError
@@ -79,6 +80,7 @@ def export(
     max_age: MaxAgeOption = "7d",
     refresh: RefreshOption = False,
     offline: OfflineOption = False,
+    source: SourceOption = None,
 ) -> None:
     """Export an author's papers, or a list of papers, as BibTeX, RIS or CSL-JSON."""
     from datetime import date
@@ -106,7 +108,9 @@ def export(
             records, unresolved = list(found.papers), list(found.unresolved)
             complete = bool(found.complete)
         else:
-            person = author_records(ctx, name, list(ids or []), fresh=fresh, as_of=date.today())
+            person = author_records(
+                ctx, name, list(ids or []), fresh=fresh, as_of=date.today(), source=source
+            )
             records, complete = person.records, person.complete
     for missing in unresolved:
         render.warn(env, f"{missing.ref}: {missing.reason}")

@@ -25,12 +25,14 @@ from scholarcli.commands.options import (
     IdOption,
     MaxAgeOption,
     OfflineOption,
+    OrcidOption,
     PersonArgument,
     RefreshOption,
     SelfCitationsOption,
     SourceOption,
     freshness,
 )
+from scholarcli.commands.sources import orcid_ids
 from scholarcli.errors import ExitStatus, NotFoundError, UsageError
 from scholarcli.inputs.source import DEFAULT_MAX_LINE_BYTES
 
@@ -176,10 +178,14 @@ def metrics(
     citations_by_year: CitationsByYearOption = False,
     by: ByOption = None,
     source: SourceOption = None,
+    orcid: OrcidOption = None,
     max_line_bytes: MaxLineBytesOption = DEFAULT_MAX_LINE_BYTES,
     self_citations: SelfCitationsOption = False,
 ) -> None:
     """Every metric, one row per person (from Semantic Scholar or a file of papers).
+
+    --orcid adds the person with that ORCID iD (their Semantic Scholar ids found from
+    the iD's works, as scholar find --orcid shows).
 
     With --by COLUMN, one row per distinct value of that column of the --input files
     (a person, a group, a venue), the column first.
@@ -188,10 +194,13 @@ def metrics(
     from scholarcli.profile.file_metrics import group_fields
 
     fmt_name, env = output_format(fmt)
+    if orcid is not None and ids:
+        raise UsageError("--orcid and --id both name ids; give one of them")
+    pinned = orcid_ids(orcid, max_age=max_age, refresh=refresh, offline=offline)
     missing: list[NotFoundError] = []
     people = _people(
         names,
-        ids,
+        pinned[1] if pinned else ids,
         input_paths,
         as_of=parse_as_of(as_of),
         max_age=max_age,
@@ -237,6 +246,7 @@ def compare(
     refresh: RefreshOption = False,
     offline: OfflineOption = False,
     citations_by_year: CitationsByYearOption = False,
+    source: SourceOption = None,
     max_line_bytes: MaxLineBytesOption = DEFAULT_MAX_LINE_BYTES,
     self_citations: SelfCitationsOption = False,
 ) -> None:
@@ -266,6 +276,7 @@ def compare(
         offline=offline,
         citations_by_year=citations_by_year,
         missing=missing,
+        source=source,
         max_line_bytes=max_line_bytes,
         self_citations=self_citations,
     )
@@ -290,11 +301,14 @@ def timeline(
     max_age: MaxAgeOption = "7d",
     refresh: RefreshOption = False,
     offline: OfflineOption = False,
+    source: SourceOption = None,
 ) -> None:
     """Papers published and citations received per year, one row per year.
 
     Citations are counted by the year of each citing paper, fetched from Semantic
-    Scholar (one request per 1,000 citations of each cited paper) and cached.
+    Scholar (one request per 1,000 citations of each cited paper) and cached. With
+    --source openalex they come with the works (OpenAlex's counts_by_year, about the
+    last ten years), at no extra request.
     """
     from scholarcli.profile.analysis import PER_YEAR_FIELDS
     from scholarcli.profile.builder import ProfileRequest, build_profile
@@ -308,7 +322,7 @@ def timeline(
         fresh=fresh,
         citations_by_year=True,
     )
-    with open_profile_source(None, offline=offline) as profile_source:
+    with open_profile_source(source, offline=offline) as profile_source:
         view = build_profile(profile_source, request)
     render.render_records(
         view.per_year or [],

@@ -112,8 +112,19 @@ SourceOption = Annotated[
     str | None,
     typer.Option(
         "--source",
-        help="api (default) or datasets:DIR to answer from `scholar datasets ingest` "
-        "Parquet, with no network.",
+        help="s2 (default; api is its older name), openalex, or datasets:DIR to answer "
+        "from `scholar datasets ingest` Parquet, with no network; on author a comma list "
+        "such as s2,openalex shows the sources side by side (the first is the headline).",
+        show_default=False,
+    ),
+]
+OrcidOption = Annotated[
+    str | None,
+    typer.Option(
+        "--orcid",
+        metavar="ORCID",
+        help="Pin the person by ORCID iD (0000-0002-1825-0097 or the https://orcid.org/ "
+        "form): the OpenAlex authors with it; on Semantic Scholar the ids its works credit.",
         show_default=False,
     ),
 ]
@@ -145,6 +156,21 @@ def freshness(max_age: str, refresh: bool, offline: bool = False) -> Freshness:
 
     check_exclusive(refresh=refresh, offline=offline)
     return Freshness(max_age=parse_max_age(max_age), refresh=refresh)
+
+
+def orcid(value: str | None) -> str | None:
+    """The canonical ORCID iD of ``--orcid`` (None without one), or a usage error."""
+    from scholarcli.crosswalk.orcid import parse_orcid
+    from scholarcli.errors import UsageError
+
+    if value is None:
+        return None
+    try:
+        return parse_orcid(value)
+    except ValueError as exc:
+        raise UsageError(
+            f"--orcid: {exc}", hint="an ORCID iD looks like 0000-0002-1825-0097"
+        ) from None
 
 
 def edits(exclude: list[str] | None, include: list[str] | None, merge: list[str] | None) -> Edits:

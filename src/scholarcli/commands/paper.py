@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -143,6 +144,15 @@ def paper(
     max_age: MaxAgeOption = "7d",
     refresh: RefreshOption = False,
     offline: OfflineOption = False,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="s2 (default) or openalex: look works up on OpenAlex (W ids, DOIs, "
+            "arXiv ids, titles).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Look papers up by id, DOI, arXiv id, link or title; or list citations/references.
 
@@ -156,6 +166,19 @@ def paper(
     fresh_age = parse_max_age(max_age)
     year = parse_as_of(as_of).year
     wanted = read_refs(list(refs or []), input_file)
+    where = (source or "s2").strip().lower()
+    if where not in {"s2", "api", "openalex"}:
+        raise UsageError(f"--source must be s2 or openalex, not {source!r}")
+    if where == "openalex":
+        if citations or references or limit is not None or sort is not None:
+            raise UsageError(
+                "--citations and --references are not available with --source openalex yet",
+                hint="use --source s2 for citation lists",
+            )
+        _paper_openalex(
+            wanted, fresh_age, refresh, offline, year, ids_only, fmt_name, env, abstracts
+        )
+        return
     if citations or references:
         _edges(
             wanted,
@@ -246,3 +269,38 @@ def _edges(
     if not result.arxiv_complete:
         report_error(ARXIV_PARTIAL, ARXIV_PARTIAL_HINT)
         raise typer.Exit(int(ExitStatus.PARTIAL))
+
+
+def _paper_openalex(
+    wanted: list[str],
+    max_age: timedelta,
+    refresh: bool,
+    offline: bool,
+    year: int,
+    ids_only: bool,
+    fmt_name: str,
+    env: render.OutputEnv,
+    abstracts: bool,
+) -> None:
+    """``--source openalex``: works by W id, DOI (free), arXiv id or title."""
+    from scholarcli.papers import openalex_papers
+
+    with open_context(offline=offline) as ctx:
+        found = openalex_papers.lookup(
+            ctx, wanted, max_age=max_age, refresh=refresh, as_of_year=year
+        )
+    if ids_only:
+        print_ids(found.records)
+    elif found.records or fmt_name != "table":
+        render.render_paper_panels(
+            found.records,
+            openalex_papers.RECORD_FIELDS,
+            fmt_name,
+            sys.stdout,
+            env,
+            abstracts=abstracts,
+        )
+    for ref, why in found.unresolved:
+        print(f"error: {ref!r}: {why}", file=sys.stderr)
+    if found.unresolved:
+        raise typer.Exit(int(ExitStatus.NOT_FOUND))

@@ -22,6 +22,7 @@ from scholarcli.commands.options import (
     OfflineOption,
     RefreshOption,
     SelfCitationsOption,
+    SourceOption,
 )
 from scholarcli.errors import ExitStatus, UsageError
 
@@ -50,6 +51,7 @@ def report(
     refresh: RefreshOption = False,
     offline: OfflineOption = False,
     self_citations: SelfCitationsOption = False,
+    source: SourceOption = None,
 ) -> None:
     r"""Write an HTML report: header numbers, charts and the sortable paper table.
 
@@ -86,6 +88,7 @@ def report(
             as_of=when,
             fresh=Freshness(max_age=fresh_age, refresh=refresh),
             self_citations=self_citations,
+            source=source,
         )
         page = render_page(people)
     if target is None:

@@ -25,12 +25,13 @@ from scholarcli.commands.options import (
     RefreshOption,
 )
 from scholarcli.commands.paper import print_ids
-from scholarcli.errors import ExitStatus
+from scholarcli.errors import ExitStatus, UsageError
 
 
 class Source(StrEnum):
     s2 = "s2"
     arxiv = "arxiv"
+    openalex = "openalex"
 
 
 class SearchSort(StrEnum):
@@ -84,7 +85,7 @@ def search(
         typer.Option("--limit", help="How many results (up to 10,000 with --sort citations|year)."),
     ] = 20,
     source: Annotated[
-        Source, typer.Option("--source", help="s2 (Semantic Scholar) or arxiv.")
+        Source, typer.Option("--source", help="s2 (Semantic Scholar), arxiv or openalex.")
     ] = Source.s2,
     abstracts: AbstractsOption = False,
     ids_only: IdsOnlyOption = False,
@@ -105,6 +106,26 @@ def search(
     check_exclusive(refresh=refresh, offline=offline)
     fmt_name, env = output_format(fmt)
     current_year = parse_as_of(as_of).year
+    if source is Source.openalex:
+        filters = {
+            "--year": year,
+            "--field": field,
+            "--venue": venue,
+            "--type": kind,
+            "--min-citations": min_citations,
+            "--open-access": open_access,
+            "--sort": sort is not SearchSort.relevance,
+        }
+        used = [name for name, value in filters.items() if value]
+        if used:
+            raise UsageError(
+                f"{used[0]} is not available with --source openalex yet",
+                hint="search OpenAlex by words only, or use --source s2",
+            )
+        _search_openalex(
+            query, limit, refresh, offline, current_year, ids_only, fmt_name, env, abstracts
+        )
+        return
     wanted = SearchQuery.build(
         query,
         source=source.value,
@@ -137,3 +158,39 @@ def search(
         raise typer.Exit(int(ExitStatus.NOT_FOUND))
     if not result.arxiv_complete:
         raise typer.Exit(int(ExitStatus.PARTIAL))
+
+
+def _search_openalex(
+    query: str,
+    limit: int,
+    refresh: bool,
+    offline: bool,
+    year: int,
+    ids_only: bool,
+    fmt_name: str,
+    env: render.OutputEnv,
+    abstracts: bool,
+) -> None:
+    """``--source openalex``: relevance search of works (10 credits a page of 100)."""
+    from scholarcli.papers import openalex_papers
+
+    if not 1 <= limit <= 200:
+        raise UsageError("--limit must be between 1 and 200 with --source openalex")
+    with open_context(offline=offline) as ctx:
+        records = openalex_papers.search(ctx, query, limit=limit, refresh=refresh, as_of_year=year)
+    if ids_only:
+        print_ids(records)
+    else:
+        render.render_paper_list(
+            records,
+            openalex_papers.RECORD_FIELDS,
+            fmt_name,
+            sys.stdout,
+            env,
+            title=f"{len(records):,} OpenAlex results for {query!r}",
+            abstracts=abstracts,
+        )
+    if not records:
+        print(f"error: no OpenAlex work matches {query!r}", file=sys.stderr)
+        print("hint: try fewer words", file=sys.stderr)
+        raise typer.Exit(int(ExitStatus.NOT_FOUND))

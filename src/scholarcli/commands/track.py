@@ -30,8 +30,10 @@ from scholarcli.commands.options import (
     FormatOption,
     IdOption,
     MaxAgeOption,
+    OrcidOption,
     PersonArgument,
 )
+from scholarcli.commands.sources import orcid_ids
 from scholarcli.errors import BusyError, PartialError, SourceError, UsageError
 
 if TYPE_CHECKING:
@@ -108,15 +110,42 @@ def track(
             help="Let every refresh keep who cites their papers current (self-citations).",
         ),
     ] = False,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="s2 (default) or openalex: where the person's ids and papers come from.",
+            show_default=False,
+        ),
+    ] = None,
+    orcid: OrcidOption = None,
 ) -> None:
-    """Add a person to the watch list, pinning their Semantic Scholar ids now."""
+    """Add a person to the watch list, pinning their Semantic Scholar (or OpenAlex) ids now.
+
+    --orcid pins the ids its works confirm (scholar find --orcid shows them); with
+    --source openalex, the OpenAlex records carrying the iD.
+    """
     from scholarcli.core import Freshness
     from scholarcli.tracking import watchlist as watch
 
+    if orcid is not None and ids:
+        raise UsageError("--orcid and --id both name ids; give one of them")
     fresh = Freshness(max_age=parse_max_age(max_age))
+    where = (source or "s2").strip().lower()
+    if where not in {"s2", "api", "openalex"}:
+        raise UsageError(f"--source must be s2 or openalex, not {source!r}")
+    pinned = orcid_ids(orcid, "openalex" if where == "openalex" else "s2", max_age=max_age)
+    if pinned is not None:
+        name, ids = name or pinned[0], pinned[1]
+    if where == "openalex" and novelty:
+        raise UsageError(
+            "--novelty is not available with --source openalex",
+            hint="Novelty and Impact are computed from Semantic Scholar's references",
+        )
+    on = "openalex" if where == "openalex" else None
     with open_context() as ctx:
         try:
-            result = watch.track(ctx, name, list(ids or []), label, fresh)
+            result = watch.track(ctx, name, list(ids or []), label, fresh, source=on)
         except watch.NamesakeError as namesake:
             # A different person under a tracked key: ask for a label when someone can
             # answer; a script gets the refusal (exit 2) and its hint.
@@ -131,7 +160,7 @@ def track(
             ).strip()
             if not label:
                 raise
-            result = watch.track(ctx, name, list(ids or []), label, fresh)
+            result = watch.track(ctx, name, list(ids or []), label, fresh, source=on)
         person, previous = result.person, result.previous
         if novelty:
             from scholarcli.cache import novelty as novelty_cache
@@ -148,12 +177,14 @@ def track(
         ids_text = ", ".join(person.author_ids)
         if result.other_candidates:
             ctx.reporter.note(
-                f"{result.other_candidates} other Semantic Scholar profile(s) match {name!r}; "
+                f"{result.other_candidates} other {'OpenAlex' if on else 'Semantic Scholar'} "
+                f"profile(s) match {name!r}; "
                 f'pinned {ids_text}. List them with: scholar find "{name}"'
             )
         if previous is None:
             ctx.reporter.note(
-                f"tracking {person.display} as {person.key!r} (S2 id {ids_text}); "
+                f"tracking {person.display} as {person.key!r} "
+                f"({'OpenAlex' if on else 'S2'} id {ids_text}); "
                 "the next scholar refresh fetches their papers"
             )
         elif previous.key != person.key:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scholarcli.cache.store import Store
 from scholarcli.config import Settings
@@ -24,6 +24,7 @@ from scholarcli.errors import CacheError, SourceError
 if TYPE_CHECKING:
     from scholarcli.sources.arxiv import Arxiv
     from scholarcli.sources.http import HttpClient
+    from scholarcli.sources.openalex import OpenAlex
     from scholarcli.sources.semanticscholar import SemanticScholar
 
 OFFLINE_HINT = "fill the cache by running the same command once without --offline"
@@ -44,6 +45,7 @@ class Context:
     served_stale: bool = False
     _s2: SemanticScholar | None = None
     _arxiv: Arxiv | None = None
+    _openalex: OpenAlex | None = None
 
     @classmethod
     def open(
@@ -62,7 +64,12 @@ class Context:
         return self.clock().isoformat()
 
     def _http(
-        self, name: str, interval: float, exclusive: bool, headers: dict[str, str]
+        self,
+        name: str,
+        interval: float,
+        exclusive: bool,
+        headers: dict[str, str],
+        **policy_options: Any,
     ) -> HttpClient:
         from scholarcli.cache.store import READ_ONLY_HINT, ensure_private_dir
         from scholarcli.sources.http import HttpClient, RateLimiter, RetryPolicy
@@ -96,6 +103,7 @@ class Context:
             policy=policy,
             headers=headers,
             on_retry=self.reporter.note,
+            **policy_options,
         )
         self._clients[name] = client
         return client
@@ -119,6 +127,25 @@ class Context:
             http = self._http("arXiv", self.settings.arxiv_interval, True, {})
             self._arxiv = Arxiv(http, self.settings.arxiv_url)
         return self._arxiv
+
+    @property
+    def openalex(self) -> OpenAlex:
+        if self._openalex is None:
+            from scholarcli.sources import openalex
+
+            key = self.settings.openalex_key
+            http = self._http(
+                openalex.SOURCE_NAME,
+                self.settings.openalex_interval,
+                False,
+                {},
+                follow_redirects=True,  # merged ids answer 301; the key must survive it
+                budget_hint=openalex.BUDGET_HINT_KEYED if key else openalex.BUDGET_HINT_KEYLESS,
+            )
+            if key is None:  # once per run, and only when a request is about to be made
+                self.reporter.note(openalex.KEYLESS_NOTE)
+            self._openalex = openalex.OpenAlex(http, self.settings.openalex_url, key)
+        return self._openalex
 
     def requests_made(self) -> dict[str, int]:
         return {name: client.stats.requests for name, client in self._clients.items()}

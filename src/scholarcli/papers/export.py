@@ -47,6 +47,7 @@ def author_records(
     *,
     fresh: Freshness,
     as_of: date,
+    source: str | None = None,
 ) -> AuthorRecords:
     """The person's papers (cached, fetched when stale) as paper records.
 
@@ -57,13 +58,19 @@ def author_records(
     request = builder.ProfileRequest(
         name, tuple(ids), as_of=as_of, fresh=fresh, purpose="exporting"
     )
-    view = builder.build_profile(builder.profile_source(None, ctx), request)
+    view = builder.build_profile(builder.profile_source(source, ctx), request)
     papers = list(view.records)
     complete = view.complete
     arxiv = arxiv_cache.load_arxiv(ctx.store, [p.arxiv_id for p in papers if p.arxiv_id])
-    records = [
-        paper_record(p, arxiv.get(p.arxiv_id) if p.arxiv_id else None, as_of.year) for p in papers
-    ]
+    if builder.is_openalex(source):
+        from scholarcli.papers.openalex_papers import record as openalex_record
+
+        records = [openalex_record(p, as_of.year) for p in papers]
+    else:
+        records = [
+            paper_record(p, arxiv.get(p.arxiv_id) if p.arxiv_id else None, as_of.year)
+            for p in papers
+        ]
     # Newest first, then by id: the same papers always give the same file.
     records.sort(key=lambda r: (r["date"] or str(r["year"] or ""), r["paper_id"]), reverse=True)
     return AuthorRecords(view.profile.name, view.profile.ids, records, complete)

@@ -473,8 +473,24 @@ class CoauthorList:
     coauthors: list[dict[str, Any]]
 
 
-def coauthors(ctx: Context, name: str | None, ids: list[str], *, fresh: Freshness) -> CoauthorList:
+def coauthors(
+    ctx: Context,
+    name: str | None,
+    ids: list[str],
+    *,
+    fresh: Freshness,
+    source: str | None = None,
+) -> CoauthorList:
     """The person's collaborators, from the cached paper lists (fetched when stale)."""
+    from scholarcli.profile import builder as profile_builder
+
+    if profile_builder.is_openalex(source):
+        request = profile_builder.ProfileRequest(name, tuple(ids), as_of=date.today(), fresh=fresh)
+        view = profile_builder.build_profile(profile_builder.profile_source(source, ctx), request)
+        own = view.profile.ids
+        own_names = [view.profile.name] + ([name] if name else [])
+        found = collaborators(list(view.records), own, own_names)
+        return CoauthorList(view.profile.name, own, found)
     resolution = sync.resolve(ctx, name, ids, fresh)
     chosen = resolution.authors
     if resolution.other_candidates and name:

@@ -143,14 +143,35 @@ DATASETS_PREFIX = "datasets:"
 
 def is_api(spec: str | None) -> bool:
     """Does ``--source spec`` mean the Semantic Scholar API (and so a run context)?"""
-    return spec is None or spec.strip() in ("", "api")
+    return spec is None or spec.strip().lower() in ("", "api", "s2")
+
+
+OPENALEX = "openalex"
+
+
+def is_openalex(spec: str | None) -> bool:
+    return spec is not None and spec.strip().lower() == OPENALEX
+
+
+def needs_context(spec: str | None) -> bool:
+    """Does the source ``spec`` names ask the network and the cache (a run context)?"""
+    return is_api(spec) or is_openalex(spec)
 
 
 def profile_source(spec: str | None, ctx: Context | None) -> ProfileSource:
     """The source ``--source spec`` names: the one place the choice is made.
 
-    ``ctx`` is required for the API (``is_api(spec)``) and unused otherwise.
+    ``ctx`` is required for the API (``is_api(spec)``) and unused otherwise. A comma
+    list (``s2,openalex``) names the sources side by side, which is not one source:
+    ``scholar author`` and ``scholar sources`` build each of them through here
+    (``crosswalk.people``); every other command refuses it.
     """
+    if spec is not None and "," in spec:
+        raise UsageError(
+            f"--source {spec!r} names several sources, which only scholar author and "
+            "scholar sources put side by side",
+            hint="name one source here, e.g. --source s2 or --source openalex",
+        )
     if is_api(spec):
         if ctx is None:
             raise ValueError("the API source needs a run context")
@@ -158,6 +179,12 @@ def profile_source(spec: str | None, ctx: Context | None) -> ProfileSource:
 
         return ApiSource(ctx)
     assert spec is not None
+    if is_openalex(spec):
+        if ctx is None:
+            raise ValueError("the OpenAlex source needs a run context")
+        from scholarcli.profile.openalex_source import OpenAlexSource
+
+        return OpenAlexSource(ctx)
     if spec.startswith(DATASETS_PREFIX) and spec[len(DATASETS_PREFIX) :].strip():
         from scholarcli.datasets.local import DatasetsSource, source_dir
 
@@ -165,7 +192,7 @@ def profile_source(spec: str | None, ctx: Context | None) -> ProfileSource:
         assert root is not None
         return DatasetsSource(root)
     raise UsageError(
-        f"--source must be api or datasets:DIR, not {spec!r}",
+        f"--source must be s2, openalex or datasets:DIR, not {spec!r}",
         hint="e.g. --source datasets:~/s2 after scholar datasets ingest ~/s2",
     )
 
@@ -320,6 +347,11 @@ def build_profile(source: ProfileSource, request: ProfileRequest) -> ProfileView
         candidates=others,
         curation=curated.summary(),
     )
+    # What a source adds to the header beyond the common fields (OpenAlex: its ids,
+    # ORCID, institutions with years, and its own figures where they differ).
+    annotate = getattr(source, "annotate", None)
+    if annotate is not None:
+        annotate(profile, authors)
     # An explicit --refresh answered from the cache after a failure (a rejected key, S2
     # down) must not look like success to a script: partial, with the warning given.
     ctx = source.context
@@ -333,7 +365,12 @@ def build_profile(source: ProfileSource, request: ProfileRequest) -> ProfileView
     if request.citations_by_year and ctx is not None:
         from scholarcli.profile import analysis
 
-        timeline = analysis.citation_timeline(ctx, rows, request.fresh)
+        # A source with its own per-year counts (OpenAlex's counts_by_year) answers
+        # them; otherwise they are fetched from S2's citation lists.
+        own = getattr(source, "timeline", None)
+        timeline = (
+            own(rows) if own is not None else analysis.citation_timeline(ctx, rows, request.fresh)
+        )
         per_year = analysis.per_year_rows(rows, timeline.by_paper)
         profile.metrics.update(analysis.recent_metrics(rows, timeline.by_paper, request.as_of))
         complete = complete and timeline.complete

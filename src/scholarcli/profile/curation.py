@@ -144,7 +144,8 @@ def apply_rules(papers: Sequence[Paper], rules: Sequence[Rule]) -> Curated:
             if home is not None:
                 result.merged.append((by_id[home], paper))
                 cites, influential = extra.get(home, (0, 0))
-                extra[home] = (cites + paper.citations, influential + paper.influential_citations)
+                more = paper.influential_citations or 0
+                extra[home] = (cites + paper.citations, influential + more)
             else:
                 result.excluded.append(paper)  # merged into an excluded paper
     for paper in papers:
@@ -155,7 +156,11 @@ def apply_rules(papers: Sequence[Paper], rules: Sequence[Rule]) -> Curated:
             paper = dataclasses.replace(
                 paper,
                 citations=paper.citations + cites,
-                influential_citations=paper.influential_citations + influential,
+                influential_citations=(
+                    None
+                    if paper.influential_citations is None
+                    else paper.influential_citations + influential
+                ),
             )
         result.papers.append(paper)
     return result

@@ -127,6 +127,11 @@ def profile_papers(
                 ),
                 abstract=paper.abstract or (entry.abstract if entry else None),
                 url=paper.url,
+                openalex_id=paper.openalex_id,
+                fwci=paper.fwci,
+                citation_normalized_percentile=paper.citation_normalized_percentile,
+                is_retracted=paper.is_retracted,
+                topic=paper.topic,
             )
         )
     return rows

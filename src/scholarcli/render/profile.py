@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
-from scholarcli.models import PAPER_FIELDS, Profile, ProfilePaper
+from scholarcli.models import Profile, ProfilePaper, paper_fields
 from scholarcli.render.charts import per_year_chart, per_year_markdown, year_charts
 from scholarcli.render.console import links_shown, make_console, table_style
 from scholarcli.render.env import OutputEnv, resolve_format
@@ -113,6 +113,32 @@ def _indicator_items(profile: Profile) -> list[str]:
     return [novelty, impact]
 
 
+_REPORTED = {
+    "h_index": "h-index {:,}",
+    "paper_count": "{:,} papers",
+    "citation_count": "{:,} citations",
+    "i10_index": "i10-index {:,}",
+}
+
+
+def _source_line(profile: Profile) -> str | None:
+    """Where a profile from another source than S2 comes from, and that source's own
+    figures where they differ from the ones computed here (docs/sources.md)."""
+    if profile.source == "s2":
+        return None
+    parts = [f"Source: OpenAlex {profile.openalex_id or ''}".rstrip()]
+    if profile.orcid:
+        parts.append(f"ORCID {profile.orcid}")
+    reported = [
+        _REPORTED[key].format(value)
+        for key, value in (profile.source_reported or {}).items()
+        if key in _REPORTED and isinstance(value, int)
+    ]
+    if reported:
+        parts.append("OpenAlex's own figures: " + ", ".join(reported))
+    return " · ".join(parts)
+
+
 def _footer(profile: Profile) -> str:
     parts = ["; ".join(profile.affiliations)] if profile.affiliations else []
     if profile.curation:  # hand-made changes are part of what the numbers mean
@@ -194,7 +220,7 @@ def render_profile(
                 records = [{**record, "provenance": profile.provenance} for record in records]
             write_jsonl(records, out)
         else:
-            write_csv(records, PAPER_FIELDS, out)
+            write_csv(records, paper_fields(records), out)
         return
     if fmt == "markdown":
         shown = _clean_profile(profile, profile.papers)
@@ -237,6 +263,9 @@ def _header_panel(profile: Profile, width: int) -> Panel:
     lines.extend(Text(line) for line in _pack(_metric_items(profile), width - 4))
     lines.extend(Text(line) for line in _indicator_items(profile))
     lines.extend(Text(line) for line in trust_items(profile))
+    source = _source_line(profile)
+    if source:
+        lines.append(Text(source, style="dim"))
     lines.append(Text(_footer(profile), style="dim"))
     return Panel(Group(*lines), box=box.ROUNDED, padding=(0, 1), expand=False)
 

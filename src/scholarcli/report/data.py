@@ -129,6 +129,7 @@ def person_report(
     as_of: date,
     fresh: Freshness,
     self_citations: bool = False,
+    source: str | None = None,
 ) -> PersonReport:
     """One person's report data; citations per year are fetched (and cached) as
     ``scholar author --citations-by-year`` fetches them, self-citations on request."""
@@ -140,7 +141,7 @@ def person_report(
         citations_by_year=True,
         self_citations=self_citations,
     )
-    view = builder.build_profile(builder.profile_source(None, ctx), request)
+    view = builder.build_profile(builder.profile_source(source, ctx), request)
     profile: Profile = view.profile
     papers = profile.papers
     timeline = view.timeline
@@ -192,12 +193,15 @@ def people_reports(
     as_of: date,
     fresh: Freshness,
     self_citations: bool = False,
+    source: str | None = None,
 ) -> list[PersonReport]:
     """One report per name, then one for all ``ids`` together (as ``scholar metrics``)."""
     asked: list[tuple[str | None, list[str]]] = [(name, []) for name in names]
     if ids:
         asked.append((None, ids))
     return [
-        person_report(ctx, n, i, as_of=as_of, fresh=fresh, self_citations=self_citations)
+        person_report(
+            ctx, n, i, as_of=as_of, fresh=fresh, self_citations=self_citations, source=source
+        )
         for n, i in asked
     ]

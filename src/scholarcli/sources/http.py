@@ -9,8 +9,16 @@ timeouts and garbled bodies, honouring ``Retry-After`` when a server sends one
 spent retrying is bounded. Clock and sleep are injected so tests never patch
 ``time``.
 
+Sources that meter a daily budget (OpenAlex, docs/sources.md) send ``X-RateLimit-*``
+headers: the last ones seen are kept as ``HttpClient.budget``; a 429 that means
+"budget spent" is final at once (waiting hours helps nobody), while a per-second
+throttle is retried and slows the client down. Redirects (OpenAlex answers a merged
+id with 301) can be followed here with the query kept, so a secret query parameter
+survives the hop without ever being part of a URL someone reads.
+
 It must not know any API's paths or payloads, and must never log, store or put
-into an exception the ``x-api-key`` header.
+into an exception the ``x-api-key`` header or a secret query parameter
+(``api_key``): every URL shown goes through ``redact_url``.
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 import urllib3
@@ -46,9 +54,89 @@ USER_AGENT = (
     "https://pypi.org/project/scholarcli/) python-requests/" + requests.__version__
 )
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
+# Query parameters whose values are credentials: never shown, logged or kept.
+SECRET_PARAMS = frozenset({"api_key", "api-key"})
+REDACTED = "***"
+# A 429 asking to wait longer than this is a spent daily budget, not a throttle.
+BUDGET_WAIT = 60.0
 MAX_BACKOFF = 60.0
 # A slot reservation further ahead than this is treated as a corrupt state file.
 MAX_RESERVATION_AHEAD = 3600.0
+
+
+def redact_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``params`` with the values of credential parameters replaced by ``***``."""
+    return {k: REDACTED if k.lower() in SECRET_PARAMS else v for k, v in (params or {}).items()}
+
+
+def redact_url(url: str) -> str:
+    """``url`` with the values of credential query parameters replaced by ``***``."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    hidden = [(k, REDACTED if k.lower() in SECRET_PARAMS else v) for k, v in pairs]
+    return urlunsplit(parts._replace(query=urlencode(hidden, safe="*:,|")))
+
+
+@dataclass(frozen=True)
+class RateBudget:
+    """A metered source's daily budget as its last ``X-RateLimit-*`` headers stated it.
+
+    Credits, not requests: OpenAlex charges 0 for a record by id, 1 for a list page and
+    10 for a search (docs/sources.md). ``reset_in`` is seconds until the pool refills
+    (midnight UTC), counted from ``observed_at`` (wall-clock seconds).
+    """
+
+    limit: int | None
+    remaining: int | None
+    cost: int | None
+    reset_in: float | None
+    observed_at: float
+
+    @property
+    def used(self) -> int | None:
+        if self.limit is None or self.remaining is None:
+            return None
+        return max(0, self.limit - self.remaining)
+
+    @property
+    def resets_at(self) -> float | None:
+        return None if self.reset_in is None else self.observed_at + self.reset_in
+
+
+def _header_number(headers: Mapping[str, str], name: str) -> float | None:
+    raw = headers.get(name)
+    if raw is None:
+        return None
+    try:
+        value = float(str(raw).strip())
+    except ValueError:
+        return None
+    return value if value >= 0 and value != float("inf") else None
+
+
+def rate_budget(headers: Mapping[str, str], now: float) -> RateBudget | None:
+    """The budget a response's ``X-RateLimit-*`` headers state, or None without them."""
+    limit = _header_number(headers, "X-RateLimit-Limit")
+    if limit is None:
+        return None
+    remaining = _header_number(headers, "X-RateLimit-Remaining")
+    cost = _header_number(headers, "X-RateLimit-Credits-Used")
+    return RateBudget(
+        limit=int(limit),
+        remaining=None if remaining is None else int(remaining),
+        cost=None if cost is None else int(cost),
+        reset_in=_header_number(headers, "X-RateLimit-Reset"),
+        observed_at=now,
+    )
+
+
+def _duration(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
 
 
 class RetryableResponse(Exception):
@@ -209,6 +297,8 @@ class RequestStats:
     requests: int = 0
     retries: int = 0
     by_status: dict[int, int] = field(default_factory=dict)
+    # Credits a metered source charged, as its X-RateLimit-Credits-Used headers said.
+    credits: int = 0
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
@@ -250,14 +340,24 @@ def name_not_resolved(exc: BaseException) -> bool:
     return False
 
 
-def error_message(response: requests.Response) -> str:
-    """The API's own words: S2 sends {"error": ...} (4xx) or {"message": ...} (gateway)."""
+def _body(response: requests.Response) -> Any:
     try:
-        body = response.json()
+        return response.json()
     except ValueError:
+        return None
+
+
+def error_message(response: requests.Response) -> str:
+    """The API's own words: S2 sends {"error": ...} (4xx) or {"message": ...} (gateway);
+    OpenAlex sends both, a class and the particulars, and both are worth reading."""
+    body = _body(response)
+    if body is None:
         text = response.text.strip().splitlines()
         return text[0][:200] if text else response.reason or ""
     if isinstance(body, dict):
+        error, message = body.get("error"), body.get("message")
+        if isinstance(error, str) and isinstance(message, str) and message:
+            return f"{error.rstrip('.')}: {message}"[:300]
         for key in ("error", "message"):
             if isinstance(body.get(key), str):
                 return str(body[key])[:300]
@@ -280,8 +380,18 @@ class HttpClient:
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
         on_retry: Callable[[str], None] | None = None,
+        follow_redirects: bool = False,
+        budget_hint: str | None = None,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.source = source
+        # Redirects followed here (not by requests) keep the query, key included, and
+        # are logged redacted; requests would log nothing but drop nothing either.
+        self.follow_redirects = follow_redirects
+        # What to suggest when a metered source says its daily budget is spent.
+        self.budget_hint = budget_hint
+        self.wall_clock = wall_clock
+        self.budget: RateBudget | None = None
         # Told once per streak of failures, at its first retry, when the wait is
         # noticeable: a source that is down otherwise means up to a minute of silence.
         self.on_retry = on_retry
@@ -322,9 +432,10 @@ class HttpClient:
         ``accept`` lets a caller treat a non-2xx status as an answer (S2's 404);
         any other non-2xx, non-retryable status is final and raises ``SourceError``.
         """
-        shown_url = url + ("?" + urlencode(params, doseq=True) if params else "")
+        shown_url = self._shown(url, params)
         started = self.clock()
         attempt = 0
+        hops = 0
         while True:
             attempt += 1
             problem: str
@@ -343,6 +454,7 @@ class HttpClient:
                             json=json_body,
                             data=data,
                             timeout=self.timeout,
+                            allow_redirects=not self.follow_redirects,
                         )
                     sent()
                     # Read the body inside the slot so a slow body counts as in flight.
@@ -358,6 +470,29 @@ class HttpClient:
                     self.clock() - t0,
                     attempt,
                 )
+                budget = rate_budget(response.headers, self.wall_clock())
+                spent = status == 429 and _budget_spent(response)
+                # A per-second throttle says "0 remaining" whatever the budget: not kept.
+                if budget is not None and (status != 429 or spent):
+                    self.budget = budget
+                    self.stats.credits += budget.cost or 0
+                location = response.headers.get("Location")
+                if self.follow_redirects and status in REDIRECT_STATUSES and location:
+                    hops += 1
+                    if hops > MAX_REDIRECTS:
+                        raise self._final("too many redirects", shown_url, status, attempt)
+                    # The query goes again as params: a Location carrying one (with
+                    # or without the key) must not duplicate or leak it.
+                    url = urlunsplit(urlsplit(urljoin(url, location))._replace(query=""))
+                    shown_url = self._shown(url, params)
+                    attempt -= 1  # a hop is not a failed attempt
+                    continue
+                if _plan_required(response):
+                    raise self._final(
+                        f"HTTP {status}: {error_message(response)}", shown_url, status, attempt
+                    )
+                if spent:
+                    raise self._budget_error(response, shown_url, attempt)
                 if response.ok or (accept is not None and accept(response)):
                     try:
                         result = parse(response)
@@ -368,6 +503,8 @@ class HttpClient:
                 elif status in RETRY_STATUSES:
                     problem = f"HTTP {status}: {error_message(response)}"
                     wait = _retry_after(response.headers)
+                    if status == 429 and budget is not None:
+                        self._slow_down()
                 else:
                     raise self._final(
                         f"HTTP {status}: {error_message(response)}", shown_url, status, attempt
@@ -409,6 +546,38 @@ class HttpClient:
             if delay > 0:
                 self.sleep(delay)
 
+    @staticmethod
+    def _shown(url: str, params: Mapping[str, Any] | None) -> str:
+        # Kept readable in --debug: commas, colons and ORs of filters stay as they are.
+        query = urlencode(redact_params(params), doseq=True, safe="*,:|") if params else ""
+        return redact_url(url) + ("?" + query if query else "")
+
+    def _slow_down(self) -> None:
+        """After a per-second throttle, space requests further apart for this run."""
+        self.limiter.interval = min(5.0, max(0.25, self.limiter.interval * 2))
+
+    def _budget_error(self, response: requests.Response, url: str, attempts: int) -> SourceError:
+        budget = self.budget
+        used = ""
+        if budget is not None and budget.limit is not None:
+            spent = budget.used if budget.used is not None else budget.limit
+            used = f" ({spent:,} of {budget.limit:,} credits used today)"
+        reset_in = budget.reset_in if budget is not None else None
+        if reset_in is None:
+            reset_in = _retry_after(response.headers)
+        when = "it resets at midnight UTC"
+        if reset_in is not None:
+            resets = time.gmtime(self.wall_clock() + reset_in)
+            when += f" ({time.strftime('%H:%M', resets)} UTC, in {_duration(reset_in)})"
+        return SourceError(
+            f"{self.source}: the daily budget is spent{used}; {when}",
+            source=self.source,
+            url=url,
+            status=429,
+            attempts=attempts,
+            hint=self.budget_hint or "wait for the reset, or answer from the cache with --offline",
+        )
+
     def _final(self, problem: str, url: str, status: int | None, attempts: int) -> SourceError:
         tries = f" after {attempts} attempts" if attempts > 1 else ""
         hint = None
@@ -419,6 +588,11 @@ class HttpClient:
             )
         elif status == 429:
             hint = f"{self.source} is rate limiting; try again later"
+        elif status == 401 and self.budget_hint is not None:
+            hint = (
+                f"{self.source} rejected the API key: check it, or unset it to use the "
+                "smaller keyless budget"
+            )
         elif status is None and "(DNS)" in problem:
             hint = (
                 f"{self.source} could not be reached: check the network connection, and "
@@ -436,3 +610,25 @@ class HttpClient:
         )
         error.offline_may_answer = status is None
         return error
+
+
+def _budget_spent(response: requests.Response) -> bool:
+    """Whether a 429 says the daily budget is spent (final) rather than "slow down".
+
+    OpenAlex words it "Insufficient budget…" and asks to wait until midnight UTC; the
+    per-second throttle asks for about a second (docs/sources.md, "Limits").
+    """
+    body = _body(response)
+    message = body.get("message") if isinstance(body, dict) else None
+    if isinstance(message, str) and message.startswith("Insufficient budget"):
+        return True
+    wait = _retry_after(response.headers)
+    return wait is not None and wait > BUDGET_WAIT and "X-RateLimit-Limit" in response.headers
+
+
+def _plan_required(response: requests.Response) -> bool:
+    """A paid-only parameter was refused: final whatever the status, retrying never helps."""
+    if response.ok:
+        return False
+    body = _body(response)
+    return isinstance(body, dict) and body.get("error") == "Plan upgrade required"

@@ -386,7 +386,7 @@ def _fetch_counts(ctx: Context, plans: Sequence[_Plan], known: dict[str, list[st
                 plan.fail(exc.message, source=True)
         return
     found = {
-        pid: (paper.citations, paper.influential_citations)
+        pid: (paper.citations, paper.influential_citations or 0)
         for pid, paper in zip(paper_ids, answered, strict=True)
         if paper is not None
     }
@@ -538,7 +538,12 @@ def run(ctx: Context, names: Sequence[str], opts: Options) -> RunSummary:
     inner = ctx.reporter
     ctx.reporter = _RecordingReporter(inner, summary.warnings)
     try:
-        people = named if named is not None else tracking.list_people(ctx.store)
+        from scholarcli.tracking import openalex_refresh
+
+        everyone = named if named is not None else tracking.list_people(ctx.store)
+        # People tracked on OpenAlex take their own, credit-metered path.
+        on_openalex = [p for p in everyone if openalex_refresh.is_openalex(p)]
+        people = [p for p in everyone if not openalex_refresh.is_openalex(p)]
         summary.run_id = tracking.start_run(ctx.store, summary.started_at)
         state = _RunState(opts, summary.started_at, tracking.latest_snapshots(ctx.store))
         plans = _plan(ctx, people, opts)
@@ -547,6 +552,16 @@ def run(ctx: Context, names: Sequence[str], opts: Options) -> RunSummary:
             _fetch_lists(ctx, plan, state)
         summary.arxiv_error = not _enrich(ctx, plans)
         summary.people = [_commit(ctx, plan, state) for plan in plans]
+        if on_openalex:
+            summary.people += openalex_refresh.refresh_people(
+                ctx,
+                on_openalex,
+                as_of=opts.as_of,
+                max_age=opts.max_age,
+                force=opts.force,
+                taken_at=state.taken_at,
+                previous=state.previous,
+            )
         from scholarcli.novelty.tracked import refresh_novelty  # scholar track --novelty
 
         refresh_novelty(ctx, [p.person for p in plans if p.failure is None], opts.as_of)
@@ -571,6 +586,8 @@ def run(ctx: Context, names: Sequence[str], opts: Options) -> RunSummary:
             "semantic_scholar": made.get("Semantic Scholar", 0),
             "arxiv": made.get("arXiv", 0),
         }
+        if "OpenAlex" in made:
+            summary.requests["openalex"] = made["OpenAlex"]
         record = summary.as_dict(people=False)
         try:
             if summary.run_id is not None:

@@ -88,13 +88,23 @@ class TrackResult:
 
 
 def track(
-    ctx: Context, name: str | None, ids: list[str], label: str | None, fresh: Freshness
+    ctx: Context,
+    name: str | None,
+    ids: list[str],
+    label: str | None,
+    fresh: Freshness,
+    *,
+    source: str | None = None,
 ) -> TrackResult:
-    """Resolve and pin a person's S2 ids under their key (rule in the module docstring)."""
+    """Resolve and pin a person's S2 (or, with ``source="openalex"``, OpenAlex) ids
+    under their key (rule in the module docstring)."""
     label = label.strip() if label and label.strip() else None
     if label is not None and not person_key(label):
         raise UsageError("the label is empty after removing punctuation")
-    resolution = sync.resolve(ctx, name, ids, fresh)
+    if source == "openalex":
+        resolution = _openalex_resolution(ctx, name, ids, fresh)
+    else:
+        resolution = sync.resolve(ctx, name, ids, fresh)
     author_ids = [a.author_id for a in resolution.authors]
     typed = name.strip() if name and name.strip() else None
     s2_name = resolution.authors[0].name
@@ -118,6 +128,22 @@ def track(
     )
     tracking.save_person(ctx.store, person, old_key=previous.key if previous else None)
     return TrackResult(person, previous, resolution.other_candidates)
+
+
+def _openalex_resolution(
+    ctx: Context, name: str | None, ids: list[str], fresh: Freshness
+) -> sync.Resolution:
+    from scholarcli.profile.openalex_source import OpenAlexSource
+
+    source = OpenAlexSource(ctx)
+    if ids:
+        return sync.Resolution(source.authors(ids, fresh))
+    if not name or not name.strip():
+        raise UsageError("give a name or at least one --id")
+    ranked = source.candidates(name, fresh)
+    if not ranked:
+        raise source.no_match(name)
+    return sync.Resolution([ranked[0]], other_candidates=len(ranked) - 1)
 
 
 def untrack(ctx: Context, names: Sequence[str]) -> list[TrackedPerson]:
