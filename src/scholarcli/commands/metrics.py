@@ -32,6 +32,7 @@ from scholarcli.commands.options import (
     freshness,
 )
 from scholarcli.errors import ExitStatus, NotFoundError, UsageError
+from scholarcli.inputs.source import DEFAULT_MAX_LINE_BYTES
 
 if TYPE_CHECKING:
     from datetime import date
@@ -64,6 +65,15 @@ ByOption = Annotated[
         show_default=False,
     ),
 ]
+MaxLineBytesOption = Annotated[
+    int,
+    typer.Option(
+        "--max-line-bytes",
+        metavar="BYTES",
+        help="With --input: refuse a file with a line longer than this (exit 2); "
+        "raise it only for records that really are this long.",
+    ),
+]
 
 
 def _people(
@@ -79,6 +89,7 @@ def _people(
     missing: list[NotFoundError] | None = None,
     by: str | None = None,
     source: str | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     self_citations: bool = False,
 ) -> list[PersonMetrics]:
     """The people to show: names, then all --id together, then each --input file
@@ -86,8 +97,8 @@ def _people(
 
     Names that match nobody go to ``missing`` (see :func:`report_missing`).
     """
-    from scholarcli.inputs import STDIN
-    from scholarcli.inputs_stream import read_table
+    from scholarcli.inputs.read import read_table
+    from scholarcli.inputs.source import STDIN, check_cap
     from scholarcli.profile import analysis
     from scholarcli.profile.builder import is_api
     from scholarcli.profile.file_metrics import table_metrics
@@ -110,9 +121,10 @@ def _people(
             "--input - reads papers from standard input, which is a terminal",
             hint='pipe them in: scholar author "NAME" -f csv | scholar metrics --input -',
         )
+    check_cap(max_line_bytes)
     # Files first: a malformed one should fail before any request is made.
     stdin = getattr(sys.stdin, "buffer", None)
-    files = [read_table(path, stdin, by) for path in input_paths]
+    files = [read_table(path, stdin, by, max_line_bytes=max_line_bytes) for path in input_paths]
     people: list[PersonMetrics] = []
     # A datasets:DIR source is checked (and its refusals made) even with only --input.
     if names or ids or not is_api(source):
@@ -164,6 +176,7 @@ def metrics(
     citations_by_year: CitationsByYearOption = False,
     by: ByOption = None,
     source: SourceOption = None,
+    max_line_bytes: MaxLineBytesOption = DEFAULT_MAX_LINE_BYTES,
     self_citations: SelfCitationsOption = False,
 ) -> None:
     """Every metric, one row per person (from Semantic Scholar or a file of papers).
@@ -188,6 +201,7 @@ def metrics(
         missing=missing,
         by=by,
         source=source,
+        max_line_bytes=max_line_bytes,
         self_citations=self_citations,
     )
     found_or_raise(people, missing)
@@ -223,6 +237,7 @@ def compare(
     refresh: RefreshOption = False,
     offline: OfflineOption = False,
     citations_by_year: CitationsByYearOption = False,
+    max_line_bytes: MaxLineBytesOption = DEFAULT_MAX_LINE_BYTES,
     self_citations: SelfCitationsOption = False,
 ) -> None:
     """People side by side, one row per metric; the best value of each row is highlighted.
@@ -251,6 +266,7 @@ def compare(
         offline=offline,
         citations_by_year=citations_by_year,
         missing=missing,
+        max_line_bytes=max_line_bytes,
         self_citations=self_citations,
     )
     found_or_raise(people, missing)

@@ -35,7 +35,7 @@ from scholarcli.indicators.selfcite import SELF_CITATION_FIELDS
 from scholarcli.profile import builder, sync
 
 if TYPE_CHECKING:
-    from scholarcli.inputs import PaperList
+    from scholarcli.inputs.reference import PaperList
     from scholarcli.models import Paper, Profile, ProfilePaper
 
 SOURCE_S2 = builder.SOURCE_S2
