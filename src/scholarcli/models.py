@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Field order of a paper in csv/json/jsonl output (DESIGN.md contract).
+#: Field order of a paper in csv/json/jsonl output (docs/design.md, Output).
 PAPER_FIELDS: tuple[str, ...] = (
     "paper_id",
     "arxiv_id",
@@ -28,7 +28,7 @@ PAPER_FIELDS: tuple[str, ...] = (
     "code_url",
     "abstract",
     "url",
-    # Novelty and Impact (README "Novelty and Impact"): null until computed, never 0.
+    # Novelty and Impact (docs/novelty.md): null until computed, never 0.
     "novelty",
     "novelty_q99",
     "novelty_references",

@@ -1,6 +1,6 @@
 """Semantic Scholar Graph API routes of the double (served under `/graph/v1`).
 
-Models the behaviour documented in notes/semantic-scholar-api.md §3-§5: offset/limit
+Models the behaviour docs/sources.md describes: offset/limit
 pagination with `next` absent on the last page, the 10,000 / 9,999 reachability caps,
 batch size caps with `null` for unknown ids, the hyphen quirk of author search, the
 missing `data` key on an empty search, and the exact error bodies. Route functions
@@ -39,7 +39,7 @@ TOO_BIG = "Response would exceed maximum size of 10 MB; request fewer ids or fie
 # (9,999 together) and every other list EMPTY, the two at positions 27 and 42, so S2 fills
 # the budget in an order of its own, not the request's. The double does the same (order:
 # a hash of the paperId). It applies a budget to nested references too, in request order
-# (unverified for the real API, notes/novelty.md App. B).
+# (unverified for the real API, docs/novelty.md, Limits).
 NESTED_CAP = 9999
 # GET /paper/{id} nests at most 1,000 citations (FIX Paper.json: 1,000 of 10,059).
 SINGLE_NESTED_CAP = 1000
@@ -211,6 +211,9 @@ def author_batch(call: Call) -> Response:
     return s2_json(result)
 
 
+NO_VALID_PAPER_IDS = "No valid paper ids given"
+
+
 def paper_batch(call: Call) -> Response:
     """`POST /paper/batch`: ids as paperId, ARXIV:, DOI:, CorpusId: or bare DOI; <= 500."""
     selection = paper_selection(call.arg("fields"), links=True, embedding=True)
@@ -220,6 +223,9 @@ def paper_batch(call: Call) -> Response:
         for ident in ids:
             paper = call.store.resolve_paper(ident) if isinstance(ident, str) else None
             result.append(paper_json(call.store, paper, selection) if paper else None)
+    if not any(result):
+        # The real API's answer when it knows none of the ids, instead of all nulls.
+        raise ApiError(s2_error(400, NO_VALID_PAPER_IDS))
     _cap_nested(result)
     response = s2_json(result)
     if len(response.body) > RESPONSE_CAP:

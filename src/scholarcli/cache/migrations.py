@@ -446,6 +446,9 @@ def apply(conn: sqlite3.Connection) -> int:
             conn.execute(f"PRAGMA user_version = {number}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk at COMMIT): rolling back
+            # again would fail with "no transaction is active" and hide the cause.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
     return int(conn.execute("PRAGMA user_version").fetchone()[0])

@@ -128,7 +128,7 @@ def author(
 
     With --citations-by-year the profile also shows papers and citations per year (a bar
     chart; a per_year list in json) and fills h5_index and i10_5y. With --novelty it
-    computes Novelty and Impact (README: Novelty and Impact).
+    computes Novelty and Impact (docs/novelty.md).
 
     --exclude, --include and --merge curate the person's papers, as in Publish or
     Perish; the rules are kept in the cache and every command obeys them (scholar

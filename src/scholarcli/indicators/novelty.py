@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-MIN_EMBEDDED = 10  # embedded references a paper needs (notes/novelty.md §1.1 simulation)
+MIN_EMBEDDED = 10  # embedded references a paper needs (docs/novelty.md, Definitions)
 MIN_EMBEDDED_SHARE = 0.5  # of its resolved references
 MIN_COHORT = 30  # cohort values a percentile needs
 NOVELTY_Q = 90.0

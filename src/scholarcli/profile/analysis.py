@@ -241,7 +241,7 @@ class PersonMetrics:
 
 
 def _profile_values(profile: Profile, self_citations: bool = False) -> dict[str, MetricValue]:
-    # The profile header calls two of them paper_count and citation_count (DESIGN.md).
+    # The profile header calls two of them paper_count and citation_count (docs/design.md, Output).
     renamed = {"papers": "paper_count", "citations": "citation_count"}
     values = {name: profile.metrics.get(renamed.get(name, name)) for name in METRIC_FIELDS}
     if self_citations:

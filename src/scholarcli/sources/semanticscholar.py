@@ -1,7 +1,7 @@
 """Semantic Scholar Graph API client: author search, author papers, batches.
 
 Turns JSON payloads into ``models`` dataclasses, keeping each raw payload. Quirks
-it handles (evidence in notes/semantic-scholar-api.md): hyphenated search terms
+it handles (docs/sources.md, Semantic Scholar's quirks): hyphenated search terms
 match nothing, so hyphens become spaces (SPEC ``/author/search``); an empty result
 has no ``data`` key; pages follow ``next`` until it is absent; only the first
 10,000 items of a list are reachable and the next page then fails with 400
@@ -24,7 +24,7 @@ import requests
 
 from scholarcli.errors import NotFoundError
 from scholarcli.models import Author, AuthorRef, Paper
-from scholarcli.sources.http import HttpClient, RetryableResponse
+from scholarcli.sources.http import HttpClient, RetryableResponse, error_message
 
 AUTHOR_FIELDS = "name,affiliations,homepage,paperCount,citationCount,hIndex,url"
 PAPER_FIELDS = (
@@ -104,7 +104,7 @@ def parse_paper(obj: dict[str, Any]) -> Paper:
     arxiv_id = external.get("ArXiv") or None
     doi = normalise_doi(external.get("DOI"))
     # arXiv-only papers carry arXiv's DataCite DOI; it names the preprint, not a journal
-    # version (notes/arxiv-api.md §3), so it must not merge a preprint with a publication.
+    # version (docs/sources.md, arXiv's quirks), so it must not merge a preprint with a publication.
     if doi and doi.startswith(ARXIV_DOI_PREFIX):
         arxiv_id = arxiv_id or doi[len(ARXIV_DOI_PREFIX) :]
         doi = None
@@ -272,9 +272,10 @@ class SemanticScholar:
             body = self.http.request(
                 "POST",
                 self._url("paper", "batch"),
-                functools.partial(_batch, expected=len(chunk)),
+                functools.partial(_paper_batch, expected=len(chunk)),
                 params={"fields": fields},
                 json_body={"ids": list(chunk)},
+                accept=_none_known,
             )
             result.extend(parse_paper(p) if p else None for p in body)
         return result
@@ -288,9 +289,10 @@ class SemanticScholar:
             body = self.http.request(
                 "POST",
                 self._url("paper", "batch"),
-                functools.partial(_batch, expected=len(chunk)),
+                functools.partial(_paper_batch, expected=len(chunk)),
                 params={"fields": fields},
                 json_body={"ids": list(chunk)},
+                accept=_none_known,
             )
             result.extend(p if isinstance(p, dict) else None for p in body)
         return result
@@ -400,7 +402,8 @@ class SemanticScholar:
         """One page of ``GET /paper/search/bulk``: ``{total, token, data}``, 1,000 a page.
 
         The last page has ``token: null``; S2 may also end early with a null token when
-        its budget runs out (notes §1), which the caller sees as fewer than ``total``.
+        its budget runs out (docs/sources.md, Semantic Scholar's quirks), which the
+        caller sees as fewer than ``total``.
         """
         params: dict[str, Any] = {"query": query, "fields": fields, "sort": sort, **filters}
         if token:
@@ -471,6 +474,21 @@ def _batch(response: requests.Response, expected: int) -> list[Any]:
     if not isinstance(body, list) or len(body) != expected:
         raise RetryableResponse("batch answer does not match the request")
     return body
+
+
+# When it knows none of a batch's ids, /paper/batch answers 400 {"error": "No valid
+# paper ids given"} instead of a list of nulls: that is "not found", not a failure.
+NO_VALID_PAPER_IDS = "No valid paper ids given"
+
+
+def _none_known(response: requests.Response) -> bool:
+    return response.status_code == 400 and error_message(response).startswith(NO_VALID_PAPER_IDS)
+
+
+def _paper_batch(response: requests.Response, expected: int) -> list[Any]:
+    if _none_known(response):
+        return [None] * expected
+    return _batch(response, expected)
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
