@@ -238,6 +238,7 @@ class _Plan:
     count_updates: dict[str, tuple[int, int]] = field(default_factory=dict)
     failure: str | None = None
     source_failure: bool = False
+    renamed: bool = False  # S2 gave a name other than the cached one (author positions)
 
     def fail(self, reason: str, *, source: bool) -> None:
         if self.failure is None:
@@ -342,7 +343,11 @@ def _plan(
                 break
             answer = answers.get(author_id)
             if answer is not None:
-                plan.current[author_id] = _current(cached.get(author_id), answer)
+                known = cached.get(author_id)
+                plan.renamed |= (
+                    known is not None and bool(answer.name) and answer.name != known.name
+                )
+                plan.current[author_id] = _current(known, answer)
             elif author_id in cached:
                 plan.current[author_id] = cached[author_id]
             action, reason = _decide(ctx, author_id, baseline.get(author_id), answer, opts)
@@ -515,6 +520,59 @@ def _commit(ctx: Context, plan: _Plan, state: _RunState) -> PersonResult:
     )
 
 
+def _settled(ctx: Context, plans: Sequence[_Plan], state: _RunState) -> dict[str, PersonSnapshot]:
+    """The people whose latest snapshot is still what ``_commit`` would compute.
+
+    A person is settled when nothing was fetched for them this run (S2's counts match
+    the stored ones), S2 did not rename any of their ids, their latest snapshot was
+    computed for this as-of year (age-based metrics move with it) with today's set of
+    metrics, and nothing their metrics are computed from (lists, papers, arXiv entries,
+    curation rules, their ids) was written since the run that computed it started
+    (``tracking.inputs_changed``). Their snapshot is then only re-confirmed, without
+    decoding and merging every paper again (docs/tracking.md, "What a refresh
+    recomputes"). Anyone else goes through ``_commit``.
+    """
+    year = str(state.opts.as_of.year)
+    fields = {*merge.profile_metrics([], state.opts.as_of), "as_of"}
+    candidates: dict[str, tuple[_Plan, PersonSnapshot]] = {}
+    for plan in plans:
+        latest = state.previous.get(plan.person.key)
+        if (
+            latest is None
+            or plan.failure is not None
+            or plan.fetched
+            or plan.count_updates
+            or plan.renamed
+            or str(latest.metrics.get("as_of", ""))[:4] != year
+            or set(latest.metrics) != fields
+        ):
+            continue
+        candidates[plan.person.key] = (plan, latest)
+    ids = [i for plan, _ in candidates.values() for i in plan.person.author_ids]
+    changed = tracking.inputs_changed(ctx.store, ids) if ids else {}
+    settled = {}
+    for key, (plan, latest) in candidates.items():
+        computed = max(latest.taken_at, latest.checked_at or "")
+        # ">=": timestamps are to the second, so a write in the second the computing run
+        # started may have come after the computation; recomputing then is merely slower.
+        if all(i in changed and changed[i] < computed for i in plan.person.author_ids):
+            settled[key] = latest
+    return settled
+
+
+def _unchanged(plan: _Plan, latest: PersonSnapshot) -> PersonResult:
+    """The result ``_commit`` gives a person whose numbers did not change."""
+    return PersonResult(
+        key=plan.person.key,
+        name=plan.person.display,
+        status="unchanged",
+        papers=latest.papers,
+        citations=latest.citations,
+        citations_change=0,
+        h_index=latest.h_index,
+    )
+
+
 def _status(summary: RunSummary) -> str:
     failed = summary.failed()
     if failed and len(failed) == len(summary.people) and all(r.source_failure for r in failed):
@@ -546,7 +604,15 @@ def run(ctx: Context, names: Sequence[str], opts: Options) -> RunSummary:
         for plan in plans:
             _fetch_lists(ctx, plan, state)
         summary.arxiv_error = not _enrich(ctx, plans)
-        summary.people = [_commit(ctx, plan, state) for plan in plans]
+        settled = _settled(ctx, plans, state)
+        if settled:
+            tracking.confirm_snapshots(ctx.store, settled, state.taken_at)
+        summary.people = [
+            _unchanged(plan, settled[plan.person.key])
+            if plan.person.key in settled
+            else _commit(ctx, plan, state)
+            for plan in plans
+        ]
         from scholarcli.novelty.tracked import refresh_novelty  # scholar track --novelty
 
         refresh_novelty(ctx, [p.person for p in plans if p.failure is None], opts.as_of)
