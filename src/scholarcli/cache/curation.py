@@ -55,9 +55,8 @@ def delete_rules(store: Store, rule_ids: Sequence[int], now: str) -> None:
     with store.transaction() as tx:
         owners = {
             row[0]
-            for row in select_in(
-                tx, "SELECT author_id FROM curation WHERE rule_id IN ({marks})", rule_ids
-            )
+            for i in rule_ids
+            for row in tx.execute("SELECT author_id FROM curation WHERE rule_id = ?", (i,))
         }
         tx.executemany("DELETE FROM curation WHERE rule_id = ?", [(i,) for i in rule_ids])
         _mark_changed(tx, owners, now)

@@ -157,18 +157,41 @@ def author_paper_ids(store: Store, author_ids: Sequence[str]) -> dict[str, list[
     return result
 
 
-def arxiv_ids(store: Store, author_ids: Sequence[str]) -> list[str]:
-    """The distinct arXiv ids (as S2 gave them) of the authors' cached papers."""
+def arxiv_ids(store: Store, author_ids: Sequence[str], *, unanswered: bool = False) -> list[str]:
+    """The distinct arXiv ids (as S2 gave them) of the authors' cached papers.
+
+    With ``unanswered``, only those that are not, as written, a key of ``arxiv_entries``.
+    That loses nothing to ask about: entries are keyed by the normalised id, so an id
+    found there is already normalised and answered; the others are normalised and
+    checked by the caller (``sync.enrich_arxiv``).
+    """
     found: dict[str, None] = {}
+    unanswered_only = (
+        " AND NOT EXISTS (SELECT 1 FROM arxiv_entries a WHERE a.arxiv_id = p.arxiv_id)"
+        if unanswered
+        else ""
+    )
     for (arxiv_id,) in select_in(
         store.conn,
         """SELECT DISTINCT p.arxiv_id FROM author_papers ap
             JOIN papers p ON p.paper_id = ap.paper_id
-            WHERE ap.author_id IN ({marks}) AND p.arxiv_id IS NOT NULL""",
+            WHERE ap.author_id IN ({marks}) AND p.arxiv_id IS NOT NULL"""  # noqa: S608
+        + unanswered_only,
         author_ids,
     ):
         found[arxiv_id] = None
     return list(found)
+
+
+def fetch_times(store: Store, author_ids: Sequence[str]) -> dict[str, str]:
+    """When each id's whole list was last fetched (``author_fetches``); absent if never."""
+    return dict(
+        select_in(
+            store.conn,
+            "SELECT author_id, fetched_at FROM author_fetches WHERE author_id IN ({marks})",
+            author_ids,
+        )
+    )
 
 
 def load_counts(store: Store, author_ids: Sequence[str]) -> dict[str, tuple[int, int]]:

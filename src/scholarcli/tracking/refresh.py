@@ -78,6 +78,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from scholarcli.cache import arxiv as arxiv_cache
+from scholarcli.cache import novelty as novelty_cache
 from scholarcli.cache import people as people_cache
 from scholarcli.cache import tracking
 from scholarcli.cache.store import ensure_private_dir
@@ -288,15 +289,16 @@ def _decide(
     old: tuple[int, int] | None,
     answer: Author | None,
     opts: Options,
+    fetches: dict[str, str],
 ) -> tuple[str, str]:
     """(action, reason): action is "list", "counts", "check" (no answer asked) or ""."""
-    fetch = people_cache.author_fetch(ctx.store, author_id)
+    fetch = fetches.get(author_id)
     if fetch is None:
         return "list", f"{author_id}: never fetched"
     if opts.force:
         return "list", f"{author_id}: --all"
-    if not Freshness(max_age=due_age(opts.max_age, author_id)).within_age(ctx, fetch[0]):
-        return "list", f"{author_id}: fetched {fetch[0][:10]}, due under --max-age (with jitter)"
+    if not Freshness(max_age=due_age(opts.max_age, author_id)).within_age(ctx, fetch):
+        return "list", f"{author_id}: fetched {fetch[:10]}, due under --max-age (with jitter)"
     if old is None:
         return "list", f"{author_id}: not refreshed before"
     if answer is None:
@@ -330,6 +332,7 @@ def _plan(
     answers, errors = _check_counts(ctx, ids) if ask and ids else ({}, {})
     cached = people_cache.load_authors(ctx.store, ids)
     baseline = tracking.load_counts(ctx.store, ids)
+    fetches = tracking.fetch_times(ctx.store, ids)
     plans = []
     for person in people:
         plan = _Plan(person)
@@ -350,7 +353,7 @@ def _plan(
                 plan.current[author_id] = _current(known, answer)
             elif author_id in cached:
                 plan.current[author_id] = cached[author_id]
-            action, reason = _decide(ctx, author_id, baseline.get(author_id), answer, opts)
+            action, reason = _decide(ctx, author_id, baseline.get(author_id), answer, opts, fetches)
             if action in ("list", "counts"):
                 (plan.lists if action == "list" else plan.counts).append(author_id)
             if reason:
@@ -445,7 +448,7 @@ def _fetch_lists(ctx: Context, plan: _Plan, state: _RunState) -> None:
 def _enrich(ctx: Context, plans: Sequence[_Plan]) -> bool:
     """One arXiv pass for everyone being refreshed; False if arXiv failed."""
     author_ids = [i for plan in plans if not plan.failure for i in plan.person.author_ids]
-    arxiv_ids = tracking.arxiv_ids(ctx.store, author_ids)
+    arxiv_ids = tracking.arxiv_ids(ctx.store, author_ids, unanswered=True)
     # enrich_arxiv reads only arxiv_id (and skips ids already answered), so id-only
     # stand-ins spare loading every paper of every person here.
     return sync.enrich_arxiv(ctx, [Paper(paper_id=i, title="", arxiv_id=i) for i in arxiv_ids])
@@ -613,9 +616,10 @@ def run(ctx: Context, names: Sequence[str], opts: Options) -> RunSummary:
             else _commit(ctx, plan, state)
             for plan in plans
         ]
-        from scholarcli.novelty.tracked import refresh_novelty  # scholar track --novelty
+        if novelty_cache.watched(ctx.store):  # scholar track --novelty; else spare the import
+            from scholarcli.novelty.tracked import refresh_novelty
 
-        refresh_novelty(ctx, [p.person for p in plans if p.failure is None], opts.as_of)
+            refresh_novelty(ctx, [p.person for p in plans if p.failure is None], opts.as_of)
         summary.status = _status(summary)
     except KeyboardInterrupt:
         summary.status = "interrupted"
