@@ -384,7 +384,33 @@ def test_keys_are_the_same_in_every_format_and_every_run() -> None:
     csl_keys = [i["id"] for i in read_csljson(csljson.dumps(papers))]
     assert bib_keys == ris_keys == csl_keys == common.citation_keys(papers)
     assert bib_keys == ["kim2023token", "doe2021protein", "ko2023nash", "kim2023tokena"]
-    assert bibtex.dumps(papers) == bibtex.dumps(papers)
+
+
+def test_bibtex_is_the_same_text_under_any_hash_seed() -> None:
+    # Set and dict order follow string hashes, which differ per process: two processes
+    # with different PYTHONHASHSEEDs must still write byte-identical BibTeX.
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "from scholarcli.papers.formats import bibtex\n"
+        "sys.stdout.write(bibtex.dumps(json.load(sys.stdin)))\n"
+    )
+    papers = json.dumps([PREPRINT, ARTICLE, CONFERENCE, record("Token x", date="2023-09-01")])
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            input=papers,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1 and next(iter(outputs)).startswith("@")
 
 
 # --- properties --------------------------------------------------------------------------

@@ -31,9 +31,11 @@ class Script(BaseAdapter):
         super().__init__()
         self.steps = list(steps)
         self.sent: list[requests.PreparedRequest] = []
+        self.timeouts: list[object] = []  # what each send was given: the client's timeout
 
     def send(self, request, **kwargs):  # type: ignore[no-untyped-def]
         self.sent.append(request)
+        self.timeouts.append(kwargs.get("timeout"))
         step = self.steps.pop(0)
         if isinstance(step, Exception):
             raise step
@@ -167,6 +169,12 @@ def test_garbled_bodies_are_retried() -> None:
 
     assert http.request("GET", "http://s2/x", parse) == {"ok": True}
     assert len(script.sent) == 2
+
+
+def test_every_attempt_is_sent_with_the_timeout() -> None:
+    http, script = client([TOO_MANY, OK], FakeClock())
+    assert http.request("GET", "http://s2.test/x", as_json) == {"ok": True}
+    assert script.timeouts == [2, 2]  # no request may wait forever, retries included
 
 
 def test_timeouts_are_retried_and_reported() -> None:

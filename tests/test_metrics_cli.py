@@ -135,9 +135,19 @@ def test_csv_jsonl_markdown_and_table(runner: CliRunner, people) -> None:  # typ
     assert markdown.count("\n| Du-Seong Chang |") == 1 and "| h_index |" in markdown
     table = run(runner, "metrics", *names, "-f", "table", env={"COLUMNS": "80"}).stdout
     assert max(len(line) for line in table.splitlines()) <= 80
-    # Split into tables that fit; each keeps one row per person and names them.
-    assert table.count("Du-Seong Chang") == table.count("Second Person") == table.count("Metrics (")
-    assert all(field in table for field in ISSUE_FIELDS)
+    # One table, a row per person: their ids, then the headline metrics; the note says
+    # how many columns did not fit, so none is lost without a word.
+    assert table.count("Du-Seong Chang") == table.count("Second Person") == 1
+    assert "Metrics (" not in table
+    header = next(line for line in table.splitlines() if line.startswith("name"))
+    assert header.split()[:5] == ["name", "ids", "papers", "citations", "h_index"]
+    shown = [field for field in ISSUE_FIELDS if field in header.split()]
+    note = re.search(r"Not shown at this width: (.*?) and (\d+) more", " ".join(table.split()))
+    assert note is not None
+    named = note.group(1).split(", ")
+    empty = re.search(r"Empty in every row: (.*?)\.", " ".join(table.split()))
+    empty_fields = empty.group(1).split(", ") if empty else []
+    assert len(shown) + len(named) + int(note.group(2)) + len(empty_fields) == len(ISSUE_FIELDS)
 
 
 def test_input_file_gives_the_published_example(runner: CliRunner, tmp_path: Path) -> None:
@@ -285,3 +295,52 @@ def test_compare_table_highlights_the_best_cell() -> None:
     text = out.getvalue()
     assert re.search(r"\x1b\[1;32m *7\x1b\[0m", text)  # bold green
     assert not re.search(r"\x1b\[1;32m *(3|2010)\b", text)
+
+
+LONG_VENUES = (
+    "Proceedings of the Annual Meeting of the Association for Computational Linguistics",
+    "NeurIPS",
+    "International Conference on Learning Representations",
+    "arXiv.org",
+    "Empirical Methods in Natural Language Processing",
+    "AAAI Conference on Artificial Intelligence",
+    "Transactions of the Association for Computational Linguistics",
+    "IEEE Access",
+    "Interspeech",
+    "North American Chapter of the Association for Computational Linguistics",
+)
+
+
+def test_by_venue_table_at_80_columns_is_one_readable_table(runner: CliRunner) -> None:
+    # Issue #21: ten venues used to give ten stacked tables of a column or two each.
+    lines = ["title,year,citations,venue,authors"]
+    for n in range(30):
+        venue = LONG_VENUES[n % 10]
+        lines.append(f'P{n},{2015 + n % 10},{10 * (n + 1)},"{venue}",A; B')
+    result = run(
+        runner,
+        "metrics",
+        "--input",
+        "-",
+        "--by",
+        "venue",
+        "-f",
+        "table",
+        input="\n".join(lines) + "\n",
+        env={"COLUMNS": "80"},
+    )
+    table = result.stdout
+    text = table.splitlines()
+    assert max(len(line) for line in text) <= 80
+    assert table.count("Metrics") == 1 and "(1/" not in table  # one table
+    header = next(line for line in text if line.startswith("venue"))
+    assert header.split()[:4] == ["venue", "papers", "citations", "h_index"]
+    rows = [line for line in text if line and line.split()[-1].replace(".", "").isdigit()]
+    assert len(rows) == 10  # a line per venue, none wrapped onto a second line
+    assert "NeurIPS" in table and "IEEE Access" in table  # short names whole
+    assert sum("…" in row for row in rows) == 6  # long ones cut with an ellipsis
+    assert LONG_VENUES[0] not in table
+    # The venue's papers hold 3 x 10 citations apart: the NeurIPS row has 20+120+220.
+    neurips = next(row for row in rows if row.startswith("NeurIPS"))
+    assert neurips.split()[1:3] == ["3", "360"]
+    assert "Not shown at this width: cites_per_year" in " ".join(table.split())

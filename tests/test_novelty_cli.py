@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import sqlite3
 from collections import Counter
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,6 +17,7 @@ import seed
 from double import novelty_world
 from double.server import ApiDouble
 from scholarcli.cli import app
+from scholarcli.config import load_settings
 from scholarcli.novelty import cohort
 
 AS_OF = "2026-11-27"
@@ -168,6 +171,46 @@ def test_every_profile_has_the_fields_null_until_computed(
     assert set(PAPER_FIELDS) <= set(csv_header)
 
 
+def linear_q90(values: list[int]) -> float:
+    """numpy's default percentile, written out: position 0.9 (n - 1), interpolated."""
+    ordered = sorted(values)
+    position = 0.9 * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (position - low) * (ordered[high] - ordered[low])
+
+
+def top10_share_by_hand(data: dict[str, Any]) -> float:
+    """PP(top 10 %) from the cached cohorts: a paper is in when its citations reach the
+    90th percentile of its cohort's citations, the person's own papers left out."""
+    own_ids = {p["paper_id"] for p in data["papers"]}
+    own_arxiv = {p["arxiv_id"] for p in data["papers"] if p["arxiv_id"]}
+    conn = sqlite3.connect(load_settings().db_path)
+    flags = []
+    try:
+        for paper in data["papers"]:
+            if paper["impact_percentile"] is None:
+                continue
+            category, year = paper["cohort"].split()
+            cites = [
+                c
+                for arxiv_id, paper_id, c in conn.execute(
+                    """SELECT arxiv_id, paper_id, citations FROM novelty_cohort_members
+                       WHERE category = ? AND year = ?""",
+                    (category, int(year)),
+                )
+                if paper_id
+                and c is not None
+                and arxiv_id not in own_arxiv
+                and paper_id not in own_ids
+            ]
+            flags.append(paper["citations"] >= linear_q90(cites))
+    finally:
+        conn.close()
+    assert 0 < sum(flags) < len(flags)  # the world has papers on both sides of the bar
+    return sum(flags) / len(flags)
+
+
 def test_values_nulls_and_reasons(runner: CliRunner, world: ApiDouble) -> None:
     data = profile(runner, "--novelty")
     author = data["author"]
@@ -188,7 +231,7 @@ def test_values_nulls_and_reasons(runner: CliRunner, world: ApiDouble) -> None:
     assert author["novelty_percentile"] == (percentiles[2] + percentiles[3]) / 2
     impacts = sorted(p["impact_percentile"] for p in data["papers"])
     assert author["impact_percentile"] == impacts[4]
-    assert 0 <= author["impact_top10_share"] <= 1
+    assert author["impact_top10_share"] == round(top10_share_by_hand(data), 4)
     cohorts = {(c["category"], c["year"]): c for c in author["cohorts"]}
     assert set(cohorts) == {("cs.CL", 2022), ("cs.CL", 2023), ("cs.CL", 2024), ("cs.DC", 2024)}
     assert author["cohorts"][0]["category"] == "cs.CL"

@@ -15,6 +15,7 @@ import pytest
 from scholarcli.models import PAPER_FIELDS, Profile, ProfilePaper
 from scholarcli.render import (
     FORMATS,
+    Display,
     OutputEnv,
     authors_short,
     format_date,
@@ -40,7 +41,8 @@ TSLD_ABSTRACT = (
 # The nine papers of reference/seed-profile.txt: titles, first three authors, dates and
 # categories as there; Du-Seong Chang added as fourth author so the lists get "et al.".
 # Citation counts are ours (sum 753, h-index 5), as_of 2025 -> cites_per_year.
-# Code URLs come from the abstracts where they name one, else example.org stand-ins.
+# Code URLs come from the abstracts where they name one, else stand-ins on github.com
+# (a Code link only ever goes to a known code host).
 SEED = [
     ("Token-Scaled Logit Distillation for Ternary Weight Generative Language Models",
      ["Minsoo Kim", "Sihwa Lee", "Janghwan Lee"], "2023-08-13", "cs.CL", 60,
@@ -52,11 +54,11 @@ SEED = [
     ("Understanding and Improving Knowledge Distillation for Quantization-Aware Training "
      "of Large Transformer Encoders",
      ["Minsoo Kim", "Sihwa Lee", "Sukjin Hong"], "2022-11-20", "cs.CL", 40,
-     "https://example.org/code/kd-qat"),
+     "https://github.com/example/kd-qat"),
     ("NASH: A Simple Unified Framework of Structured Pruning for Accelerating "
      "Encoder-Decoder Language Models",
      ["Jongwoo Ko", "Seungjoon Park", "Yujin Kim"], "2023-10-16", "cs.CL", 20,
-     "https://example.org/code/nash"),
+     "https://github.com/example/nash"),
     ("PSYDIAL: Personality-based Synthetic Dialogue Generation using Large Language Models",
      ["Ji-Eun Han", "Jun-Seok Koh", "Hyeon-Tae Seo"], "2024-04-01", "cs.CL", 5,
      "https://github.com/jiSilverH/psydial"),
@@ -68,10 +70,10 @@ SEED = [
      ["Hyungjun Oh", "Kihong Kim", "Jaemin Kim"], "2024-03-15", "cs.DC", 5, None),
     ("Towards Fast Multilingual LLM Inference: Speculative Decoding and Specialized Drafters",
      ["Euiin Yi", "Taehyeon Kim", "Hongseok Jeung"], "2024-06-24", "cs.CL", 4,
-     "https://example.org/code/multilingual-specdec"),
+     "https://github.com/example/multilingual-specdec"),
     ("How Do Large Language Models Acquire Factual Knowledge During Pretraining?",
      ["Hoyeon Chang", "Jinho Park", "Seonghyeon Ye"], "2024-06-17", "cs.CL", 520,
-     "https://example.org/code/factual-knowledge"),
+     "https://github.com/example/factual-knowledge"),
 ]  # fmt: skip
 TITLES = [row[0] for row in SEED]
 
@@ -124,7 +126,7 @@ def seed_profile() -> Profile:
 
 def render(profile: Profile, fmt: str, env: OutputEnv = PLAIN, **kwargs: bool) -> str:
     out = io.StringIO()
-    render_profile(profile, fmt, out, env, **kwargs)
+    render_profile(profile, fmt, out, env, Display(**kwargs))
     return out.getvalue()
 
 
@@ -346,7 +348,7 @@ def test_markdown_profile_and_pipe_escaping() -> None:
     rows = [line for line in text.splitlines() if line.startswith("|")]
     assert len(rows) == 11  # header, rule, nine papers
     cells = {len(re.split(r"(?<!\\)\|", row)) for row in rows}
-    assert cells == {8}  # six columns everywhere: the escaped pipe did not split
+    assert cells == {9}  # seven columns everywhere: the escaped pipe did not split
     assert "[Code](<https://github.com/aiha-lab/TSLD>)" in text
     assert "Minsoo Kim, Sihwa Lee, Janghwan Lee et al." in text
     assert "Novelty" not in text
@@ -358,7 +360,17 @@ def test_markdown_dates_fall_back_to_the_year() -> None:
     profile = seed_profile()
     profile.papers[1].date, profile.papers[1].year = None, 2021
     rows = [line for line in render(profile, "markdown").splitlines() if "Revisiting" in line]
-    assert rows[0].startswith("| 31.7 | CL | 2021 | [Code]")
+    assert rows[0].startswith("| 31.7 | 95 | CL | 2021 | [Code]")
+
+
+def test_markdown_profile_shows_the_cites_it_is_sorted_by() -> None:
+    # The default order is by citations: the markdown table must show them (issue #21).
+    text = render(seed_profile(), "markdown")
+    rows = [line for line in text.splitlines() if line.startswith("|")]
+    assert rows[0].split("|")[1:3] == [" Score ", " Cites "]
+    assert rows[1].split("|")[2].strip() == "---:"  # a number column, right-aligned
+    tsld = next(row for row in rows if "Token-Scaled" in row)
+    assert tsld.split("|")[2].strip() == "60"
 
 
 def test_render_profile_rejects_unknown_format() -> None:
@@ -536,3 +548,70 @@ def test_single_record_table_is_a_field_value_list() -> None:
     lines = [line.split() for line in out.getvalue().splitlines() if line.strip()]
     assert ["path", "/x/cache.sqlite3"] in lines
     assert ["schema_version", "3"] in lines
+
+
+def test_display_top_shows_the_first_papers_and_counts_the_rest() -> None:
+    profile = seed_profile()
+    titles = [paper.title for paper in profile.papers]
+    env = replace(PLAIN, width=120)
+    out = io.StringIO()
+    render_profile(profile, "table", out, env, Display(order="Most cited first", top=3))
+    text = words(out.getvalue())
+    assert [paper.title for paper in profile.papers] == titles  # the profile is not cut
+    assert "9 Papers" in text and "6 more, use --all" in text
+    assert sum(title in text for title in titles) == 3
+    assert all(title in text for title in titles[:3])
+    assert "Most cited first." in text
+    # Other formats list every paper whatever the display says.
+    out = io.StringIO()
+    render_profile(profile, "markdown", out, env, Display(top=3))
+    assert all(title in out.getvalue() for title in titles) and "more, use" not in out.getvalue()
+    out = io.StringIO()
+    render_profile(profile, "table", out, env, Display(top=9))
+    assert "more, use --all" not in out.getvalue()
+
+
+def test_rich_is_imported_only_when_something_is_drawn() -> None:
+    import subprocess
+
+    code = (
+        "import io, sys\n"
+        "from scholarcli import render\n"
+        "env = render.OutputEnv(stdout_isatty=False, stderr_isatty=False, width=80)\n"
+        "for fmt in ('csv', 'json', 'jsonl', 'markdown'):\n"
+        "    render.render_records([{'a': 1}], ['a'], fmt, io.StringIO(), env)\n"
+        "assert 'rich' not in sys.modules, 'rich loaded by a pipe format'\n"
+        "render.render_records([{'a': 1}], ['a'], 'table', io.StringIO(), env)\n"
+        "assert 'rich' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["author", "Du-Seong Chang", "-f", "csv"],
+        ["author", "Du-Seong Chang", "-f", "table", "--citations-by-year"],
+        ["metrics", "Du-Seong Chang", "-f", "table"],
+        ["paper", "2308.06744", "-f", "table"],
+    ],
+)
+def test_the_terminal_is_detected_once_per_command(
+    seeded, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from scholarcli.cli import app
+
+    calls = []
+    detect = OutputEnv.detect.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[OutputEnv], environ: object = None) -> OutputEnv:
+        calls.append(1)
+        return detect(cls, environ)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(OutputEnv, "detect", classmethod(counted))
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 1

@@ -15,7 +15,9 @@ from scholarcli.commands import cache as cache_commands
 from scholarcli.commands import coauthors as coauthor_commands
 from scholarcli.commands import curate as curate_commands
 from scholarcli.commands import datasets as dataset_commands
+from scholarcli.commands import digest as digest_commands
 from scholarcli.commands import export as export_commands
+from scholarcli.commands import group as group_commands
 from scholarcli.commands import metrics as metric_commands
 from scholarcli.commands import novelty as novelty_commands
 from scholarcli.commands import paper as paper_commands
@@ -112,6 +114,7 @@ app.command()(author_commands.find)
 app.command()(metric_commands.metrics)
 app.command()(metric_commands.compare)
 app.command()(metric_commands.timeline)
+app.command()(group_commands.group)
 app.command()(coauthor_commands.coauthors)
 app.command()(novelty_commands.novelty)
 app.command()(track_commands.track)
@@ -119,6 +122,7 @@ app.command()(track_commands.untrack)
 app.command()(track_commands.tracked)
 app.command()(track_commands.refresh)
 app.command()(track_commands.history)
+app.command()(digest_commands.digest)
 app.add_typer(cache_commands.app, name="cache")
 app.command()(paper_commands.paper)
 app.command()(search_commands.search)

@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Hosts whose URLs count as a paper's code repository: merge finds them in arXiv
+# comments and abstracts, and the output package links only to them (docs/output.md).
+CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co")
+
 _NEW_ID = re.compile(r"^(\d{4}\.\d{4,5})(?:v(\d+))?$")
 _OLD_ID = re.compile(r"^([a-z\-]+(?:\.[A-Za-z\-]+)?)/(\d{7})(?:v(\d+))?$", re.IGNORECASE)
 _PREFIXES = re.compile(

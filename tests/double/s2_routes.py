@@ -265,6 +265,8 @@ def paper_citations(call: Call) -> Response:
     bounds = _date_range(call.arg("publicationDateOrYear"))
     if offset + limit >= CITATIONS_REACHABLE:
         raise ApiError(s2_error(400, NOT_AVAILABLE))
+    if cited.citers is not None:
+        return _stored_citations(call, cited, offset, limit, selection)
     # Indexes stay those of the unfiltered list so a citing paper keeps its id.
     index_years: list[tuple[int, int, int | None]] = []  # (first index, count, year)
     first = 0
@@ -281,6 +283,33 @@ def paper_citations(call: Call) -> Response:
             index = group_first + k
             items.append(_citation_item(call, cited, index, year, selection))
         position += count
+    body: dict[str, Any] = {"offset": offset}
+    if next_offset is not None:
+        body["next"] = next_offset
+    body["data"] = [] if call.empty_page else items
+    return s2_json(body)
+
+
+def _stored_citations(
+    call: Call, cited: Paper, offset: int, limit: int, selection: CitationSelection
+) -> Response:
+    """The stored citers of `cited` (a world with known citing papers), newest first:
+    by year, then date, then the one added last, as S2 lists the newest citations first."""
+    with call.store.lock:
+        citers = [call.store.papers[c] for c in cited.citers or [] if c in call.store.papers]
+    order = sorted(
+        enumerate(citers),
+        key=lambda item: (item[1].year or 0, item[1].publication_date or "", item[0]),
+        reverse=True,
+    )
+    start, stop, next_offset = _page(len(order), offset, limit)
+    items = []
+    for _, citer in order[start:stop]:
+        edge: dict[str, Any] = {}
+        if "isInfluential" in selection.edge_fields:
+            edge["isInfluential"] = False
+        edge["citingPaper"] = paper_json(call.store, citer, selection.paper)
+        items.append(edge)
     body: dict[str, Any] = {"offset": offset}
     if next_offset is not None:
         body["next"] = next_offset

@@ -317,6 +317,32 @@ class ApiDouble:
     def set_citations(self, paper_id: str, count: int) -> None:
         self.store.set_citations(paper_id, count)
 
+    def add_citer(
+        self,
+        cited_id: str,
+        paper_id: str,
+        *,
+        title: str,
+        year: int,
+        authors: list[tuple[str | None, str]],
+        venue: str = "",
+        publication_date: str | None = None,
+    ) -> None:
+        """A stored paper citing `cited_id`: /paper/{id}/citations then lists the stored
+        citers (newest first) and citationCount counts them."""
+        self.add_paper(
+            paper_id,
+            title=title,
+            year=year,
+            publication_date=publication_date,
+            venue=venue,
+            authors=authors,
+        )
+        with self.store.lock:
+            cited = self.store.papers[cited_id]
+            cited.citers = [*(cited.citers or []), paper_id]
+        self.store.set_citations(cited_id, len(cited.citers))
+
     def populate_synthetic(
         self,
         author_id: str,

@@ -327,6 +327,47 @@ MIGRATIONS: tuple[Migration, ...] = (
     ALTER TABLE person_snapshots ADD COLUMN checked_at TEXT;
     """,
     ),
+    # 7: digests, cron health and groups (issue #19). Which papers each tracked person
+    # had and when (``baseline`` marks the papers found by the person's first recorded
+    # refresh, which no digest reports as new), the citing papers a digest already
+    # reported, each person's refresh health, when each person was last digested, and
+    # saved groups (members as JSON [{name, ids}], ids pinned when saved).
+    Migration(
+        7,
+        "digests_health_groups",
+        """
+    CREATE TABLE person_papers (
+        person_key TEXT NOT NULL,
+        paper_id TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        left_at TEXT,
+        baseline INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (person_key, paper_id)
+    );
+    CREATE TABLE known_citers (
+        paper_id TEXT NOT NULL,
+        citing_id TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (paper_id, citing_id)
+    );
+    CREATE TABLE person_health (
+        person_key TEXT PRIMARY KEY,
+        last_success TEXT,
+        last_failure TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    );
+    CREATE TABLE digest_marks (
+        person_key TEXT PRIMARY KEY,
+        digested_at TEXT NOT NULL
+    );
+    CREATE TABLE saved_groups (
+        label TEXT PRIMARY KEY,
+        members TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+    );
+    """,
+    ),
 )
 
 

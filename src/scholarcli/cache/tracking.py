@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from scholarcli.cache import digest
 from scholarcli.cache.store import Store, _dumps, select_in
 from scholarcli.models import Author
 
@@ -136,11 +137,13 @@ def delete_person(store: Store, key: str) -> None:
         tx.execute("DELETE FROM tracked WHERE person_key = ?", (key,))
 
 
-def record_failure(store: Store, key: str, reason: str) -> None:
+def record_failure(store: Store, key: str, reason: str, at: str) -> None:
+    """A person's refresh failed: their status and health (consecutive failures) say so."""
     with store.transaction() as tx:
         tx.execute(
             "UPDATE tracked SET last_status = ? WHERE person_key = ?", (f"failed: {reason}", key)
         )
+        digest.record_failure(tx, key, at, reason)
 
 
 # -- reads for planning --------------------------------------------------------------
@@ -317,6 +320,8 @@ def commit_person(store: Store, commit: PersonCommit) -> None:
             "UPDATE tracked SET last_refresh = ?, last_status = 'ok' WHERE person_key = ?",
             (commit.taken_at, commit.key),
         )
+        digest.update_membership(tx, commit.key, commit.paper_citations, commit.taken_at)
+        digest.record_success(tx, commit.key, commit.taken_at)
 
 
 def _numbers(snapshot: PersonSnapshot) -> tuple[Any, ...]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from typing import Annotated
 
@@ -148,20 +148,17 @@ def author(
     )
     with open_profile_source(source, offline=offline) as profile_source:
         view = build_profile(profile_source, request)
-    ordered = sort_papers(view.profile.papers, sort)[:limit]  # --limit shortens every format
-    table_cut = fmt_name == "table" and not show_all and limit is None
-    shown = ordered[:TABLE_TOP] if table_cut else ordered
-    profile = dataclasses.replace(view.profile, papers=shown)
+    # Sorting and --limit choose the papers of every format; the terminal table's top
+    # N is a display choice, made by the view, so the profile stays whole.
+    ordered = sort_papers(view.profile.papers, sort)[:limit]
+    table_top = None if show_all or limit is not None else TABLE_TOP
     render.render_profile(
-        profile,
+        replace(view.profile, papers=ordered),
         fmt_name,
         sys.stdout,
         env,
-        abstracts=abstracts,
+        render.Display(order=ORDER_NAMES[sort], top=table_top, abstracts=abstracts, charts=chart),
         per_year=view.per_year,
-        order=ORDER_NAMES[sort],
-        more=len(ordered) - len(shown) if table_cut else 0,
-        charts=chart,
     )
     if not view.complete:
         raise typer.Exit(int(ExitStatus.PARTIAL))

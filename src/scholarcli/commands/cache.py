@@ -9,7 +9,13 @@ from typing import Annotated
 import typer
 
 from scholarcli import render
-from scholarcli.commands.common import command_boundary, load_settings, open_context, output_format
+from scholarcli.commands.common import (
+    command_boundary,
+    load_settings,
+    open_context,
+    output_env,
+    output_format,
+)
 from scholarcli.commands.options import FormatOption
 from scholarcli.errors import CacheDamagedError, UsageError
 
@@ -59,7 +65,7 @@ def clear(
 
     db_path = load_settings().db_path
     if not yes:
-        if not sys.stdin.isatty():
+        if not output_env().stdin_isatty:
             raise UsageError("refusing to clear the cache without --yes")
         if not typer.confirm(CLEAR_PROMPT.format(path=db_path), default=False):
             print("nothing deleted", file=sys.stderr)

@@ -9,6 +9,7 @@ statuses of DESIGN.md; tracebacks appear only with ``--debug``/``SCHOLAR_DEBUG=1
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import logging
 import re
@@ -34,6 +35,15 @@ class RunState:
 
 
 STATE = RunState()
+# The terminal environment of the running command: detected once by command_boundary
+# and read by everything below it through output_env(), never detected again.
+_ENV: contextvars.ContextVar[render.OutputEnv] = contextvars.ContextVar("scholar_output_env")
+
+
+def output_env() -> render.OutputEnv:
+    """The environment the boundary detected for this command (outside one: detected now)."""
+    env = _ENV.get(None)
+    return render.OutputEnv.detect() if env is None else env
 
 
 def command_boundary(fn: Callable[P, R]) -> Callable[P, R]:
@@ -41,7 +51,8 @@ def command_boundary(fn: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        env = render.OutputEnv.detect()
+        env = render.OutputEnv.detect()  # the one detection of this command's run
+        token = _ENV.set(env)
         try:
             return fn(*args, **kwargs)
         except typer.Exit:
@@ -76,6 +87,8 @@ def command_boundary(fn: Callable[P, R]) -> Callable[P, R]:
                 None if STATE.debug else "run again with --debug for the traceback",
             )
             raise typer.Exit(int(ExitStatus.ERROR)) from None
+        finally:
+            _ENV.reset(token)
 
     return wrapper
 
@@ -138,7 +151,7 @@ def open_context(*, offline: bool = False, quiet: bool = False) -> Iterator[Any]
     """Settings + cache + reporter for one run; closed (and clients too) at the end."""
     from scholarcli.core import Context
 
-    env = render.OutputEnv.detect()
+    env = output_env()
     ctx = Context.open(load_settings(), StderrReporter(env, quiet=quiet), offline=offline)
     try:
         yield ctx
@@ -166,7 +179,7 @@ def open_profile_source(spec: str | None, *, offline: bool = False) -> Iterator[
 
 
 def output_format(requested: str | None) -> tuple[str, render.OutputEnv]:
-    env = render.OutputEnv.detect()
+    env = output_env()
     try:
         return render.resolve_format(requested, env), env
     except ValueError as exc:
@@ -195,7 +208,7 @@ AS_OF_EARLIEST = date(1900, 1, 1)
 
 def report_error(message: str, hint: str | None = None) -> None:
     """One ``error:`` line (and ``hint:``) on stderr, exactly as the boundary prints them."""
-    _error(render.OutputEnv.detect(), message, hint)
+    _error(output_env(), message, hint)
 
 
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)

@@ -18,6 +18,7 @@ from scholarcli.commands.common import (
     StderrReporter,
     command_boundary,
     load_settings,
+    output_env,
     output_format,
     parse_as_of,
 )
@@ -64,7 +65,7 @@ TABLE_FIELDS = ("table", "read", "kept", "rejected", "duplicates", "seconds")
 
 
 def _reporter() -> StderrReporter:
-    return StderrReporter(render.OutputEnv.detect())
+    return StderrReporter(output_env())
 
 
 @app.command()

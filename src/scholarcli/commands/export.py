@@ -17,6 +17,7 @@ from scholarcli import render
 from scholarcli.commands.common import (
     command_boundary,
     open_context,
+    output_env,
 )
 from scholarcli.commands.options import (
     IdOption,
@@ -97,7 +98,7 @@ def export(
     target = None if output in (None, "-") else output
     fmt_name = export_format(fmt.value if fmt else None, target)
     refs = read_refs(papers, sys.stdin.buffer if sys.stdin else None) if papers else None
-    env = render.OutputEnv.detect()
+    env = output_env()
     unresolved: list[Any] = []
     with open_context(offline=offline) as ctx:
         if refs is not None:

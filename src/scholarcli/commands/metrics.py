@@ -13,6 +13,7 @@ from scholarcli.commands.common import (
     StderrReporter,
     command_boundary,
     open_profile_source,
+    output_env,
     output_format,
     parse_as_of,
     report_error,
@@ -97,7 +98,7 @@ def _people(
         raise UsageError("--by groups the papers of --input files; give no names or --id")
     if input_paths.count(STDIN) > 1:
         raise UsageError("--input - (standard input) can be given only once")
-    if STDIN in input_paths and sys.stdin is not None and sys.stdin.isatty():
+    if STDIN in input_paths and output_env().stdin_isatty:
         raise UsageError(
             "--input - reads papers from standard input, which is a terminal",
             hint='pipe them in: scholar author "NAME" -f csv | scholar metrics --input -',
@@ -119,7 +120,7 @@ def _people(
                 # Only the API path reports unmatched names and goes on (as before).
                 missing=missing if profile_source.context is not None else None,
             )
-    reporter = StderrReporter(render.OutputEnv.detect())
+    reporter = StderrReporter(output_env())
     for table in files:
         people += table_metrics(table, as_of, reporter)
     return people

@@ -20,6 +20,7 @@ from scholarcli import render
 from scholarcli.commands.common import (
     command_boundary,
     open_context,
+    output_env,
     output_format,
     parse_as_of,
     parse_max_age,
@@ -48,6 +49,10 @@ TRACKED_FIELDS = (
     "citations",
     "h_index",
     "added_at",
+    "last_success",
+    "failures",
+    "last_error",
+    "next_due",
 )
 RESULT_FIELDS = (
     "key",
@@ -110,7 +115,7 @@ def track(
             # answer; a script gets the refusal (exit 2) and its hint.
             if not _interactive():
                 raise
-            render.warn(render.OutputEnv.detect(), namesake.message)
+            render.warn(output_env(), namesake.message)
             label = typer.prompt(
                 "Label to track them under (empty: change nothing)",
                 default="",
@@ -151,7 +156,8 @@ def track(
 
 def _interactive() -> bool:
     """Can someone answer a question (stdin and stderr are terminals)?"""
-    return sys.stdin.isatty() and sys.stderr.isatty()
+    env = output_env()
+    return env.stdin_isatty and env.stderr_isatty
 
 
 @command_boundary
@@ -171,17 +177,27 @@ def untrack(
 
 
 @command_boundary
-def tracked(fmt: FormatOption = None) -> None:
-    """List the watch list with each person's latest papers, citations and h-index."""
+def tracked(
+    fmt: FormatOption = None,
+    failing: Annotated[
+        bool,
+        typer.Option("--failing", help="Only people whose last refresh failed (cron health)."),
+    ] = False,
+    max_age: MaxAgeOption = "7d",
+) -> None:
+    """List the watch list: latest papers, citations and h-index, last successful
+    refresh, failures in a row and when the paper lists are next due (--max-age as
+    given to refresh)."""
     from scholarcli.tracking import watchlist as watch
 
     fmt_name, env = output_format(fmt)
     with open_context(offline=True) as ctx:
-        records = watch.tracked(ctx)
-        if not records:
+        records = watch.tracked(ctx, failing=failing, max_age=parse_max_age(max_age))
+        if not records and not failing:
             ctx.reporter.note('nobody is tracked yet; add someone with scholar track "NAME"')
+    title = "Failing refreshes" if failing else "Tracked"
     render.render_records(
-        records, TRACKED_FIELDS, fmt_name, sys.stdout, env, title="Tracked", json_root="tracked"
+        records, TRACKED_FIELDS, fmt_name, sys.stdout, env, title=title, json_root="tracked"
     )
 
 
@@ -210,13 +226,26 @@ def refresh(
     ] = False,
     fmt: FormatOption = None,
     as_of: AsOfOption = None,
+    digest: Annotated[
+        bool,
+        typer.Option(
+            "--digest",
+            help="Print the digest (scholar digest) instead of the run's table: cron mails "
+            "only news.",
+        ),
+    ] = False,
 ) -> None:
-    """Bring tracked people up to date cheaply and store a dated snapshot of each."""
+    """Bring tracked people up to date cheaply and store a dated snapshot of each.
+
+    A person whose refresh failed three runs in a row is named on stderr by every run
+    until it succeeds (scholar tracked --failing lists them)."""
     from scholarcli.core import QuietReporter
     from scholarcli.tracking import refresh as watch
 
     if check and not dry_run:
         raise UsageError("--check only goes with --dry-run")
+    if digest and dry_run:
+        raise UsageError("--digest does not go with --dry-run: a dry run changes nothing")
     fmt_name, env = output_format(fmt)
     opts = watch.Options(
         as_of=parse_as_of(as_of), max_age=parse_max_age(max_age), force=everything, wait=wait
@@ -230,9 +259,31 @@ def refresh(
             ctx.reporter.note(_dry_run_note(plan.requests, check))
             return
         summary = watch.run(ctx, names or [], opts)
-        _print_summary(summary, fmt_name, env, ctx.reporter, quiet)
+        if digest and summary.status != "skipped":
+            _print_summary(summary, fmt_name, env, ctx.reporter, quiet, records=False)
+            from scholarcli.commands.digest import print_digest
+            from scholarcli.tracking import digest as news
+
+            result = news.build(ctx, names or [], None)
+            print_digest(result, fmt_name, env)
+            news.remember(ctx, result)
+        else:
+            _print_summary(summary, fmt_name, env, ctx.reporter, quiet)
+        _warn_failing(ctx, summary, env)
         log = ctx.settings.logs_dir / watch.LOG_NAME
     _exit_for(summary, env, quiet, log)
+
+
+def _warn_failing(ctx: Any, summary: RunSummary, env: render.OutputEnv) -> None:
+    """Name everyone failing FAILING_AFTER runs in a row, even with --quiet: one 429
+    must not leave a person silently stale for good."""
+    from scholarcli.tracking.digest import FAILING_AFTER
+    from scholarcli.tracking.watchlist import failing_people
+
+    failed_now = {r.key for r in summary.failed()}
+    for person, error, runs in failing_people(ctx, FAILING_AFTER):
+        if person.key not in failed_now:  # those get their own line from _exit_for
+            render.warn(env, f"{person.key}: refresh failed {runs} runs in a row: {error}")
 
 
 def _dry_run_note(requests: dict[str, int], check: bool) -> str:
@@ -247,14 +298,24 @@ def _dry_run_note(requests: dict[str, int], check: bool) -> str:
 
 
 def _print_summary(
-    summary: RunSummary, fmt: str, env: render.OutputEnv, reporter: Reporter, quiet: bool
+    summary: RunSummary,
+    fmt: str,
+    env: render.OutputEnv,
+    reporter: Reporter,
+    quiet: bool,
+    *,
+    records: bool = True,
 ) -> None:
+    """The run's table (or json) on stdout and its one-line tally on stderr; with
+    ``records=False`` (``--digest``) only the tally: stdout carries the digest."""
     if quiet:
         return
     if summary.status == "skipped":
         pid = f" (pid {summary.lock_holder})" if summary.lock_holder else ""
         reporter.note(f"another scholar refresh is running{pid}; not starting a second one")
-    if fmt == "json":
+    if not records:
+        pass
+    elif fmt == "json":
         json.dump(summary.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     elif summary.status != "skipped":

@@ -50,6 +50,14 @@ def _citers(answer: dict[str, Any], year: int | None) -> tuple[list[str], int]:
     return list(dict.fromkeys(inside)), len(listed)
 
 
+def window_note(year: Any, as_of_year: int) -> str | None:
+    """Why a value may still move: its 5-year window ends after the as-of year. A window
+    ending in the as-of year itself is complete."""
+    if isinstance(year, int) and year + WINDOW > as_of_year:
+        return f"window open until {year + WINDOW}"
+    return None
+
+
 def score_disruption(
     ctx: Context, paper_ids: Sequence[str], as_of_year: int, *, force: bool = False
 ) -> bool:
@@ -106,9 +114,9 @@ def score_disruption(
         count = answer.get("citationCount")
         if isinstance(count, int) and listed < count:
             notes.append(f"S2 listed {listed} of {count} citations")
-        year = answer.get("year")
-        if isinstance(year, int) and year + WINDOW > as_of_year:
-            notes.append(f"window open until {year + WINDOW}")
+        still_open = window_note(answer.get("year"), as_of_year)
+        if still_open:
+            notes.append(still_open)
         rows.append(
             cache.DisruptionRow(
                 paper_id,

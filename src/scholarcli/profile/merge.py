@@ -15,10 +15,10 @@ from datetime import date
 
 from scholarcli.categories import canonical
 from scholarcli.core.names import fold_name
+from scholarcli.ids import CODE_HOSTS
 from scholarcli.indicators import metrics
 from scholarcli.models import ArxivEntry, Author, Paper, ProfilePaper
 
-CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co")
 _CODE_URL = re.compile(
     r"https?://(?:www\.)?(?:"
     + "|".join(re.escape(h) for h in CODE_HOSTS)

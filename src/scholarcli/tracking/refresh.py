@@ -474,7 +474,7 @@ def _as_int(value: object) -> int:
 def _commit(ctx: Context, plan: _Plan, state: _RunState) -> PersonResult:
     """Compute the person's metrics as ``scholar author`` does; store them in one unit."""
     if plan.failure is not None:
-        tracking.record_failure(ctx.store, plan.person.key, plan.failure)
+        tracking.record_failure(ctx.store, plan.person.key, plan.failure, state.taken_at)
         return PersonResult(
             key=plan.person.key,
             name=plan.person.display,

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from scholarcli.cache import people as people_cache
 from scholarcli.cache import tracking
 from scholarcli.cache.tracking import PersonSnapshot, TrackedPerson
-from scholarcli.core import Context, Freshness, fold_name
+from scholarcli.core import DEFAULT_MAX_AGE, Context, Freshness, fold_name
 from scholarcli.errors import NotFoundError, UsageError
 from scholarcli.profile import sync
 
@@ -128,12 +130,26 @@ def untrack(ctx: Context, names: Sequence[str]) -> list[TrackedPerson]:
     return people
 
 
-def tracked(ctx: Context) -> list[dict[str, Any]]:
-    """The watch list with each person's latest snapshot numbers."""
+def tracked(
+    ctx: Context, *, failing: bool = False, max_age: timedelta = DEFAULT_MAX_AGE
+) -> list[dict[str, Any]]:
+    """The watch list with each person's latest numbers and refresh health.
+
+    ``next_due`` is when a refresh next fetches the person's paper lists again (the
+    oldest list's fetch plus ``max_age`` less its jitter); every refresh still checks
+    the counts. ``failing`` keeps only people whose last refresh failed.
+    """
+    from scholarcli.cache import digest as health_cache
+
     latest = tracking.latest_snapshots(ctx.store)
+    health = health_cache.health(ctx.store)
     records = []
     for person in tracking.list_people(ctx.store):
         snap = latest.get(person.key)
+        state = health.get(person.key)
+        failures = state.consecutive_failures if state else 0
+        if failing and not failures:
+            continue
         records.append(
             {
                 "key": person.key,
@@ -146,9 +162,42 @@ def tracked(ctx: Context) -> list[dict[str, Any]]:
                 "citations": snap.citations if snap else None,
                 "h_index": snap.h_index if snap else None,
                 "added_at": person.added_at,
+                "last_success": state.last_success if state else None,
+                "failures": failures,
+                "last_error": state.last_error if state and failures else None,
+                "next_due": _next_due(ctx, person.author_ids, max_age),
             }
         )
     return records
+
+
+def _next_due(ctx: Context, author_ids: Sequence[str], max_age: timedelta) -> str | None:
+    """When the first of the person's lists falls due (None: never fetched, due now)."""
+    from scholarcli.tracking.refresh import due_age
+
+    due: list[datetime] = []
+    for author_id in author_ids:
+        fetch = people_cache.author_fetch(ctx.store, author_id)
+        if fetch is None:
+            return None
+        try:
+            due.append(datetime.fromisoformat(fetch[0]) + due_age(max_age, author_id))
+        except ValueError:
+            return None
+    return min(due).isoformat(timespec="seconds") if due else None
+
+
+def failing_people(ctx: Context, at_least: int) -> list[tuple[TrackedPerson, str, int]]:
+    """Tracked people whose refresh failed ``at_least`` runs in a row: (person, error, n)."""
+    from scholarcli.cache import digest as health_cache
+
+    health = health_cache.health(ctx.store)
+    result = []
+    for person in tracking.list_people(ctx.store):
+        state = health.get(person.key)
+        if state is not None and state.consecutive_failures >= at_least:
+            result.append((person, state.last_error or "", state.consecutive_failures))
+    return result
 
 
 def history(ctx: Context, name: str) -> tuple[str, list[PersonSnapshot]]:

@@ -1,0 +1,1 @@
+"""``scholar group``: several people as one unit (members, the union, the network)."""
