@@ -6,7 +6,7 @@ read the clock or import anything beyond the standard library, pandas and numpy;
 pandas and numpy are imported inside the functions that need them so that
 ``scholar --help`` stays fast.
 
-Conventions (DESIGN.md, "Metric conventions"; definitions in notes/metrics.md):
+Conventions (docs/design.md, "Metric conventions"; definitions in docs/metrics.md):
 
 * ``as_of_year`` Q is the current year. A paper's age is Q - year + 1 and a career
   lasts Q - first_year + 1 years; both are clamped to at least 1 so a paper dated
@@ -520,12 +520,19 @@ class _Groups:
         self.sizes = np.bincount(sorted_codes)
         self.starts = np.cumsum(self.sizes) - self.sizes
         self.rank = np.arange(len(sorted_codes)) - np.repeat(self.starts, self.sizes) + 1
+        # One group (a file without --by) needs no group key in its sorts.
+        self.single = len(self.sizes) == 1
 
     def order_desc(self, *keys: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
         """Permutation sorting each group by the keys, descending, first key first."""
         import numpy as np
 
-        return np.lexsort((*[-key for key in reversed(keys)], self.codes))
+        descending = [-key for key in reversed(keys)]
+        if self.single:
+            if len(descending) == 1:
+                return np.argsort(descending[0], kind="stable")
+            return np.lexsort(descending)
+        return np.lexsort((*descending, self.codes))
 
     def sum(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
         import numpy as np
