@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -32,6 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+PEER = REPO / "benchmarks" / "peers" / "refresh_one_batch.py"
 sys.path.insert(0, str(REPO / "tests"))
 
 import refresh_helpers  # noqa: E402
@@ -42,36 +44,59 @@ from double import ApiDouble, server  # noqa: E402
 server._Handler.disable_nagle_algorithm = True
 
 
-def refresh_process(env: dict[str, str]) -> float:
-    """Run ``python -m scholarcli refresh --quiet``; return its wall time in seconds."""
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "scholarcli", "refresh", "--quiet"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    elapsed = time.perf_counter() - started
+def child_cpu() -> float:
+    """User + system CPU seconds of this process's finished children so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run ``command``; (wall, CPU) seconds of that one child (children run one at a time)."""
+    cpu_before, started = child_cpu(), time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    elapsed, cpu = time.perf_counter() - started, child_cpu() - cpu_before
     if done.returncode != 0:
-        raise SystemExit(f"refresh failed ({done.returncode}): {done.stderr}")
-    return elapsed
+        raise SystemExit(f"{command[1:3]} failed ({done.returncode}): {done.stderr}")
+    return elapsed, cpu
+
+
+def refresh_process(env: dict[str, str]) -> tuple[float, float]:
+    """Run ``python -m scholarcli refresh --quiet``; its (wall, CPU) seconds."""
+    return timed([sys.executable, "-m", "scholarcli", "refresh", "--quiet"], env)
+
+
+def peer_process(env: dict[str, str], double: ApiDouble) -> tuple[float, float]:
+    """The one-batch peer (benchmarks/peers/refresh_one_batch.py) on the same cache."""
+    cache = str(Path(env["SCHOLAR_HOME"]) / "cache.sqlite3")
+    return timed([sys.executable, str(PEER), cache, double.s2_url], env)
 
 
 def measure(
-    double: ApiDouble, env: dict[str, str], repeat: int, change: Callable[[int], None]
-) -> tuple[int, int, float]:
-    """(S2 requests, arXiv requests, median wall time) of ``repeat`` refreshes."""
-    times, s2, arxiv = [], set(), set()
+    double: ApiDouble,
+    env: dict[str, str],
+    repeat: int,
+    change: Callable[[int], None],
+    peer: list[tuple[float, float]] | None = None,
+) -> tuple[int, int, float, float]:
+    """(S2 requests, arXiv requests, median wall, median CPU) of ``repeat`` refreshes.
+
+    With ``peer``, the peer runs right after each refresh (same load) and its (wall,
+    CPU) are appended there.
+    """
+    walls, cpus, s2, arxiv = [], [], set(), set()
     for round_number in range(repeat):
         change(round_number)
         double.reset_log()
-        times.append(refresh_process(env))
+        wall, cpu = refresh_process(env)
+        walls.append(wall)
+        cpus.append(cpu)
         s2.add(double.count("s2"))
         arxiv.add(double.count("arxiv"))
+        if peer is not None:
+            peer.append(peer_process(env, double))
     if len(s2) != 1 or len(arxiv) != 1:
         raise SystemExit(f"request counts varied between rounds: {s2} {arxiv}")
-    return s2.pop(), arxiv.pop(), statistics.median(times)
+    return s2.pop(), arxiv.pop(), statistics.median(walls), statistics.median(cpus)
 
 
 def main() -> None:
@@ -104,9 +129,12 @@ def main() -> None:
         arxiv_total = len({p.arxiv_id for ps in papers.values() for p in ps if p.arxiv_id})
         changed = ids[:: max(1, len(ids) // 10)][:10]
 
-        first_s2, first_arxiv, first_time = measure(double, env, 1, lambda _: None)
+        first_s2, first_arxiv, first_time, first_cpu = measure(double, env, 1, lambda _: None)
         rows_after_first = snapshot_rows(Path(home))
-        still = measure(double, env, args.repeat, lambda _: None)
+        # The first run after a fetching one recomputes who was fetched; then it settles.
+        after_first = measure(double, env, 1, lambda _: None)
+        peer: list[tuple[float, float]] = []
+        still = measure(double, env, args.repeat, lambda _: None, peer)
         rows_after_still = snapshot_rows(Path(home))
 
         def gain_citations(round_number: int) -> None:
@@ -145,17 +173,34 @@ def main() -> None:
     print()
     rows = [
         ("first refresh (cold cache)", first_s2, checks + len(ids), first_arxiv,
-         math.ceil(arxiv_total / 100), first_time),
-        ("no change", still[0], checks, still[1], 0, still[2]),
+         math.ceil(arxiv_total / 100), first_time, first_cpu),
+        ("the run after it (recomputes who was fetched)", after_first[0], checks,
+         after_first[1], 0, after_first[2], after_first[3]),
+        ("no change", still[0], checks, still[1], 0, still[2], still[3]),
         ("10 people gained citations", cited[0],
          f"{checks + lists} with lists, {checks + math.ceil(known / 500)} with /paper/batch",
-         cited[1], 0, cited[2]),
-        ("10 people with a new paper", grown[0], checks + lists, grown[1], 1, grown[2]),
+         cited[1], 0, cited[2], cited[3]),
+        ("10 people with a new paper", grown[0], checks + lists, grown[1], 1, grown[2],
+         grown[3]),
     ]  # fmt: skip
-    print("| scenario | S2 requests | S2 minimum | arXiv requests | arXiv minimum | wall (s) |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for name, s2, s2_min, arxiv, arxiv_min, seconds in rows:
-        print(f"| {name} | {s2} | {s2_min} | {arxiv} | {arxiv_min} | {seconds:.2f} |")
+    print(
+        "| scenario | S2 requests | S2 minimum | arXiv requests | arXiv minimum | wall (s) "
+        "| CPU (s) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, s2, s2_min, arxiv, arxiv_min, seconds, cpu in rows:
+        print(f"| {name} | {s2} | {s2_min} | {arxiv} | {arxiv_min} | {seconds:.2f} | {cpu:.2f} |")
+    peer_wall = statistics.median(w for w, _ in peer)
+    peer_cpu = statistics.median(c for _, c in peer)
+    print(
+        f"| peer: one /author/batch and a comparison (peers/refresh_one_batch.py) | "
+        f"{checks} | {checks} | 0 | 0 | {peer_wall:.2f} | {peer_cpu:.2f} |"
+    )
+    print()
+    print(
+        f"No change against the peer, same run (median of {args.repeat}, interleaved): "
+        f"CPU {still[3] / peer_cpu:.2f}x, wall {still[2] / peer_wall:.2f}x."
+    )
     print()
     print(
         f"Person snapshot rows: {rows_after_first[0]} ({rows_after_first[1]:,} bytes of "

@@ -38,7 +38,7 @@ except SystemExit as exc:
     code = exc.code
 loaded = sorted({name.split(".")[0] for name in sys.modules} & heavy)
 with open(report_path, "w") as report:
-    json.dump({"exit": code, "loaded": loaded}, report)
+    json.dump({"exit": code, "loaded": loaded, "modules": sorted(sys.modules)}, report)
 """
 
 
@@ -50,6 +50,13 @@ def loaded_modules(args: list[str], tmp_path: Path) -> tuple[int, list[str]]:
     assert report.exists(), done.stderr.decode(errors="replace")
     result = json.loads(report.read_text())
     return int(result["exit"] or 0), list(result["loaded"])
+
+
+def scholar_modules(args: list[str], tmp_path: Path) -> list[str]:
+    """The ``scholarcli`` modules a fresh ``scholar ARGS`` process imported."""
+    loaded_modules(args, tmp_path)
+    modules = json.loads((tmp_path / "probe.json").read_text())["modules"]
+    return [name for name in modules if name.startswith("scholarcli.")]
 
 
 def fill_cache(runner: CliRunner) -> None:
@@ -67,6 +74,16 @@ def test_a_warm_pipe_format_loads_neither_pydantic_nor_rich(
     assert status == 0
     assert loaded == []
     assert seeded.count() == before  # warm: answered from the cache
+
+
+def test_a_warm_profile_with_nothing_scored_imports_no_scoring_code(
+    runner: CliRunner, seeded, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20 item 4: Novelty, Impact and CD_nok code loads only when values are stored."""
+    fill_cache(runner)
+    modules = scholar_modules(["author", seed.NAME, "-f", "csv", "--as-of", AS_OF], tmp_path)
+    assert "scholarcli.profile.builder" in modules  # the probe sees the profile path
+    assert not [m for m in modules if m.startswith("scholarcli.novelty.")]
 
 
 def test_the_probe_sees_rich_when_a_table_is_drawn(

@@ -11,7 +11,8 @@ It must not decide which paper a reference names or apply rules: that is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from scholarcli.cache.store import Store, select_in
@@ -46,8 +47,29 @@ def add_rules(store: Store, rules: Sequence[tuple[str, str, str, str | None]], n
                VALUES (?,?,?,?,?)""",
             [(*rule, now) for rule in rules],
         )
+        _mark_changed(tx, {rule[0] for rule in rules}, now)
 
 
-def delete_rules(store: Store, rule_ids: Sequence[int]) -> None:
+def delete_rules(store: Store, rule_ids: Sequence[int], now: str) -> None:
+    """Delete rules; their ids' next refresh recomputes the person (``_mark_changed``)."""
     with store.transaction() as tx:
+        owners = {
+            row[0]
+            for i in rule_ids
+            for row in tx.execute("SELECT author_id FROM curation WHERE rule_id = ?", (i,))
+        }
         tx.executemany("DELETE FROM curation WHERE rule_id = ?", [(i,) for i in rule_ids])
+        _mark_changed(tx, owners, now)
+
+
+def _mark_changed(tx: sqlite3.Connection, author_ids: Iterable[str], now: str) -> None:
+    """Move the ids' ``refresh_counts.seen_at`` to ``now``: their rules changed.
+
+    A refresh recomputes a tracked person only when something their metrics depend on
+    was written after their latest snapshot was computed (docs/tracking.md, "What a
+    refresh recomputes"); a deleted rule leaves no row of its own, so it leaves this.
+    """
+    tx.executemany(
+        "UPDATE refresh_counts SET seen_at = max(seen_at, ?) WHERE author_id = ?",
+        [(now, author_id) for author_id in author_ids],
+    )

@@ -328,6 +328,16 @@ def save_disruption(store: Store, rows: Iterable[DisruptionRow]) -> None:
         )
 
 
+def any_disruption(store: Store, paper_ids: Iterable[str]) -> bool:
+    """Whether a CD_nok value is stored for any of these papers."""
+    rows = select_in(
+        store.conn,
+        "SELECT 1 FROM novelty_disruption WHERE paper_id IN ({marks}) LIMIT 1",
+        paper_ids,
+    )
+    return any(True for _ in rows)
+
+
 def load_disruption(store: Store, paper_ids: Iterable[str]) -> dict[str, DisruptionRow]:
     ids = list(dict.fromkeys(paper_ids))
     found: dict[str, DisruptionRow] = {}

@@ -97,9 +97,23 @@ def get_person(store: Store, key: str) -> TrackedPerson | None:
     return _person(row) if row else None
 
 
-def save_person(store: Store, person: TrackedPerson, *, old_key: str | None = None) -> None:
-    """Insert or update ``person``; with ``old_key``, move that person (and history) first."""
+def save_person(
+    store: Store, person: TrackedPerson, *, old_key: str | None = None, now: str | None = None
+) -> None:
+    """Insert or update ``person``; with ``old_key``, move that person (and history) first.
+
+    When the person's ids change, their ``refresh_counts.seen_at`` moves to ``now`` (the
+    person's time if not given), so the next refresh recomputes them (``inputs_changed``).
+    """
     with store.transaction() as tx:
+        row = tx.execute(
+            "SELECT author_ids FROM tracked WHERE person_key = ?", (old_key or person.key,)
+        ).fetchone()
+        if row is not None and json.loads(row[0]) != person.author_ids:
+            tx.executemany(
+                "UPDATE refresh_counts SET seen_at = max(seen_at, ?) WHERE author_id = ?",
+                [(now or person.added_at, i) for i in person.author_ids],
+            )
         if old_key is not None and old_key != person.key:
             tx.execute(
                 "UPDATE tracked SET person_key = ? WHERE person_key = ?", (person.key, old_key)
@@ -146,18 +160,41 @@ def author_paper_ids(store: Store, author_ids: Sequence[str]) -> dict[str, list[
     return result
 
 
-def arxiv_ids(store: Store, author_ids: Sequence[str]) -> list[str]:
-    """The distinct arXiv ids (as S2 gave them) of the authors' cached papers."""
+def arxiv_ids(store: Store, author_ids: Sequence[str], *, unanswered: bool = False) -> list[str]:
+    """The distinct arXiv ids (as S2 gave them) of the authors' cached papers.
+
+    With ``unanswered``, only those that are not, as written, a key of ``arxiv_entries``.
+    That loses nothing to ask about: entries are keyed by the normalised id, so an id
+    found there is already normalised and answered; the others are normalised and
+    checked by the caller (``sync.enrich_arxiv``).
+    """
     found: dict[str, None] = {}
+    unanswered_only = (
+        " AND NOT EXISTS (SELECT 1 FROM arxiv_entries a WHERE a.arxiv_id = p.arxiv_id)"
+        if unanswered
+        else ""
+    )
     for (arxiv_id,) in select_in(
         store.conn,
         """SELECT DISTINCT p.arxiv_id FROM author_papers ap
             JOIN papers p ON p.paper_id = ap.paper_id
-            WHERE ap.author_id IN ({marks}) AND p.arxiv_id IS NOT NULL""",
+            WHERE ap.author_id IN ({marks}) AND p.arxiv_id IS NOT NULL"""  # noqa: S608
+        + unanswered_only,
         author_ids,
     ):
         found[arxiv_id] = None
     return list(found)
+
+
+def fetch_times(store: Store, author_ids: Sequence[str]) -> dict[str, str]:
+    """When each id's whole list was last fetched (``author_fetches``); absent if never."""
+    return dict(
+        select_in(
+            store.conn,
+            "SELECT author_id, fetched_at FROM author_fetches WHERE author_id IN ({marks})",
+            author_ids,
+        )
+    )
 
 
 def load_counts(store: Store, author_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
@@ -171,6 +208,56 @@ def load_counts(store: Store, author_ids: Sequence[str]) -> dict[str, tuple[int,
     ):
         result[author_id] = (papers, citations)
     return result
+
+
+def inputs_changed(store: Store, author_ids: Sequence[str]) -> dict[str, str]:
+    """Per id, when anything its metrics are computed from was last written.
+
+    That is the latest of: its list's fetch (``author_fetches``), its counts or rules
+    (``refresh_counts.seen_at``, which curation and ``track`` move forward), its curation
+    rules' creation, and the fetch of any of its papers or of their arXiv entries. Ids
+    with nothing cached are absent. One pass of SQL; no JSON is decoded.
+    """
+    result: dict[str, str] = {}
+
+    def later(author_id: str, when: str | None) -> None:
+        if when is not None and when > result.get(author_id, ""):
+            result[author_id] = when
+
+    queries = (
+        "SELECT author_id, fetched_at FROM author_fetches WHERE author_id IN ({marks})",
+        "SELECT author_id, seen_at FROM refresh_counts WHERE author_id IN ({marks})",
+        """SELECT author_id, max(created_at) FROM curation
+            WHERE author_id IN ({marks}) GROUP BY author_id""",
+        """SELECT ap.author_id, max(max(p.fetched_at), coalesce(max(a.fetched_at), ''))
+            FROM author_papers ap JOIN papers p ON p.paper_id = ap.paper_id
+            LEFT JOIN arxiv_entries a ON a.arxiv_id = p.arxiv_id
+            WHERE ap.author_id IN ({marks}) GROUP BY ap.author_id""",
+    )
+    for sql in queries:
+        for author_id, when in select_in(store.conn, sql, author_ids):
+            later(author_id, when)
+    return result
+
+
+def confirm_snapshots(store: Store, confirmed: Mapping[str, PersonSnapshot], run_at: str) -> None:
+    """Record that a run found these people's latest snapshots still current.
+
+    What :func:`commit_person` writes for a person whose numbers did not change (the
+    latest point's ``checked_at``, the person's status), for many people in one unit.
+    """
+    with store.transaction() as tx:
+        tx.executemany(
+            "UPDATE person_snapshots SET checked_at = ? WHERE person_key = ? AND taken_at = ?",
+            [
+                (max(run_at, snap.checked_at or ""), key, snap.taken_at)
+                for key, snap in confirmed.items()
+            ],
+        )
+        tx.executemany(
+            "UPDATE tracked SET last_refresh = ?, last_status = 'ok' WHERE person_key = ?",
+            [(run_at, key) for key in confirmed],
+        )
 
 
 def _save_counts(tx: sqlite3.Connection, authors: Iterable[Author], seen_at: str) -> None:

@@ -88,7 +88,7 @@ def undo_rules(
 
     with open_context() as ctx:
         who, author_ids, _ = _people(ctx, name, ids)
-        undone = undo(ctx.store, author_ids, everything=everything)
+        undone = undo(ctx.store, author_ids, ctx.now(), everything=everything)
         if not undone:
             ctx.reporter.note(f"no curation rules for {who}; nothing to undo")
         for rule in undone:

@@ -265,6 +265,15 @@ def _novelty_and_disruption(
     ctx = source.context
     if ctx is None or STORED_INDICATORS not in source.steps:
         return True
+    if not (request.novelty or request.disruption):
+        from scholarcli.cache import novelty as novelty_cache
+
+        paper_ids = [p.paper_id for p in profile.papers]
+        if novelty_cache.person_computed(
+            ctx.store, profile.ids
+        ) is None and not novelty_cache.any_disruption(ctx.store, paper_ids):
+            # Nothing stored to show: spare importing the scoring code (~100 ms warm).
+            return True
     from scholarcli.novelty import scores
 
     return scores.profile_indicators(

@@ -226,15 +226,17 @@ def save_edits(
     kept = {(r.action, r.ref, r.target) for r in existing if r.rule_id not in taken_back}
     new = [rule for rule in dict.fromkeys(new) if rule[1:] not in kept]
     if taken_back:
-        rules_cache.delete_rules(store, taken_back)
+        rules_cache.delete_rules(store, taken_back, now)
     if new:
         rules_cache.add_rules(store, new, now)
     return notes
 
 
-def undo(store: Store, author_ids: Sequence[str], *, everything: bool = False) -> list[Rule]:
+def undo(
+    store: Store, author_ids: Sequence[str], now: str, *, everything: bool = False
+) -> list[Rule]:
     """Take back the newest rule of these ids (every rule with ``everything``)."""
     rules = rules_cache.rules_for(store, author_ids)
     chosen = rules if everything else rules[-1:]
-    rules_cache.delete_rules(store, [rule.rule_id for rule in chosen])
+    rules_cache.delete_rules(store, [rule.rule_id for rule in chosen], now)
     return chosen

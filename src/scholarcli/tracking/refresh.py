@@ -78,6 +78,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from scholarcli.cache import arxiv as arxiv_cache
+from scholarcli.cache import novelty as novelty_cache
 from scholarcli.cache import people as people_cache
 from scholarcli.cache import tracking
 from scholarcli.cache.store import ensure_private_dir
@@ -238,6 +239,7 @@ class _Plan:
     count_updates: dict[str, tuple[int, int]] = field(default_factory=dict)
     failure: str | None = None
     source_failure: bool = False
+    renamed: bool = False  # S2 gave a name other than the cached one (author positions)
 
     def fail(self, reason: str, *, source: bool) -> None:
         if self.failure is None:
@@ -287,15 +289,16 @@ def _decide(
     old: tuple[int, int] | None,
     answer: Author | None,
     opts: Options,
+    fetches: dict[str, str],
 ) -> tuple[str, str]:
     """(action, reason): action is "list", "counts", "check" (no answer asked) or ""."""
-    fetch = people_cache.author_fetch(ctx.store, author_id)
+    fetch = fetches.get(author_id)
     if fetch is None:
         return "list", f"{author_id}: never fetched"
     if opts.force:
         return "list", f"{author_id}: --all"
-    if not Freshness(max_age=due_age(opts.max_age, author_id)).within_age(ctx, fetch[0]):
-        return "list", f"{author_id}: fetched {fetch[0][:10]}, due under --max-age (with jitter)"
+    if not Freshness(max_age=due_age(opts.max_age, author_id)).within_age(ctx, fetch):
+        return "list", f"{author_id}: fetched {fetch[:10]}, due under --max-age (with jitter)"
     if old is None:
         return "list", f"{author_id}: not refreshed before"
     if answer is None:
@@ -329,6 +332,7 @@ def _plan(
     answers, errors = _check_counts(ctx, ids) if ask and ids else ({}, {})
     cached = people_cache.load_authors(ctx.store, ids)
     baseline = tracking.load_counts(ctx.store, ids)
+    fetches = tracking.fetch_times(ctx.store, ids)
     plans = []
     for person in people:
         plan = _Plan(person)
@@ -342,10 +346,14 @@ def _plan(
                 break
             answer = answers.get(author_id)
             if answer is not None:
-                plan.current[author_id] = _current(cached.get(author_id), answer)
+                known = cached.get(author_id)
+                plan.renamed |= (
+                    known is not None and bool(answer.name) and answer.name != known.name
+                )
+                plan.current[author_id] = _current(known, answer)
             elif author_id in cached:
                 plan.current[author_id] = cached[author_id]
-            action, reason = _decide(ctx, author_id, baseline.get(author_id), answer, opts)
+            action, reason = _decide(ctx, author_id, baseline.get(author_id), answer, opts, fetches)
             if action in ("list", "counts"):
                 (plan.lists if action == "list" else plan.counts).append(author_id)
             if reason:
@@ -440,7 +448,7 @@ def _fetch_lists(ctx: Context, plan: _Plan, state: _RunState) -> None:
 def _enrich(ctx: Context, plans: Sequence[_Plan]) -> bool:
     """One arXiv pass for everyone being refreshed; False if arXiv failed."""
     author_ids = [i for plan in plans if not plan.failure for i in plan.person.author_ids]
-    arxiv_ids = tracking.arxiv_ids(ctx.store, author_ids)
+    arxiv_ids = tracking.arxiv_ids(ctx.store, author_ids, unanswered=True)
     # enrich_arxiv reads only arxiv_id (and skips ids already answered), so id-only
     # stand-ins spare loading every paper of every person here.
     return sync.enrich_arxiv(ctx, [Paper(paper_id=i, title="", arxiv_id=i) for i in arxiv_ids])
@@ -515,6 +523,59 @@ def _commit(ctx: Context, plan: _Plan, state: _RunState) -> PersonResult:
     )
 
 
+def _settled(ctx: Context, plans: Sequence[_Plan], state: _RunState) -> dict[str, PersonSnapshot]:
+    """The people whose latest snapshot is still what ``_commit`` would compute.
+
+    A person is settled when nothing was fetched for them this run (S2's counts match
+    the stored ones), S2 did not rename any of their ids, their latest snapshot was
+    computed for this as-of year (age-based metrics move with it) with today's set of
+    metrics, and nothing their metrics are computed from (lists, papers, arXiv entries,
+    curation rules, their ids) was written since the run that computed it started
+    (``tracking.inputs_changed``). Their snapshot is then only re-confirmed, without
+    decoding and merging every paper again (docs/tracking.md, "What a refresh
+    recomputes"). Anyone else goes through ``_commit``.
+    """
+    year = str(state.opts.as_of.year)
+    fields = {*merge.profile_metrics([], state.opts.as_of), "as_of"}
+    candidates: dict[str, tuple[_Plan, PersonSnapshot]] = {}
+    for plan in plans:
+        latest = state.previous.get(plan.person.key)
+        if (
+            latest is None
+            or plan.failure is not None
+            or plan.fetched
+            or plan.count_updates
+            or plan.renamed
+            or str(latest.metrics.get("as_of", ""))[:4] != year
+            or set(latest.metrics) != fields
+        ):
+            continue
+        candidates[plan.person.key] = (plan, latest)
+    ids = [i for plan, _ in candidates.values() for i in plan.person.author_ids]
+    changed = tracking.inputs_changed(ctx.store, ids) if ids else {}
+    settled = {}
+    for key, (plan, latest) in candidates.items():
+        computed = max(latest.taken_at, latest.checked_at or "")
+        # ">=": timestamps are to the second, so a write in the second the computing run
+        # started may have come after the computation; recomputing then is merely slower.
+        if all(i in changed and changed[i] < computed for i in plan.person.author_ids):
+            settled[key] = latest
+    return settled
+
+
+def _unchanged(plan: _Plan, latest: PersonSnapshot) -> PersonResult:
+    """The result ``_commit`` gives a person whose numbers did not change."""
+    return PersonResult(
+        key=plan.person.key,
+        name=plan.person.display,
+        status="unchanged",
+        papers=latest.papers,
+        citations=latest.citations,
+        citations_change=0,
+        h_index=latest.h_index,
+    )
+
+
 def _status(summary: RunSummary) -> str:
     failed = summary.failed()
     if failed and len(failed) == len(summary.people) and all(r.source_failure for r in failed):
@@ -551,7 +612,15 @@ def run(ctx: Context, names: Sequence[str], opts: Options) -> RunSummary:
         for plan in plans:
             _fetch_lists(ctx, plan, state)
         summary.arxiv_error = not _enrich(ctx, plans)
-        summary.people = [_commit(ctx, plan, state) for plan in plans]
+        settled = _settled(ctx, plans, state)
+        if settled:
+            tracking.confirm_snapshots(ctx.store, settled, state.taken_at)
+        summary.people = [
+            _unchanged(plan, settled[plan.person.key])
+            if plan.person.key in settled
+            else _commit(ctx, plan, state)
+            for plan in plans
+        ]
         if on_openalex:
             summary.people += openalex_refresh.refresh_people(
                 ctx,
@@ -562,9 +631,10 @@ def run(ctx: Context, names: Sequence[str], opts: Options) -> RunSummary:
                 taken_at=state.taken_at,
                 previous=state.previous,
             )
-        from scholarcli.novelty.tracked import refresh_novelty  # scholar track --novelty
+        if novelty_cache.watched(ctx.store):  # scholar track --novelty; else spare the import
+            from scholarcli.novelty.tracked import refresh_novelty
 
-        refresh_novelty(ctx, [p.person for p in plans if p.failure is None], opts.as_of)
+            refresh_novelty(ctx, [p.person for p in plans if p.failure is None], opts.as_of)
         from scholarcli.profile.selfcite import refresh_tracked  # track --self-citations
 
         refresh_tracked(

@@ -126,7 +126,9 @@ def track(
         author_ids=author_ids,
         added_at=previous.added_at if previous else ctx.now(),
     )
-    tracking.save_person(ctx.store, person, old_key=previous.key if previous else None)
+    tracking.save_person(
+        ctx.store, person, old_key=previous.key if previous else None, now=ctx.now()
+    )
     return TrackResult(person, previous, resolution.other_candidates)
 
 
