@@ -306,3 +306,14 @@ def test_axe_finds_nothing_serious_on_the_group_page(
         if v["impact"] in {"serious", "critical"}
     ]
     assert serious == []
+
+
+def test_one_member_with_no_paper_in_the_window_still_draws(
+    trio: Any, runner: CliRunner, tmp_path: Path
+) -> None:
+    out, html = make(runner, tmp_path, "--group", "Cara Group", "--since", "2024")
+    assert out.exit_code == 0, out.stderr
+    page = parse(html)
+    assert ["Cara Group", "0", "0", "0", "0", "0"] in page.rows
+    assert "No joint papers among the members." in html
+    assert len([a for t, a in page.elements if t == "svg" and a.get("role") == "img"]) == 3

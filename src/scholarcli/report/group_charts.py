@@ -115,8 +115,8 @@ def network_chart(view: GroupView, key: str) -> Chart:
         )
         for name, (x, y) in where.items():
             ax.text(
-                x * 1.22 if len(names) > 1 else x,
-                y * 1.22 if len(names) > 1 else y - 0.3,
+                x * 1.25 if len(names) > 1 else x,
+                y * 1.3 if len(names) > 1 else y - 0.3,
                 f"{_short(name, 20)} ({papers[name]:,})",
                 ha="center" if abs(x) < 0.3 else ("left" if x > 0 else "right"),
                 va="center",
@@ -124,7 +124,7 @@ def network_chart(view: GroupView, key: str) -> Chart:
                 zorder=3,
             )
         ax.set_xlim(-2.2, 2.2)
-        ax.set_ylim(-1.45, 1.45)
+        ax.set_ylim(-1.5, 1.5)
         ax.set_axis_off()
         pairs = len(view.edges)
         return (
