@@ -258,6 +258,8 @@ def confirm_snapshots(store: Store, confirmed: Mapping[str, PersonSnapshot], run
             "UPDATE tracked SET last_refresh = ?, last_status = 'ok' WHERE person_key = ?",
             [(run_at, key) for key in confirmed],
         )
+        for key in confirmed:  # a success all the same: a failing streak ends here
+            digest.record_success(tx, key, run_at)
 
 
 def _save_counts(tx: sqlite3.Connection, authors: Iterable[Author], seen_at: str) -> None:

@@ -31,7 +31,9 @@ from scholarcli.commands.options import (
 from scholarcli.errors import ExitStatus, UsageError
 
 if TYPE_CHECKING:
+    from scholarcli.core import Context
     from scholarcli.group.build import GroupView
+    from scholarcli.group.members import MemberSpec
 
 #: The members' table: fits 80 columns; csv/json/jsonl carry every metric.
 MEMBER_TABLE_FIELDS = ("name", "papers", "citations", "h_index", "g_index", "i10_index")
@@ -113,22 +115,7 @@ def group(
     from scholarcli.group.build import build_group, write_graphml
     from scholarcli.profile.builder import profile_source
 
-    chosen = [
-        n
-        for n, on in (
-            ("names", bool(names)),
-            ("--tracked", tracked),
-            ("--input", input_path is not None),
-            ("--label", label is not None),
-        )
-        if on
-    ]
-    if not chosen:
-        raise UsageError("give members: names, --tracked, --input FILE or --label L")
-    if len(chosen) > 1:
-        raise UsageError(f"{' and '.join(chosen)} cannot be used together: pick one")
-    if since is not None and not 1900 <= since <= 2100:
-        raise UsageError(f"--since: {since} is not a plausible year")
+    check_selectors(names, tracked, input_path, label, since)
     if output is not None and not output.lower().endswith(".graphml"):
         raise UsageError(f"-o {output}: only GraphML is written (a name ending in .graphml)")
     fresh = freshness(max_age, refresh, offline)
@@ -136,13 +123,7 @@ def group(
     when = parse_as_of(as_of)
     specs = members_of.from_csv(input_path) if input_path is not None else None
     with open_context(offline=offline) as ctx:
-        if specs is None:
-            if tracked:
-                specs = members_of.from_tracked(ctx)
-            elif label is not None:
-                specs = members_of.from_saved(ctx, label)
-            else:
-                specs = members_of.from_names(names or [])
+        specs = specs or gather_members(ctx, names, tracked=tracked, label=label)
         view = build_group(profile_source(None, ctx), specs, as_of=when, fresh=fresh, since=since)
         if save is not None:
             members_of.save(ctx, save, view.resolved)
@@ -159,6 +140,45 @@ def group(
         raise typer.Exit(int(ExitStatus.NOT_FOUND))
     if not view.complete:
         raise typer.Exit(int(ExitStatus.PARTIAL))
+
+
+def check_selectors(
+    names: list[str] | None,
+    tracked: bool,
+    input_path: str | None,
+    label: str | None,
+    since: int | None,
+) -> None:
+    """One way of naming the members, a plausible --since (``scholar report --group`` too)."""
+    chosen = [
+        n
+        for n, on in (
+            ("names", bool(names)),
+            ("--tracked", tracked),
+            ("--input", input_path is not None),
+            ("--label", label is not None),
+        )
+        if on
+    ]
+    if not chosen:
+        raise UsageError("give members: names, --tracked, --input FILE or --label L")
+    if len(chosen) > 1:
+        raise UsageError(f"{' and '.join(chosen)} cannot be used together: pick one")
+    if since is not None and not 1900 <= since <= 2100:
+        raise UsageError(f"--since: {since} is not a plausible year")
+
+
+def gather_members(
+    ctx: Context, names: list[str] | None, *, tracked: bool, label: str | None
+) -> list[MemberSpec]:
+    """The members named by --tracked, --label or names (--input is read before)."""
+    from scholarcli.group import members as members_of
+
+    if tracked:
+        return members_of.from_tracked(ctx)
+    if label is not None:
+        return members_of.from_saved(ctx, label)
+    return members_of.from_names(names or [])
 
 
 def print_group(view: GroupView, fmt: str, env: render.OutputEnv) -> None:
