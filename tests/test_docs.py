@@ -147,7 +147,10 @@ def usage_lines(text: str) -> list[tuple[int, str]]:
         if fence or not line.startswith("    "):
             continue
         for part in re.split(r"\s(?:&&|\|\|?|;)\s", line.strip().split(" #", 1)[0]):
-            words = shlex.split(part)
+            try:
+                words = shlex.split(part)
+            except ValueError:  # prose indented under a list item, not a command line
+                continue
             while words and re.fullmatch(r"[A-Z_]+=\S*", words[0]):
                 words.pop(0)
             if words[:1] == ["scholar"]:
