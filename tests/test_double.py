@@ -1,10 +1,10 @@
 """The loopback API double behaves like the real Semantic Scholar and arXiv APIs.
 
-Each test pins one documented behaviour (notes/semantic-scholar-api.md,
-notes/arxiv-api.md) so that client tests written against the double test the real
-contract: field selection, pagination caps, batch limits, error bodies, quirks, and
-every injectable fault. The last tests compare the double's output with the real
-recorded responses in ../shared/fixtures when that folder is present.
+Each test pins one documented behaviour (docs/sources.md) so that client tests
+written against the double test the real contract: field selection, pagination caps,
+batch limits, error bodies, quirks, and every injectable fault. The last tests compare
+the double's output with the real recorded responses in ../shared/fixtures when that
+folder is present.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Commands stay thin: parse options with these aliases, call one ``sync`` function
 inside ``command_boundary``, render the result. The boundary is the only place
 that turns exceptions into the one-line ``error:``/``hint:`` output and exit
-statuses of DESIGN.md; tracebacks appear only with ``--debug``/``SCHOLAR_DEBUG=1``.
+statuses of docs/design.md; tracebacks appear only with ``--debug``/``SCHOLAR_DEBUG=1``.
 """
 
 from __future__ import annotations

@@ -101,6 +101,13 @@ def track(
         bool,
         typer.Option("--novelty", help="Let every refresh keep their Novelty and Impact current."),
     ] = False,
+    self_citations: Annotated[
+        bool,
+        typer.Option(
+            "--self-citations",
+            help="Let every refresh keep who cites their papers current (self-citations).",
+        ),
+    ] = False,
 ) -> None:
     """Add a person to the watch list, pinning their Semantic Scholar ids now."""
     from scholarcli.core import Freshness
@@ -133,6 +140,11 @@ def track(
             ctx.reporter.note(
                 "each scholar refresh also brings their Novelty and Impact up to date"
             )
+        if self_citations:
+            from scholarcli.cache import selfcite as selfcite_cache
+
+            selfcite_cache.watch(ctx.store, person.key, ctx.now())
+            ctx.reporter.note("each scholar refresh also brings their self-citations up to date")
         ids_text = ", ".join(person.author_ids)
         if result.other_candidates:
             ctx.reporter.note(
@@ -166,11 +178,13 @@ def untrack(
 ) -> None:
     """Take people off the watch list (their history stays in the cache)."""
     from scholarcli.cache import novelty as novelty_cache
+    from scholarcli.cache import selfcite as selfcite_cache
     from scholarcli.tracking import watchlist as watch
 
     with open_context(offline=True) as ctx:
         for person in watch.untrack(ctx, names):
             novelty_cache.unwatch(ctx.store, person.key)  # a later track starts without it
+            selfcite_cache.unwatch(ctx.store, person.key)
             ctx.reporter.note(
                 f"untracked {person.display}; their history stays: scholar history {person.key!r}"
             )

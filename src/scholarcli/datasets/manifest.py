@@ -2,7 +2,7 @@
 
 DIR/<dataset>/<n>.jsonl.gz        base shards of one release (always named .jsonl.gz:
                                   the real links have no extension, and DuckDB and
-                                  Spark pick gzip from the name; notes §0.3)
+                                  Spark pick gzip from the name; docs/datasets.md)
 DIR/diffs/<from>-to-<to>/<dataset>/{update,delete}-<n>.jsonl.gz
 DIR/parquet/{papers,authorship,authors}.parquet
 DIR/manifest.json                 release, per-shard bytes and sha256, diffs applied
@@ -24,7 +24,7 @@ from scholarcli.sources.datasets import DATASET_NAME, RELEASE_ID
 
 MANIFEST = "manifest.json"
 SCHEMA = 1
-# Primary keys (SPEC for papers; from the record shapes for authors: notes §1.4).
+# Primary keys (SPEC for papers; from the record shapes for authors: docs/datasets.md).
 KEYS = {"papers": "corpusid", "authors": "authorid"}
 SUPPORTED = tuple(KEYS)
 KEY_NAMES = SUPPORTED

@@ -124,6 +124,29 @@ def header_tiles(author: dict[str, Any]) -> list[Tile]:
         else:
             detail = "percentile in cohort"
         tiles.append(Tile(key, label, value, percentile(value), detail))
+    if author.get("self_citations") is not None:
+        rate = author.get("self_citation_rate")
+        co_rate = author.get("coauthor_self_citation_rate")
+        tiles.append(
+            Tile(
+                "self_citation_rate",
+                "Self-citations",
+                rate,
+                "" if rate is None else f"{float(rate) * 100:.1f}%",
+                f"{author['self_citations']:,} of {author['self_citations_listed']:,} citing "
+                "papers Semantic Scholar lists"
+                + ("" if co_rate is None else f"; {float(co_rate) * 100:.1f}% with co-authors"),
+            )
+        )
+        tiles.append(
+            Tile(
+                "h_index_excl_self",
+                "h-index excl. self",
+                author.get("h_index_excl_self"),
+                number(author.get("h_index_excl_self")),
+                f"co-author rule: {author.get('coauthor_h_index_excl_self')}",
+            )
+        )
     return tiles
 
 
@@ -194,6 +217,24 @@ def render_page(people: Sequence[PersonReport], *, generated: datetime | None = 
         for key, label, decimals in COMPARE_FIELDS
         if any(view.author.get(key) is not None for view in views)
     ]
+    from scholarcli.profile.trust import context_warnings
+    from scholarcli.render.trust import provenance_footer
+
+    warnings = context_warnings(
+        [
+            {
+                "name": view.author.get("name"),
+                "primary_category": view.author.get("primary_category"),
+                "career_years": view.author.get("career_years"),
+            }
+            for view in views
+        ]
+    )
+    footers = [
+        f"{view.author.get('name')}: {provenance_footer(view.report.provenance)}"
+        for view in views
+        if view.report.provenance
+    ]
     env = _environment()
     template = env.get_template("report.html.j2")
     script = script_text(env)
@@ -202,6 +243,8 @@ def render_page(people: Sequence[PersonReport], *, generated: datetime | None = 
             script=script,
             script_hash=script_hash(script),
             people=views,
+            warnings=warnings,
+            provenance=footers,
             compare=compare,
             generated=when.isoformat().replace("+00:00", "Z"),
             version=__version__,

@@ -7,8 +7,8 @@ client's session headers and nowhere else. ``ShardDownloader`` streams one
 pre-signed file to disk: it resumes a ``.part`` file with an HTTP ``Range``
 request, starts over when a server ignores the range, retries broken transfers
 with the policy's backoff, and asks for fresh links when S3 answers 403 (the
-links are "temporary"; their lifetime is not documented: notes/s2-datasets-and-scale.md
-§1.1). Evidence for shapes: the recorded responses in fixtures/s2-datasets/api/.
+links are "temporary"; their lifetime is not documented: docs/sources.md,
+The Datasets API). Evidence for shapes: the recorded responses in fixtures/s2-datasets/api/.
 
 It must not decide where files go, keep manifests or parse records (that is
 ``scholarcli.datasets``), and must never log, store or raise the API key or a

@@ -5,7 +5,7 @@ per-source rate limit shared between processes (a slot file under
 ``SCHOLAR_HOME/locks``), a timeout on every call, a descriptive User-Agent, and
 retries with exponential backoff and jitter on 429, 5xx, connection errors,
 timeouts and garbled bodies, honouring ``Retry-After`` when a server sends one
-(Semantic Scholar never does: notes/semantic-scholar-api.md §1). The total time
+(Semantic Scholar never does: docs/sources.md, Semantic Scholar's quirks). The total time
 spent retrying is bounded. Clock and sleep are injected so tests never patch
 ``time``.
 
