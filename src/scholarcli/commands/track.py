@@ -205,7 +205,14 @@ def tracked(
 def refresh(
     names: NamesArgument = None,
     everything: Annotated[
-        bool, typer.Option("--all", help="Fetch every paper list again, changed or not.")
+        bool,
+        typer.Option("--refetch-all", help="Fetch every paper list again, changed or not."),
+    ] = False,
+    old_all: Annotated[
+        # --all was this option's first name; `author --all` lists every paper, so refresh's
+        # has its own name now. Still obeyed, with a warning, so cron lines keep working.
+        bool,
+        typer.Option("--all", hidden=True),
     ] = False,
     max_age: MaxAgeOption = "7d",
     wait: Annotated[
@@ -247,6 +254,10 @@ def refresh(
     if digest and dry_run:
         raise UsageError("--digest does not go with --dry-run: a dry run changes nothing")
     fmt_name, env = output_format(fmt)
+    if old_all:
+        everything = True
+        if not quiet:  # --quiet prints nothing unless something failed
+            render.warn(env, "--all is deprecated for refresh; it is now --refetch-all")
     opts = watch.Options(
         as_of=parse_as_of(as_of), max_age=parse_max_age(max_age), force=everything, wait=wait
     )

