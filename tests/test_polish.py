@@ -113,3 +113,60 @@ def test_refresh_all_still_works_with_a_warning(runner: CliRunner, seeded) -> No
     assert len(json.loads(new.stdout)["refreshed"]) == 1
     quiet = run(runner, "refresh", "--all", "--quiet")
     assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+# ------------------------------------------------------------------ one JSON convention
+
+#: Every command's ``-f json`` root keys, as docs/output.md lists them.
+JSON_ROOTS: list[tuple[list[str], set[str]]] = [
+    (["author", seed.NAME], {"author", "papers"}),
+    (["find", seed.NAME], {"candidates"}),
+    (["paper", seed.PAPERS[0].arxiv_id], {"papers"}),
+    (["paper", seed.PAPERS[0].paper_id, "--citations"], {"paper", "papers"}),
+    (["search", "distillation"], {"papers"}),
+    (["metrics", seed.NAME], {"people"}),
+    (["compare", seed.NAME, "--id", seed.AUTHOR_ID], {"people", "metrics"}),
+    (["timeline", seed.NAME], {"per_year"}),
+    (["coauthors", seed.NAME], {"coauthors"}),
+    (["group", seed.NAME], {"group", "members", "network"}),
+    (["tracked"], {"tracked"}),
+    (["refresh", "--dry-run"], {"plan"}),
+    (["history", seed.NAME], {"history"}),
+    (["curate", "list", seed.NAME], {"rules"}),
+    (["cache", "info"], {"cache"}),
+]
+
+
+def test_every_command_prints_one_object_naming_what_it_holds(runner: CliRunner, seeded) -> None:  # type: ignore[no-untyped-def]
+    assert run(runner, "track", seed.NAME).exit_code == 0
+    assert run(runner, "refresh", "-q").exit_code == 0
+    for args, keys in JSON_ROOTS:
+        result = (
+            run(runner, *args, "-f", "json", "--as-of", AS_OF)
+            if args[0]
+            in {
+                "author",
+                "metrics",
+                "compare",
+            }
+            else run(runner, *args, "-f", "json")
+        )
+        assert result.exit_code == 0, (args, result.stderr)
+        document = json.loads(result.stdout)
+        assert isinstance(document, dict), f"{' '.join(args)} printed a bare {type(document)}"
+        assert set(document) == keys, (args, sorted(document))
+    author = json.loads(run(runner, "author", seed.NAME, "-f", "json").stdout)
+    assert isinstance(author["author"], dict) and isinstance(author["papers"], list)
+    assert isinstance(json.loads(run(runner, "cache", "info", "-f", "json").stdout)["cache"], dict)
+
+
+def test_docs_list_every_json_root() -> None:
+    from pathlib import Path
+
+    page = (Path(__file__).parents[1] / "docs" / "output.md").read_text(encoding="utf-8")
+    section = page.split("## JSON roots", 1)[1].split("\n## ", 1)[0]
+    for args, keys in JSON_ROOTS:
+        row = next((line for line in section.splitlines() if f"`{args[0]}" in line), None)
+        assert row is not None, f"docs/output.md does not list {args[0]}"
+        for key in keys:
+            assert f"`{key}`" in section, key

@@ -45,7 +45,16 @@ def info(fmt: FormatOption = None) -> None:
             )
         facts = dataclasses.asdict(ctx.store.info())
     facts["integrity"] = "ok"
-    render.render_records([facts], list(facts), fmt_name, sys.stdout, env, title="Cache")
+    render.render_records(
+        [facts],
+        list(facts),
+        fmt_name,
+        sys.stdout,
+        env,
+        title="Cache",
+        json_root="cache",
+        single=True,
+    )
 
 
 CLEAR_PROMPT = (

@@ -266,7 +266,9 @@ def refresh(
             ctx.reporter = QuietReporter()  # warnings go into the summary instead
         if dry_run:
             plan = watch.dry_run(ctx, names or [], opts, check=check)
-            render.render_records(plan.rows, DRY_RUN_FIELDS, fmt_name, sys.stdout, env)
+            render.render_records(
+                plan.rows, DRY_RUN_FIELDS, fmt_name, sys.stdout, env, json_root="plan"
+            )
             ctx.reporter.note(_dry_run_note(plan.requests, check))
             return
         summary = watch.run(ctx, names or [], opts)
