@@ -170,3 +170,106 @@ def test_docs_list_every_json_root() -> None:
         assert row is not None, f"docs/output.md does not list {args[0]}"
         for key in keys:
             assert f"`{key}`" in section, key
+
+
+# ------------------------------------------------------------------ who a name means
+
+
+def namesakes(double) -> None:  # type: ignore[no-untyped-def]
+    """Two more Changs beside the seed author, each with a paper."""
+    for n, (author_id, name) in enumerate((("701", "Mei Chang"), ("702", "Hyun-Woo Chang"))):
+        double.add_author(author_id, name)
+        double.add_paper(
+            f"{0xC0 + n:02x}" * 20,
+            title=f"A paper by {name}",
+            year=2020,
+            publication_date="2020-05-01",
+            venue="Journal of Examples",
+            authors=[(author_id, name)],
+            citation_count=3,
+        )
+
+
+@pytest.mark.parametrize("command", ["metrics", "author", "coauthors", "track"])
+def test_a_bare_surname_of_several_profiles_is_refused(
+    runner: CliRunner, seeded, command: str
+) -> None:  # type: ignore[no-untyped-def]
+    namesakes(seeded)
+    result = (
+        run(runner, command, "Chang", "-f", "json")
+        if command != "track"
+        else run(runner, command, "Chang")
+    )
+    assert result.exit_code == 3, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("error: 'Chang' matches 3 Semantic Scholar profiles")
+    assert lines[1].startswith("hint: ") and "--id" in lines[1] and "full name" in lines[1]
+    listing = "\n".join(lines[2:])
+    for author_id in (seed.AUTHOR_ID, "701", "702"):
+        assert author_id in listing
+    assert "Mei Chang" in listing
+
+
+def test_a_full_name_or_an_id_still_chooses_among_namesakes(runner: CliRunner, seeded) -> None:  # type: ignore[no-untyped-def]
+    namesakes(seeded)
+    full = run(runner, "metrics", seed.NAME, "-f", "json", "--as-of", AS_OF)
+    assert full.exit_code == 0, full.stderr
+    assert json.loads(full.stdout)["people"][0]["citations"] == seed.CITATIONS
+    assert run(runner, "metrics", "--id", "701", "-f", "json").exit_code == 0
+
+
+def test_a_bare_name_of_one_profile_is_taken(runner: CliRunner, seeded) -> None:  # type: ignore[no-untyped-def]
+    seeded.add_author("703", "Zhivago")
+    seeded.add_paper(
+        "d" * 40,
+        title="Poems",
+        year=2021,
+        publication_date="2021-01-01",
+        venue="V",
+        authors=[("703", "Zhivago")],
+        citation_count=1,
+    )
+    assert run(runner, "metrics", "Zhivago", "-f", "json").exit_code == 0
+
+
+@pytest.mark.parametrize("command", ["metrics", "author", "find", "coauthors"])
+def test_last_comma_first_is_the_same_person(runner: CliRunner, seeded, command: str) -> None:  # type: ignore[no-untyped-def]
+    namesakes(seeded)
+    given = (
+        run(runner, command, "Chang, Du-Seong", "-f", "json", "--as-of", AS_OF)
+        if command
+        in {
+            "metrics",
+            "author",
+        }
+        else run(runner, command, "Chang, Du-Seong", "-f", "json")
+    )
+    natural = (
+        run(runner, command, seed.NAME, "-f", "json", "--as-of", AS_OF)
+        if command
+        in {
+            "metrics",
+            "author",
+        }
+        else run(runner, command, seed.NAME, "-f", "json")
+    )
+    assert given.exit_code == 0, given.stderr
+    assert json.loads(given.stdout) == json.loads(natural.stdout)
+    # S2 is asked once, for the name in its natural order: the second run is a cache hit.
+    asked = [r.query.get("query", [""])[0] for r in seeded.requests if "search" in r.path]
+    # (find always asks: twice, the same words.)
+    assert len(asked) == (2 if command == "find" else 1), asked
+    assert len(set(asked)) == 1 and asked[0].split()[-1] == "Chang", asked
+    if command == "find":
+        assert json.loads(given.stdout)["candidates"][0]["author_id"] == seed.AUTHOR_ID
+
+
+def test_natural_order_turns_only_last_comma_first() -> None:
+    from scholarcli.core import natural_order
+
+    assert natural_order("Chang, Du-Seong") == "Du-Seong Chang"
+    assert natural_order("  Curie ,Marie ") == "Marie Curie"
+    assert natural_order("Du-Seong Chang") == "Du-Seong Chang"
+    assert natural_order("Smith, Jr., John") == "Smith, Jr., John"
+    assert natural_order("Chang,") == "Chang,"

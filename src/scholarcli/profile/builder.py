@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from scholarcli.cache import arxiv as arxiv_cache
 from scholarcli.categories import category_name
-from scholarcli.core import Context, Freshness
+from scholarcli.core import Context, Freshness, natural_order
 from scholarcli.errors import NotFoundError, UsageError
 from scholarcli.models import ArxivEntry, Author, Paper, Profile
 from scholarcli.profile import curation, merge
@@ -188,9 +188,11 @@ def resolve(source: ProfileSource, request: ProfileRequest) -> tuple[list[Author
     name = request.name
     if not name or not name.strip():
         raise UsageError("give a name or at least one --id")
+    name = natural_order(name)
     ranked = source.candidates(name, request.fresh)
     if not ranked:
         raise source.no_match(name)
+    merge.refuse_ambiguous(name, ranked)
     return [ranked[0]], len(ranked) - 1
 
 

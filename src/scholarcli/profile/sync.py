@@ -28,6 +28,7 @@ from scholarcli.core import (
     QuietReporter,
     Reporter,
     fold_name,
+    natural_order,
     utcnow,
 )
 from scholarcli.errors import NotFoundError, SourceError, UsageError
@@ -71,7 +72,9 @@ def _search_key(name: str) -> str:
 
 
 def candidates_for(ctx: Context, name: str, fresh: Freshness) -> list[Author]:
-    """Authors S2 finds for ``name``, from the cache when usable, ranked."""
+    """Authors S2 finds for ``name`` ("Last, First" taken as "First Last"), from the
+    cache when usable, ranked."""
+    name = natural_order(name)
     key = _search_key(name)
     cached = people_cache.cached_search(ctx.store, key)
     if cached is not None and fresh.usable(ctx, cached[1]):
@@ -99,9 +102,11 @@ def resolve(ctx: Context, name: str | None, ids: list[str], fresh: Freshness) ->
         return Resolution(_authors_by_id(ctx, ids, fresh))
     if not name or not name.strip():
         raise UsageError("give a name or at least one --id")
+    name = natural_order(name)
     ranked = candidates_for(ctx, name, fresh)
     if not ranked:
         raise no_match(ctx, name)
+    merge.refuse_ambiguous(name, ranked)
     return Resolution([ranked[0]], other_candidates=len(ranked) - 1)
 
 
@@ -268,6 +273,7 @@ def curated_papers(
 
 def find(ctx: Context, name: str, limit: int) -> list[Author]:
     """Candidates for ``name`` with two recent titles each (always asks S2)."""
+    name = natural_order(name)
     _search_key(name)
     authors = ctx.s2.search_authors(name, limit=limit, with_papers=True)
     if not authors:
