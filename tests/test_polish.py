@@ -273,3 +273,31 @@ def test_natural_order_turns_only_last_comma_first() -> None:
     assert natural_order("Du-Seong Chang") == "Du-Seong Chang"
     assert natural_order("Smith, Jr., John") == "Smith, Jr., John"
     assert natural_order("Chang,") == "Chang,"
+
+
+# ------------------------------------------------------------------ the namesake note
+
+
+def test_other_profiles_note_once_on_the_fetch_in_one_line(runner: CliRunner, seeded) -> None:  # type: ignore[no-untyped-def]
+    for author_id, name in (("801", "Du Seong Chang Kim"), ("802", "Du-Seong Chang Lee")):
+        seeded.add_author(author_id, name)
+        seeded.add_paper(
+            f"{author_id}".ljust(40, "0"),
+            title=f"By {name}",
+            year=2020,
+            authors=[(author_id, name)],
+            citation_count=1,
+        )
+    for command in ("author", "coauthors"):
+        first = run(runner, command, seed.NAME, "-f", "json")
+        assert first.exit_code == 0, first.stderr
+        notes = [line for line in first.stderr.splitlines() if "other Semantic Scholar" in line]
+        if command == "author":  # the search was fetched by this run: said, on one line
+            assert len(notes) == 1, first.stderr
+            assert notes[0].startswith("note: 2 other Semantic Scholar profile(s)")
+            assert "scholar find" in notes[0] and "--id" in notes[0]
+        again = run(runner, command, seed.NAME, "-f", "json")  # a cache hit: not again
+        assert again.exit_code == 0, again.stderr
+        assert "other Semantic Scholar" not in again.stderr, again.stderr
+    refreshed = run(runner, "author", seed.NAME, "-f", "json", "--refresh")  # asked again
+    assert "other Semantic Scholar" in refreshed.stderr

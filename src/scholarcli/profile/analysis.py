@@ -439,10 +439,11 @@ def coauthors(ctx: Context, name: str | None, ids: list[str], *, fresh: Freshnes
     """The person's collaborators, from the cached paper lists (fetched when stale)."""
     resolution = sync.resolve(ctx, name, ids, fresh)
     chosen = resolution.authors
-    if resolution.other_candidates and name:
+    if resolution.other_candidates and name and resolution.searched:  # once: docs/names.md
         ctx.reporter.note(
-            f"{resolution.other_candidates} other Semantic Scholar profile(s) match {name!r}; "
-            f"showing {chosen[0].name} ({chosen[0].author_id}); pin one with --id"
+            f"{resolution.other_candidates} other Semantic Scholar profile(s) match "
+            f"{name!r}; showing {chosen[0].name} ({chosen[0].author_id}); "
+            f'scholar find "{name}" lists them, --id pins one'
         )
     papers = sync.person_papers(
         ctx,

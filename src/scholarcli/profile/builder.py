@@ -271,7 +271,7 @@ def build_profile(source: ProfileSource, request: ProfileRequest) -> ProfileView
     authors, others = resolve(source, request)
     display = next((a.name for a in authors if a.name), request.name or authors[0].author_id)
     if others and request.name:
-        note = source.others_note(request.name, authors[0], others, request.purpose)
+        note = source.others_note(natural_order(request.name), authors[0], others, request.purpose)
         if note and source.context is not None:
             source.context.reporter.note(note)
     lists = [source.papers(author, request.fresh) for author in authors]

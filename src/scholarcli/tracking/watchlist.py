@@ -28,7 +28,7 @@ from typing import Any
 from scholarcli.cache import people as people_cache
 from scholarcli.cache import tracking
 from scholarcli.cache.tracking import PersonSnapshot, TrackedPerson
-from scholarcli.core import DEFAULT_MAX_AGE, Context, Freshness, fold_name
+from scholarcli.core import DEFAULT_MAX_AGE, Context, Freshness, fold_name, natural_order
 from scholarcli.errors import NotFoundError, UsageError
 from scholarcli.profile import sync
 
@@ -96,7 +96,7 @@ def track(
         raise UsageError("the label is empty after removing punctuation")
     resolution = sync.resolve(ctx, name, ids, fresh)
     author_ids = [a.author_id for a in resolution.authors]
-    typed = name.strip() if name and name.strip() else None
+    typed = natural_order(name) if name and name.strip() else None
     s2_name = resolution.authors[0].name
     key = person_key(label or typed or s2_name)
     previous = tracking.get_person(ctx.store, key)
