@@ -301,3 +301,26 @@ def test_other_profiles_note_once_on_the_fetch_in_one_line(runner: CliRunner, se
         assert "other Semantic Scholar" not in again.stderr, again.stderr
     refreshed = run(runner, "author", seed.NAME, "-f", "json", "--refresh")  # asked again
     assert "other Semantic Scholar" in refreshed.stderr
+
+
+# ------------------------------------------------------------------ --as-of too early
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["author", seed.NAME], ["metrics", seed.NAME], ["compare", seed.NAME, "--id", seed.AUTHOR_ID]],
+    ids=lambda a: a[0],
+)
+def test_as_of_before_every_paper_warns_in_one_line(
+    runner: CliRunner, seeded, args: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    first = min(int(p.published[:4]) for p in seed.PAPERS)
+    early = run(runner, *args, "-f", "json", "--as-of", f"{first - 3}-06-01")
+    assert early.exit_code == 0, early.stderr
+    warnings = [line for line in early.stderr.splitlines() if "before the first paper" in line]
+    assert len(warnings) == 1 + (args[0] == "compare"), early.stderr  # compare: per person
+    assert warnings[0].startswith(
+        f"warning: --as-of {first - 3}-06-01 is before the first paper ({first})"
+    )
+    same_year = run(runner, *args, "-f", "json", "--as-of", f"{first}-01-01")
+    assert "before the first paper" not in same_year.stderr

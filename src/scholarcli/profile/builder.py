@@ -280,6 +280,9 @@ def build_profile(source: ProfileSource, request: ProfileRequest) -> ProfileView
     complete, arxiv = _enrich(source, papers)
     chosen_ids = [a.author_id for a in authors]
     rows = merge.profile_papers(papers, arxiv, chosen_ids, display, request.as_of)
+    early = merge.as_of_before_first_paper((r.year for r in rows), request.as_of)
+    if early and source.context is not None:
+        source.context.reporter.warn(early)
     primary = merge.primary_category(rows)
     profile = Profile(
         name=display,

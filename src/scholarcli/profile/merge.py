@@ -203,3 +203,19 @@ def refuse_ambiguous(name: str, ranked: Sequence[Author]) -> None:
         hint=f'give the full name (e.g. "First {name}" or "{name}, First"), or pin one with '
         f'--id ID; scholar find "{name}" lists them',
     )
+
+
+def as_of_before_first_paper(years: Iterable[int | None], as_of: date) -> str | None:
+    """The warning when ``as_of`` falls before every paper's year, else None.
+
+    Metrics at such a date count no career yet a full list of citations (m-quotient
+    5.00 from a one-year "career"): the numbers describe no real moment (docs/names.md,
+    "--as-of").
+    """
+    known = [y for y in years if y]
+    if not known or as_of.year >= min(known):
+        return None
+    return (
+        f"--as-of {as_of.isoformat()} is before the first paper ({min(known)}): the metrics "
+        "count papers and citations from after that date"
+    )
