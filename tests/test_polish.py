@@ -324,3 +324,32 @@ def test_as_of_before_every_paper_warns_in_one_line(
     )
     same_year = run(runner, *args, "-f", "json", "--as-of", f"{first}-01-01")
     assert "before the first paper" not in same_year.stderr
+
+
+# ------------------------------------------------------------------ history --paper refs
+
+
+def test_history_paper_takes_every_ref_form(runner: CliRunner, seeded) -> None:  # type: ignore[no-untyped-def]
+    assert run(runner, "track", seed.NAME).exit_code == 0
+    assert run(runner, "refresh", "-q").exit_code == 0
+    paper = seed.PAPERS[0]
+    by_id = run(runner, "history", "--paper", paper.paper_id, "-f", "json")
+    assert by_id.exit_code == 0, by_id.stderr
+    expected = json.loads(by_id.stdout)["history"]
+    assert expected and expected[0]["citations"] == paper.citations
+    for ref in (
+        paper.arxiv_id,
+        f"arXiv:{paper.arxiv_id}v2",
+        f"https://arxiv.org/abs/{paper.arxiv_id}",
+        f"10.48550/arXiv.{paper.arxiv_id}",
+        f"https://doi.org/10.48550/ARXIV.{paper.arxiv_id}",
+        f"https://www.semanticscholar.org/paper/Some-Title/{paper.paper_id}",
+        paper.paper_id.upper(),
+    ):
+        result = run(runner, "history", "--paper", ref, "-f", "json")
+        assert result.exit_code == 0, (ref, result.stderr)
+        assert json.loads(result.stdout)["history"] == expected, ref
+    unknown = run(runner, "history", "--paper", "2401.00001")
+    assert unknown.exit_code == 3 and "no snapshots of paper '2401.00001'" in unknown.stderr
+    title = run(runner, "history", "--paper", "a quoted title")
+    assert title.exit_code == 2 and title.stderr.startswith("error: --paper")

@@ -383,7 +383,10 @@ def history(
     paper: Annotated[
         str | None,
         typer.Option(
-            "--paper", help="Show one paper's citation history instead.", show_default=False
+            "--paper",
+            metavar="REF",
+            help="Show one paper's citation history instead (S2 id, arXiv id, DOI or a link).",
+            show_default=False,
         ),
     ] = None,
     fmt: FormatOption = None,
@@ -392,7 +395,7 @@ def history(
     from scholarcli.tracking import watchlist as watch
 
     if (name is None) == (paper is None):
-        raise UsageError("give a tracked person's name or --paper PAPER_ID")
+        raise UsageError("give a tracked person's name or --paper REF")
     fmt_name, env = output_format(fmt)
     fields: Sequence[str]
     with open_context(offline=True) as ctx:
