@@ -95,7 +95,7 @@ LAYERS = {
     "entry": 5,  # cli.py and commands/
     "orchestration": 4,  # one folder per capability
     "core": 3,  # core/: the run context, freshness, reporter, clock, name folding
-    "services": 2,  # sources/, cache/, indicators/, render.py, inputs.py, inputs_stream.py
+    "services": 2,  # sources/, cache/, indicators/, render/, inputs/
     "shared": 1,  # models, errors, config, ids, categories
 }
 
@@ -105,7 +105,7 @@ def layer_of(module: str) -> str:
     head = module.split(".")[0]
     if head in {"cli", "commands", "__main__"}:
         return "entry"
-    if head in {"sources", "cache", "indicators", "render", "inputs", "inputs_stream"}:
+    if head in {"sources", "cache", "indicators", "render", "inputs"}:
         return "services"
     if head == "core":
         return "core"
@@ -147,7 +147,7 @@ def test_no_module_imports_a_layer_above_its_own() -> None:
 
 def test_the_root_keeps_only_what_everything_shares() -> None:
     root = {p.stem for p in PACKAGE.glob("*.py")}
-    assert root <= SHARED | {"cli", "inputs", "inputs_stream"}, root - SHARED
+    assert root <= SHARED | {"cli"}, root - SHARED
 
 
 # What every capability shares lives in core/; a capability that takes one of these

@@ -1,4 +1,4 @@
-"""scholarcli.inputs: papers from CSV, JSON and JSONL, and errors that name the line.
+"""scholarcli.inputs.reference: papers from CSV, JSON and JSONL, and errors that name the line.
 
 The Publish or Perish header below is the column list of PoP's CSV export ("Cites,
 Authors,Title,Year,Source,Publisher,ArticleURL,CitesURL,GSRank,QueryDate,Type,DOI,
@@ -18,7 +18,7 @@ import pytest
 
 from scholarcli.errors import UsageError
 from scholarcli.indicators.metrics import PaperStats
-from scholarcli.inputs import MAX_FIELD, parse_papers, read_papers
+from scholarcli.inputs.reference import MAX_FIELD, parse_papers, read_papers
 
 POP_HEADER = (
     "Cites,Authors,Title,Year,Source,Publisher,ArticleURL,CitesURL,GSRank,QueryDate,Type,"

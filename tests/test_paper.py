@@ -303,7 +303,7 @@ def test_scholars_own_output_pipes_into_input(runner: CliRunner, seeded, fmt: st
 
 def test_refs_from_text_forms() -> None:
     from scholarcli.errors import UsageError
-    from scholarcli.papers.refs_input import refs_from_text
+    from scholarcli.inputs.paper_refs import refs_from_text
 
     assert refs_from_text("\ufeff# list\n2308.06744\n\n  10.1/x  \n") == ["2308.06744", "10.1/x"]
     arxiv_only = '{"papers": [{"paper_id": null, "arxiv_id": "2501.00001"}, {"doi": "10.1/y"}]}'

@@ -126,11 +126,11 @@ def test_a_bad_ref_is_named_and_the_rest_printed(runner: CliRunner, world) -> No
     assert "not-a-doi" in result.stderr
 
 
-@pytest.mark.parametrize("module", ["records.py", "query.py", "refs_input.py"])
+@pytest.mark.parametrize("module", ["papers/records.py", "papers/query.py", "inputs/paper_refs.py"])
 def test_the_pure_paper_modules_do_no_io(module: str) -> None:
     from test_architecture import PACKAGE, imports
 
-    found = imports(PACKAGE / "papers" / module)
+    found = imports(PACKAGE / module)
     assert not {"requests", "sqlite3", "os", "socket", "subprocess", "urllib", "http"} & found
 
 

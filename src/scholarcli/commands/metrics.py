@@ -31,6 +31,7 @@ from scholarcli.commands.options import (
     freshness,
 )
 from scholarcli.errors import ExitStatus, NotFoundError, UsageError
+from scholarcli.inputs.source import DEFAULT_MAX_LINE_BYTES
 
 if TYPE_CHECKING:
     from datetime import date
@@ -63,6 +64,15 @@ ByOption = Annotated[
         show_default=False,
     ),
 ]
+MaxLineBytesOption = Annotated[
+    int,
+    typer.Option(
+        "--max-line-bytes",
+        metavar="BYTES",
+        help="With --input: refuse a file with a line longer than this (exit 2); "
+        "raise it only for records that really are this long.",
+    ),
+]
 
 
 def _people(
@@ -78,14 +88,15 @@ def _people(
     missing: list[NotFoundError] | None = None,
     by: str | None = None,
     source: str | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
 ) -> list[PersonMetrics]:
     """The people to show: names, then all --id together, then each --input file
     (one row per file, or with ``by`` one per distinct value of that column).
 
     Names that match nobody go to ``missing`` (see :func:`report_missing`).
     """
-    from scholarcli.inputs import STDIN
-    from scholarcli.inputs_stream import read_table
+    from scholarcli.inputs.read import read_table
+    from scholarcli.inputs.source import STDIN, check_cap
     from scholarcli.profile import analysis
     from scholarcli.profile.builder import is_api
     from scholarcli.profile.file_metrics import table_metrics
@@ -103,9 +114,10 @@ def _people(
             "--input - reads papers from standard input, which is a terminal",
             hint='pipe them in: scholar author "NAME" -f csv | scholar metrics --input -',
         )
+    check_cap(max_line_bytes)
     # Files first: a malformed one should fail before any request is made.
     stdin = getattr(sys.stdin, "buffer", None)
-    files = [read_table(path, stdin, by) for path in input_paths]
+    files = [read_table(path, stdin, by, max_line_bytes=max_line_bytes) for path in input_paths]
     people: list[PersonMetrics] = []
     # A datasets:DIR source is checked (and its refusals made) even with only --input.
     if names or ids or not is_api(source):
@@ -156,6 +168,7 @@ def metrics(
     citations_by_year: CitationsByYearOption = False,
     by: ByOption = None,
     source: SourceOption = None,
+    max_line_bytes: MaxLineBytesOption = DEFAULT_MAX_LINE_BYTES,
 ) -> None:
     """Every metric, one row per person (from Semantic Scholar or a file of papers).
 
@@ -179,6 +192,7 @@ def metrics(
         missing=missing,
         by=by,
         source=source,
+        max_line_bytes=max_line_bytes,
     )
     found_or_raise(people, missing)
     records = [person.record() for person in people]
@@ -208,6 +222,7 @@ def compare(
     refresh: RefreshOption = False,
     offline: OfflineOption = False,
     citations_by_year: CitationsByYearOption = False,
+    max_line_bytes: MaxLineBytesOption = DEFAULT_MAX_LINE_BYTES,
 ) -> None:
     """People side by side, one row per metric; the best value of each row is highlighted.
 
@@ -233,6 +248,7 @@ def compare(
         offline=offline,
         citations_by_year=citations_by_year,
         missing=missing,
+        max_line_bytes=max_line_bytes,
     )
     found_or_raise(people, missing)
     comparison = compare_people(people, at_least=1 if missing else 2)

@@ -65,8 +65,8 @@ InputOption = Annotated[
 
 def read_refs(refs: Sequence[str], input_file: str | None) -> list[str]:
     """References from the arguments, then from ``--input`` (lines, or scholar's own
-    csv/json/jsonl output: see ``papers.refs_input``)."""
-    from scholarcli.papers.refs_input import refs_from_text
+    csv/json/jsonl output: see ``inputs.paper_refs``)."""
+    from scholarcli.inputs.paper_refs import refs_from_text
 
     found = [r for r in refs if r.strip()]
     if input_file is not None:

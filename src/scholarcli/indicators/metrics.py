@@ -520,12 +520,19 @@ class _Groups:
         self.sizes = np.bincount(sorted_codes)
         self.starts = np.cumsum(self.sizes) - self.sizes
         self.rank = np.arange(len(sorted_codes)) - np.repeat(self.starts, self.sizes) + 1
+        # One group (a file without --by) needs no group key in its sorts.
+        self.single = len(self.sizes) == 1
 
     def order_desc(self, *keys: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
         """Permutation sorting each group by the keys, descending, first key first."""
         import numpy as np
 
-        return np.lexsort((*[-key for key in reversed(keys)], self.codes))
+        descending = [-key for key in reversed(keys)]
+        if self.single:
+            if len(descending) == 1:
+                return np.argsort(descending[0], kind="stable")
+            return np.lexsort(descending)
+        return np.lexsort((*descending, self.codes))
 
     def sum(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
         import numpy as np

@@ -34,7 +34,7 @@ from scholarcli.indicators.metrics import METRIC_FIELDS, MetricValue, PaperStats
 from scholarcli.profile import builder, sync
 
 if TYPE_CHECKING:
-    from scholarcli.inputs import PaperList
+    from scholarcli.inputs.reference import PaperList
     from scholarcli.models import Paper, Profile, ProfilePaper
 
 SOURCE_S2 = builder.SOURCE_S2

@@ -20,36 +20,26 @@ import contextlib
 import csv
 import io
 import json
-import math
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, BinaryIO
 
 from scholarcli.errors import UsageError
 from scholarcli.indicators.metrics import PaperStats
+from scholarcli.inputs import values
+from scholarcli.inputs.columns import (
+    ALIASES,
+    csv_delimiter,
+    find_columns,
+    group_value,
+    require,
+    with_group,
+)
+from scholarcli.inputs.source import DEFAULT_MAX_LINE_BYTES, open_input
 
-STDIN = "-"
-
-# Canonical field -> accepted column names, compared folded (see _fold). Publish or
-# Perish's CSV export has Cites, Authors, Title, Year, ..., AuthorCount, Age (its
-# manual, "Exporting your data"); scholar's own csv/json has citations, year, authors
-# and author_position.
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "citations": ("citations", "cites", "citation_count", "cited_by", "times_cited"),
-    "year": ("year", "publication_year", "pub_year"),
-    "authors": ("authors", "author", "author_names"),
-    "n_authors": ("n_authors", "authors_count", "author_count", "num_authors"),
-    "author_position": ("author_position",),
-}
-REQUIRED = ("citations", "year")
 # The csv module's default (128 KiB) is smaller than some abstracts; beyond this a
 # field is almost certainly an unclosed quote swallowing the rest of the file.
 MAX_FIELD = 64 * 1024 * 1024
-_DELIMITERS = (",", "\t", ";")
-# Years outside this range are typos or placeholders, not publication years.
-_YEARS = range(1000, 10_000)
 
 
 @dataclass
@@ -69,17 +59,15 @@ class PaperList:
     groups: list[str] | None = None  # the --by column's value per paper, when asked for
 
 
-def read_papers(path: str, stdin: BinaryIO | None = None) -> PaperList:
-    """Read and parse ``path`` (or ``stdin`` when ``path`` is ``-``)."""
-    if path == STDIN:
-        if stdin is None:
-            raise UsageError("--input - reads standard input, but none is available")
-        return parse_papers(stdin.read(), "stdin")
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read --input {path}: {exc.strerror or exc}") from None
-    return parse_papers(data, Path(path).name)
+def read_papers(
+    path: str,
+    stdin: BinaryIO | None = None,
+    by: str | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+) -> PaperList:
+    """Read and parse ``path`` (or ``stdin`` when ``path`` is ``-``), lines capped."""
+    with open_input(path, stdin, max_line_bytes) as opened:
+        return parse_papers(opened.stream.read(), opened.source, by)
 
 
 def parse_papers(data: bytes, source: str, by: str | None = None) -> PaperList:
@@ -103,32 +91,21 @@ def parse_papers(data: bytes, source: str, by: str | None = None) -> PaperList:
     papers: list[PaperStats] = []
     groups: list[str] = []
     has_authors = has_positions = False
-    for where, record in records:
-        paper, authors_known = _paper(record, where)
-        papers.append(paper)
-        if by is not None:
-            groups.append(group_value(record.get("group")))
-        has_authors |= authors_known
-        has_positions |= paper.author_position is not None
+    try:
+        for where, record in records:
+            paper, authors_known = values.paper(record, where)
+            papers.append(paper)
+            if by is not None:
+                groups.append(group_value(record.get("group")))
+            has_authors |= authors_known
+            has_positions |= paper.author_position is not None
+    finally:
+        # A bad value stops the loop with the CSV generator suspended inside its
+        # field-limit context: close it now, so the limit is restored at once and
+        # not whenever the traceback holding it is collected.
+        if isinstance(records, Generator):
+            records.close()
     return PaperList(source, papers, has_authors, has_positions, groups if by else None)
-
-
-def with_group(by: str | None) -> dict[str, tuple[str, ...]]:
-    """The column aliases, plus ``group`` for the ``--by`` column when one is named."""
-    if by is None:
-        return _ALIASES
-    if not _fold(by):
-        raise UsageError(f"--by {by!r} does not name a column")
-    return {**_ALIASES, "group": (by,)}
-
-
-def group_value(value: object) -> str:
-    """A --by cell as a label: the text, stripped; empty or missing is ''."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a JSON 3.0 and a CSV "3" are the same group
-    return str(value).strip()
 
 
 # --- decoding and record splitting ---------------------------------------------------
@@ -148,47 +125,6 @@ def _decode(data: bytes) -> str:
             f"line {line}: the input is not UTF-8 text (byte 0x{data[exc.start]:02x})",
             hint="convert it first, e.g. iconv -f windows-1252 -t utf-8 FILE > FILE.utf8",
         ) from None
-
-
-def _fold(name: str) -> str:
-    return re.sub(r"[\W_]+", "", name.casefold())
-
-
-def _columns(
-    header: Sequence[str], aliases: Mapping[str, tuple[str, ...]] = _ALIASES
-) -> dict[str, int]:
-    """Canonical field -> index of the first column that names it."""
-    folded = [_fold(name) for name in header]
-    found: dict[str, int] = {}
-    for field_name, names in aliases.items():
-        for alias in map(_fold, names):
-            if alias in folded:
-                found[field_name] = folded.index(alias)
-                break
-    return found
-
-
-def _require(
-    found: Mapping[str, object],
-    where: str,
-    kind: str,
-    present: Sequence[str],
-    aliases: Mapping[str, tuple[str, ...]] = _ALIASES,
-) -> None:
-    """A clear error when the citations or the year column (or JSON field) is absent."""
-    shown = ", ".join(present[:12]) + (", ..." if len(present) > 12 else "")
-    if "group" in aliases and "group" not in found:
-        raise UsageError(
-            f"{where}: no {kind} {aliases['group'][0]!r} to group by (--by); "
-            f"found: {shown or 'nothing'}"
-        )
-    for name in REQUIRED:
-        if name not in found:
-            raise UsageError(
-                f"{where}: no {name} {kind} (accepted names: {', '.join(_ALIASES[name])}); "
-                f"found: {shown or 'nothing'}",
-                hint="scholar metrics --input needs at least citations and year per paper",
-            )
 
 
 @contextlib.contextmanager
@@ -221,16 +157,16 @@ def _csv_lines(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _csv_records(
-    text: str, aliases: Mapping[str, tuple[str, ...]] = _ALIASES
+    text: str, aliases: Mapping[str, tuple[str, ...]] = ALIASES
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     header_line = text.lstrip("\r\n").split("\n", 1)[0]
     # The delimiter is the one that makes a header with a citations column.
-    delimiter = next((d for d in _DELIMITERS if "citations" in _columns(header_line.split(d))), ",")
+    delimiter = csv_delimiter(header_line)
     with _field_limit(MAX_FIELD):
         rows = _csv_lines(text, delimiter)
         header_at, header = next(rows, (1, []))
-        columns = _columns(header, aliases)
-        _require(
+        columns = find_columns(header, aliases)
+        require(
             columns, f"line {header_at} (header)", "column", [h.strip() for h in header], aliases
         )
         for line, cells in rows:
@@ -244,7 +180,7 @@ def _csv_records(
 
 
 def _json_records(
-    text: str, aliases: Mapping[str, tuple[str, ...]] = _ALIASES
+    text: str, aliases: Mapping[str, tuple[str, ...]] = ALIASES
 ) -> list[tuple[str, dict[str, Any]]]:
     try:
         document = json.loads(text)
@@ -264,7 +200,7 @@ def _json_records(
 
 
 def _json_or_jsonl_records(
-    text: str, aliases: Mapping[str, tuple[str, ...]] = _ALIASES
+    text: str, aliases: Mapping[str, tuple[str, ...]] = ALIASES
 ) -> list[tuple[str, dict[str, Any]]]:
     # JSON Lines when the first line is a whole object on its own; otherwise one JSON
     # document (possibly pretty-printed), whose errors are then reported as JSON.
@@ -279,7 +215,7 @@ def _json_or_jsonl_records(
 
 
 def _jsonl_records(
-    text: str, aliases: Mapping[str, tuple[str, ...]] = _ALIASES
+    text: str, aliases: Mapping[str, tuple[str, ...]] = ALIASES
 ) -> list[tuple[str, dict[str, Any]]]:
     records = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -295,76 +231,11 @@ def _jsonl_records(
 
 
 def _json_fields(
-    item: object, where: str, aliases: Mapping[str, tuple[str, ...]] = _ALIASES
+    item: object, where: str, aliases: Mapping[str, tuple[str, ...]] = ALIASES
 ) -> dict[str, Any]:
     if not isinstance(item, dict):
         raise UsageError(f"{where}: expected an object with citations and year")
     keys = list(item)  # JSON object keys are always strings
-    columns = _columns(keys, aliases)
-    _require(columns, where, "field", keys, aliases)
+    columns = find_columns(keys, aliases)
+    require(columns, where, "field", keys, aliases)
     return {name: item[keys[index]] for name, index in columns.items()}
-
-
-# --- one paper ------------------------------------------------------------------------
-
-
-def _whole(value: object, what: str, where: str, minimum: int) -> int | None:
-    """An integer >= minimum from an int, an integral float or a digit string."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    number: float
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        number = math.nan
-    elif isinstance(value, str):
-        try:
-            number = float(value.strip().replace(",", "").replace("_", ""))
-        except ValueError:
-            number = math.nan
-    else:
-        number = value
-    if not math.isfinite(number) or number != int(number) or number < minimum:
-        raise UsageError(f"{where}: {what} {value!r} is not a whole number >= {minimum}")
-    return int(number)
-
-
-def _year(value: object, where: str) -> int | None:
-    try:
-        year = _whole(value, "year", where, 0)
-    except UsageError:
-        raise UsageError(f"{where}: year {value!r} is not a four-digit year") from None
-    if year == 0:
-        return None  # 0 stands for "no year" in some exports; no paper is from year 0
-    if year is not None and year not in _YEARS:
-        raise UsageError(f"{where}: year {value!r} is not a four-digit year")
-    return year
-
-
-def _author_names(value: object) -> list[str]:
-    if isinstance(value, list):
-        # Plain names, or Semantic Scholar's {"authorId": ..., "name": ...} objects.
-        names = [item.get("name") if isinstance(item, dict) else item for item in value]
-        return [str(name) for name in names if name is not None and str(name).strip()]
-    if not isinstance(value, str) or not value.strip():
-        return []
-    # scholar joins names with "; "; Publish or Perish with ", " ("AW Harzing, R van
-    # der Wal"), whose names carry no commas of their own.
-    separator = ";" if ";" in value else ","
-    return [name.strip() for name in value.split(separator) if name.strip()]
-
-
-def _paper(record: Mapping[str, Any], where: str) -> tuple[PaperStats, bool]:
-    citations = _whole(record.get("citations"), "citations", where, 0)
-    if citations is None:
-        raise UsageError(f"{where}: the citation count is empty")
-    names = _author_names(record.get("authors"))
-    # An explicit count wins: Google Scholar data in Publish or Perish cuts long author
-    # lists short, while AuthorCount keeps the full number.
-    count = _whole(record.get("n_authors"), "author count", where, 0) or len(names) or None
-    position = _whole(record.get("author_position"), "author position", where, 1)
-    paper = PaperStats(
-        citations=citations,
-        year=_year(record.get("year"), where),
-        n_authors=count,
-        author_position=position,
-    )
-    return paper, count is not None

@@ -1,19 +1,18 @@
-"""Read ``scholar metrics --input FILE`` as a stream into a pandas DataFrame.
+"""The pandas engine of ``metrics --input``: a CSV read in blocks by pandas' C reader.
 
-The fast path for big CSV files: the file is read in blocks of ``BLOCK`` bytes, each
-block cut at the last record boundary and handed to pandas' C CSV reader, which keeps
-only the columns the metrics need (citations, year, author count or list, position and
-the ``--by`` column). Memory is one block plus the small numeric columns of the whole
-file; the text of the file is never held at once.
+Used for big CSV files when DuckDB is not installed (or declines). The file is read in
+blocks of ``BLOCK`` bytes, each cut at the last record boundary and handed to pandas'
+C CSV reader, which keeps only the columns the metrics need (citations, year, author
+count or list, position and the ``--by`` column). Memory is one block plus the small
+numeric columns of the whole file; the text of the file is never held at once.
 
-The rules stay those of ``inputs`` (accepted column names, delimiters, what a valid
-value is). The fast path checks them with vectorised tests and, at the first thing it
-does not accept as plainly valid (a short or long row, an unclosed quote, a value that
-is not a plain number, bytes that are not UTF-8, a UTF-16 file, JSON), hands the whole
-input to ``inputs.parse_papers``, the reference parser, which either accepts it (odd
-but valid input) or raises the same one-line error naming the line as before. So the
-fast path can only be faster, never more lenient. Standard input is first copied to a
-temporary file, so that hand-over can read it again.
+The rules stay those of ``columns`` and ``values`` (accepted column names, delimiters,
+what a valid value is). This engine checks them with vectorised tests and, at the first
+thing it does not accept as plainly valid (a short or long row, an unclosed quote, a
+value that is not a plain number, bytes that are not UTF-8, a UTF-16 file, JSON),
+raises ``Decline``: the caller hands the whole input to ``reference.parse_papers``,
+which either accepts it (odd but valid input) or raises the one-line error naming the
+line. So the engine can only be faster, never more lenient.
 
 It only parses: no network, no cache, no metrics, no printing; pandas and numpy are
 imported inside functions.
@@ -24,16 +23,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import shutil
-import tempfile
 from collections.abc import Iterator
-from contextlib import ExitStack
-from dataclasses import dataclass
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
-from scholarcli import inputs
-from scholarcli.errors import UsageError
+from scholarcli.inputs.columns import csv_delimiter, find_columns, has_required
+from scholarcli.inputs.table import Decline, PaperTable, Readable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -41,6 +35,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 BLOCK = 8 * 1024 * 1024  # bytes per block handed to pandas
+# A record (lines joined by a quoted field) beyond this is a quote left open.
+MAX_RECORD = 64 * 1024 * 1024
 _QUOTE, _NEWLINE = ord('"'), ord("\n")
 
 
@@ -56,91 +52,24 @@ def _byte_table(members: bytes) -> Any:
 _SPACE_BYTES = b" \t\x0b\x0c\r\x1c\x1d\x1e\x1f"
 
 
-@dataclass
-class PaperTable:
-    """The papers of one input as columns, ready for ``metrics.metrics_frame``.
-
-    ``frame`` has ``citations`` (int64), ``year``, ``n_authors`` and
-    ``author_position`` (float64, NaN unknown) and, with ``--by``, ``group`` (the
-    column's text, '' when empty). ``has_authors``/``has_positions`` as in
-    ``inputs.PaperList``; ``by`` is the --by column as named.
-    """
-
-    source: str
-    frame: pd.DataFrame
-    has_authors: bool
-    has_positions: bool
-    by: str | None = None
-
-
-class _Fallback(Exception):
-    """The fast path declines; the reference parser reads the input instead."""
-
-
-def read_table(path: str, stdin: BinaryIO | None = None, by: str | None = None) -> PaperTable:
-    """Read ``path`` (``-``: ``stdin``) into a ``PaperTable`` (see the module docstring)."""
-    with ExitStack() as stack:
-        if path == inputs.STDIN:
-            if stdin is None:
-                raise UsageError("--input - reads standard input, but none is available")
-            spool = stack.enter_context(tempfile.TemporaryFile())
-            shutil.copyfileobj(stdin, spool, 1024 * 1024)
-            spool.seek(0)
-            stream: IO[bytes] = spool
-            source = "stdin"
-        else:
-            try:
-                stream = stack.enter_context(Path(path).open("rb"))
-            except OSError as exc:
-                raise UsageError(f"cannot read --input {path}: {exc.strerror or exc}") from None
-            source = Path(path).name
-        aliases = inputs.with_group(by)  # a --by that names nothing fails before reading
-        try:
-            return _fast(stream, source, by, aliases)
-        except _Fallback:
-            stream.seek(0)
-            return from_list(inputs.parse_papers(stream.read(), source, by), by)
-
-
-def from_list(papers: inputs.PaperList, by: str | None = None) -> PaperTable:
-    """A ``PaperTable`` of the reference parser's result."""
-    import numpy as np
-    import pandas as pd
-
-    def column(values: list[int | None]) -> npt.NDArray[np.float64]:
-        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
-
-    rows = papers.papers
-    frame = pd.DataFrame(
-        {
-            "citations": np.array([p.citations for p in rows], dtype=np.int64),
-            "year": column([p.year for p in rows]),
-            "n_authors": column([p.n_authors for p in rows]),
-            "author_position": column([p.author_position for p in rows]),
-        }
-    )
-    if by is not None:
-        frame["group"] = pd.Series(papers.groups or [], dtype=object)
-    return PaperTable(papers.source, frame, papers.has_authors, papers.has_positions, by)
-
-
 # --- the fast path -----------------------------------------------------------------------
 
 
-def _fast(
-    stream: IO[bytes], source: str, by: str | None, aliases: dict[str, tuple[str, ...]]
+def read_blocks(
+    stream: Readable, source: str, by: str | None, aliases: dict[str, tuple[str, ...]]
 ) -> PaperTable:
+    """The papers of a CSV stream, or ``Decline`` (see the module docstring)."""
     import pandas as pd
 
-    head = stream.read(4)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise _Fallback
-    stream.seek(3 if head.startswith(codecs.BOM_UTF8) else 0)
     blocks = _blocks(stream)
     first = next(blocks, b"")
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise Decline
+    if first.startswith(codecs.BOM_UTF8):
+        first = first[len(codecs.BOM_UTF8) :]
     # Blocks are megabytes: test them without copying (strip() would copy each one).
     if _blank(first) or first.lstrip()[:1] in (b"[", b"{"):
-        raise _Fallback  # empty (the reference parser words it) or JSON
+        raise Decline  # empty (the reference parser words it) or JSON
     header_line, first = _split_header(first)
     delimiter, header, columns = _header(header_line, aliases)
     parts: list[pd.DataFrame] = []
@@ -158,7 +87,7 @@ def _fast(
         frame["group"] = pd.Series(union, index=frame.index)
     has_authors = bool(frame.pop("_authors_known").any())
     has_positions = bool(frame["author_position"].notna().any())
-    return PaperTable(source, frame, has_authors, has_positions, by)
+    return PaperTable(source, frame, has_authors, has_positions, by, engine="pandas")
 
 
 def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
@@ -173,7 +102,7 @@ def _blank(block: bytes) -> bool:
     return not block or block.isspace()
 
 
-def _blocks(stream: IO[bytes]) -> Iterator[bytes]:
+def _blocks(stream: Readable) -> Iterator[bytes]:
     """Blocks of whole records: each ends just after a newline outside quotes."""
     carry = b""
     while True:
@@ -188,6 +117,8 @@ def _blocks(stream: IO[bytes]) -> Iterator[bytes]:
         while cut >= 0 and data.count(b'"', 0, cut) % 2:
             cut = data.rfind(b"\n", 0, cut)
         if cut < 0:
+            if len(data) > MAX_RECORD:
+                raise Decline  # a quote left open: the reference parser words it
             carry = data
             continue
         yield data[: cut + 1]
@@ -199,29 +130,25 @@ def _split_header(block: bytes) -> tuple[str, bytes]:
     text = block.lstrip(b"\r\n")
     line, _, rest = text.partition(b"\n")
     if line.count(b'"') % 2:
-        raise _Fallback  # a header spanning lines
+        raise Decline  # a header spanning lines
     try:
         return line.decode("utf-8").rstrip("\r"), rest
     except UnicodeDecodeError:
-        raise _Fallback from None
+        raise Decline from None
 
 
 def _header(
     line: str, aliases: dict[str, tuple[str, ...]]
 ) -> tuple[str, list[str], dict[str, int]]:
-    """The delimiter (as ``inputs`` picks it), the header cells and the used columns."""
-    delimiter = next(
-        (d for d in inputs._DELIMITERS if "citations" in inputs._columns(line.split(d))), ","
-    )
+    """The delimiter (``columns.csv_delimiter``), the header cells and the used columns."""
+    delimiter = csv_delimiter(line)
     try:
         header = next(csv.reader([line], delimiter=delimiter, strict=True))
     except (csv.Error, StopIteration):
-        raise _Fallback from None
-    columns = inputs._columns(header, aliases)
-    if not all(name in columns for name in inputs.REQUIRED) or (
-        "group" in aliases and "group" not in columns
-    ):
-        raise _Fallback  # the reference parser words the error
+        raise Decline from None
+    columns = find_columns(header, aliases)
+    if not has_required(columns, aliases):
+        raise Decline  # the reference parser words the error
     return delimiter, header, columns
 
 
@@ -258,7 +185,7 @@ def _check_fields(block: bytes, delimiter: str, expected: int) -> None:
     if len(quotes):
         opens, closes = quotes[0::2], quotes[1::2]
         if len(closes) < len(opens):
-            raise _Fallback  # a quote left open: the reference parser words it
+            raise Decline  # a quote left open: the reference parser words it
         quoted = np.searchsorted(delimiters, closes) - np.searchsorted(delimiters, opens)
         record = np.searchsorted(ends, opens)
         fields -= np.bincount(record, weights=quoted, minlength=len(ends)).astype(np.int64)
@@ -266,7 +193,7 @@ def _check_fields(block: bytes, delimiter: str, expected: int) -> None:
     carriage = (lengths > 0) & (raw[np.maximum(ends - 1, 0)] == ord("\r"))
     blank = (lengths - carriage) == 0  # pandas skips these, as the reference parser does
     if ((fields != expected) & ~blank).any():
-        raise _Fallback
+        raise Decline
 
 
 def _parse_block(block: bytes, delimiter: str, columns: dict[str, int]) -> pd.DataFrame:
@@ -288,12 +215,12 @@ def _parse_block(block: bytes, delimiter: str, columns: dict[str, int]) -> pd.Da
             skip_blank_lines=True,
         )
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
-        raise _Fallback from None
+        raise Decline from None
     return _values(cells, columns)
 
 
 def _values(cells: pd.DataFrame, columns: dict[str, int]) -> pd.DataFrame:
-    """The checked numeric columns of one block (``_Fallback`` on anything doubtful)."""
+    """The checked numeric columns of one block (``Decline`` on anything doubtful)."""
     import numpy as np
     import pandas as pd
 
@@ -303,13 +230,13 @@ def _values(cells: pd.DataFrame, columns: dict[str, int]) -> pd.DataFrame:
     rows = len(cells)
     citations = _whole(cell("citations"), 0, rows)
     if np.isnan(citations).any():
-        raise _Fallback  # an empty citation count is an error the reference parser words
+        raise Decline  # an empty citation count is an error the reference parser words
     year = _whole(cell("year"), 0, rows)
     year[year == 0] = np.nan  # 0 stands for "no year"
     if ((year < 1000) | (year > 9999)).any():
-        raise _Fallback
+        raise Decline
     count = _whole(cell("n_authors"), 0, rows)
-    count[count == 0] = np.nan  # 0 is "not given": the list decides, as in inputs
+    count[count == 0] = np.nan  # 0 is "not given": the list decides, as in values.paper
     names = _name_counts(cell("authors"), np.isnan(count))
     count = np.where(np.isnan(count), names, count)
     frame = pd.DataFrame(
@@ -329,7 +256,7 @@ def _values(cells: pd.DataFrame, columns: dict[str, int]) -> pd.DataFrame:
 
 def _whole(values: pd.Series[Any] | None, minimum: int, rows: int) -> npt.NDArray[np.float64]:
     """Whole numbers >= minimum as a new float64 array (NaN: empty or no such column);
-    ``_Fallback`` if any value is not one."""
+    ``Decline`` if any value is not one."""
     import numpy as np
     import pandas as pd
 
@@ -339,23 +266,23 @@ def _whole(values: pd.Series[Any] | None, minimum: int, rows: int) -> npt.NDArra
         cleaned = values.astype(str).str.strip().str.replace(r"[,_]", "", regex=True)
         numbers = pd.to_numeric(cleaned.where(values.notna()), errors="coerce")
         if (numbers.isna() & values.notna()).any():
-            raise _Fallback
+            raise Decline
         values = numbers
     elif not (
         pd.api.types.is_integer_dtype(values.dtype) or pd.api.types.is_float_dtype(values.dtype)
     ) or pd.api.types.is_bool_dtype(values.dtype):
-        raise _Fallback
+        raise Decline
     array = values.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
     known = array[~np.isnan(array)]
     if not np.isfinite(known).all() or (known != np.floor(known)).any() or (known < minimum).any():
-        raise _Fallback
+        raise Decline
     return array
 
 
 def _name_counts(values: pd.Series[Any] | None, needed: npt.NDArray[np.bool_]) -> Any:
     """The number of names in each author list cell (NaN: empty), where ``needed``.
 
-    As ``inputs._author_names``: names are split at ";" when the cell has one, else at
+    As ``values.author_names``: names are split at ";" when the cell has one, else at
     ","; blank names do not count. The separators of all cells are counted at once on
     their UTF-8 bytes; a cell where that might differ from the rule (a separator next
     to another, or at either end, ignoring spaces; a byte that may start non-ASCII
@@ -419,7 +346,7 @@ _TABLES: tuple[Any, Any] | None = None
 
 
 def _names(text: str) -> float:
-    """The rule of ``inputs._author_names``, for one cell."""
+    """The rule of ``values.author_names``, for one cell."""
     if not text.strip():
         return float("nan")
     separator = ";" if ";" in text else ","

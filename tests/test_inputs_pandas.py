@@ -1,8 +1,9 @@
-"""scholarcli.inputs_stream: the streamed pandas reader of --input, and ``metrics --by``.
+"""The fast engines of --input (pandas blocks, DuckDB's reader) and ``metrics --by``.
 
-The fast path must read exactly what the reference parser (``inputs.parse_papers``)
-reads, and hand everything else to it: so each test compares the two, or checks that
-a malformed file still gets the reference parser's error.
+Each fast engine must read exactly what the reference parser
+(``inputs.reference.parse_papers``) reads, and hand everything else to it: so each
+test compares them, or checks that a malformed file still gets the reference parser's
+error. Every comparison runs for both engines.
 """
 
 from __future__ import annotations
@@ -18,26 +19,48 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from scholarcli import inputs_stream
 from scholarcli.cli import app
 from scholarcli.errors import UsageError
-from scholarcli.inputs import parse_papers
-from scholarcli.inputs_stream import from_list, read_table
+from scholarcli.inputs import duckdb_csv, pandas_csv
+from scholarcli.inputs.columns import with_group
+from scholarcli.inputs.read import Engine, read_table
+from scholarcli.inputs.reference import parse_papers
+from scholarcli.inputs.source import DEFAULT_MAX_LINE_BYTES, CappedReader, open_input
+from scholarcli.inputs.table import PaperTable, from_list
 
 COLUMNS = ("citations", "year", "n_authors", "author_position")
+FAST: tuple[Engine, ...] = ("pandas", "duckdb")
+needs_duckdb = pytest.mark.skipif(not duckdb_csv.available(), reason="duckdb not installed")
+engines = pytest.mark.parametrize(
+    "engine", [pytest.param("pandas"), pytest.param("duckdb", marks=needs_duckdb)]
+)
 
 
-def reference(data: bytes, by: str | None = None) -> inputs_stream.PaperTable:
+def reference(data: bytes, by: str | None = None) -> PaperTable:
     return from_list(parse_papers(data, "f", by), by)
 
 
-def fast(data: bytes, by: str | None = None) -> inputs_stream.PaperTable:
-    """The fast path alone: fails the test if it hands over to the reference parser."""
-    aliases = inputs_stream.inputs.with_group(by)
-    return inputs_stream._fast(io.BytesIO(data), "f", by, aliases)
+def fast(data: bytes, by: str | None = None, engine: Engine = "pandas") -> PaperTable:
+    """One fast engine alone: fails the test if it hands over to the reference parser."""
+    aliases = with_group(by)
+    if engine == "pandas":
+        stream = CappedReader(io.BytesIO(data), "f", DEFAULT_MAX_LINE_BYTES)
+        return pandas_csv.read_blocks(stream, "f", by, aliases)
+    with open_input("-", io.BytesIO(data)) as opened:
+        return duckdb_csv.read_file(opened, by, aliases)
 
 
-def assert_same(left: inputs_stream.PaperTable, right: inputs_stream.PaperTable) -> None:
+def framed(table: PaperTable) -> PaperTable:
+    """The table with a frame (the reference engine returns the parser's list)."""
+    if table.frame is None:
+        assert table.papers is not None
+        return from_list(table.papers, table.by)
+    return table
+
+
+def assert_same(left: PaperTable, right: PaperTable) -> None:
+    left, right = framed(left), framed(right)
+    assert left.frame is not None and right.frame is not None
     assert len(left.frame) == len(right.frame)
     for column in COLUMNS:
         a = left.frame[column].to_numpy(dtype=float, na_value=np.nan)
@@ -71,8 +94,13 @@ rows = st.lists(
 )
 
 
+@engines
 @given(rows, st.sampled_from([",", ";", "\t"]))
-def test_fast_path_reads_what_the_reference_parser_reads(table: list, delimiter: str) -> None:  # type: ignore[type-arg]
+def test_fast_path_reads_what_the_reference_parser_reads(
+    engine: Engine,
+    table: list,  # type: ignore[type-arg]
+    delimiter: str,
+) -> None:
     header = ["Citations", "Year", "Authors", "author_position", "Title", "who"]
     data = write(
         [[c, y, sep.join(n), p, t, g] for c, y, n, sep, p, t, g in table],
@@ -83,16 +111,16 @@ def test_fast_path_reads_what_the_reference_parser_reads(table: list, delimiter:
         expected = reference(data, "who")
     except UsageError:
         return  # e.g. a blank author list joined as ";": the fallback covers it below
-    assert_same(fast(data, "who"), expected)
-    assert_same(read_table_bytes(data, "who"), expected)
+    assert_same(fast(data, "who", engine), expected)
+    assert_same(read_table_bytes(data, "who", engine), expected)
 
 
-def read_table_bytes(data: bytes, by: str | None = None) -> inputs_stream.PaperTable:
-    return read_table("-", io.BytesIO(data), by)
+def read_table_bytes(data: bytes, by: str | None = None, engine: Engine = "auto") -> PaperTable:
+    return read_table("-", io.BytesIO(data), by, engine=engine)
 
 
 def test_records_across_block_boundaries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(inputs_stream, "BLOCK", 16)
+    monkeypatch.setattr(pandas_csv, "BLOCK", 16)
     data = write(
         [[i, 2000 + i, f"A{i}; B, jr; C", i % 3 + 1, f'a "long"\ntitle, {i}'] for i in range(50)],
         ["citations", "year", "authors", "author_position", "title"],
@@ -100,9 +128,11 @@ def test_records_across_block_boundaries(monkeypatch: pytest.MonkeyPatch) -> Non
     assert_same(fast(data), reference(data))
 
 
-def test_authors_count_and_explicit_count_wins() -> None:
+@engines
+def test_authors_count_and_explicit_count_wins(engine: Engine) -> None:
     data = b'Cites,Year,Authors,AuthorCount\n1,2020,"A, B, C",\n2,2021,"A; B",5\n3,2022,,0\n'
-    table = fast(data)
+    table = fast(data, engine=engine)
+    assert table.frame is not None
     assert table.frame["n_authors"].tolist()[:2] == [3.0, 5.0]
     assert np.isnan(table.frame["n_authors"].iloc[2])
     assert_same(table, reference(data))
@@ -126,27 +156,35 @@ def test_authors_count_and_explicit_count_wins() -> None:
         ("  \n\n", "f is empty"),
     ],
 )
-def test_malformed_input_gets_the_reference_error(text: str, expected: str) -> None:
+@pytest.mark.parametrize("engine", ["auto", *FAST])
+def test_malformed_input_gets_the_reference_error(text: str, expected: str, engine: Engine) -> None:
     by = "who" if "group by" in expected else None
     with pytest.raises(UsageError) as caught:
-        read_table_bytes(text.encode(), by)
+        read_table_bytes(text.encode(), by, engine)
     assert expected.replace("f is", "stdin is") in caught.value.message
 
 
-def test_not_utf8_and_utf16_go_to_the_reference_parser() -> None:
+@pytest.mark.parametrize("engine", FAST)
+def test_not_utf8_and_utf16_go_to_the_reference_parser(engine: Engine) -> None:
+    latin = "Cites,Year\n1,2020\n2,2021 J\xe9r\xf4me\n".encode("cp1252")
     with pytest.raises(UsageError, match="line 3: the input is not UTF-8"):
-        read_table_bytes("Cites,Year\n1,2020\n2,2021 J\xe9r\xf4me\n".encode("cp1252"))
-    utf16 = read_table_bytes("Cites\tYear\n3\t2020\n".encode("utf-16"))
-    assert utf16.frame["citations"].tolist() == [3]
+        read_table_bytes(latin, None, engine)
+    utf16 = read_table_bytes("Cites\tYear\n3\t2020\n".encode("utf-16"), None, engine)
+    assert utf16.engine == "reference"
+    assert framed(utf16).frame["citations"].tolist() == [3]  # type: ignore[index]
 
 
-def test_json_and_bom(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["auto", *FAST])
+def test_json_and_bom(tmp_path: Path, engine: Engine) -> None:
     listed = json.dumps({"papers": [{"citations": 4, "year": 2020, "venue": "X"}]})
-    table = read_table_bytes(listed.encode(), "venue")
-    assert table.frame["group"].tolist() == ["X"]
+    table = framed(read_table_bytes(listed.encode(), "venue", engine))
+    assert table.frame is not None and table.frame["group"].tolist() == ["X"]
     path = tmp_path / "pop.csv"
     path.write_bytes(b"\xef\xbb\xbfCites,Year\n7,2020\n")
-    assert read_table(str(path)).frame["citations"].tolist() == [7]
+    bom = read_table(str(path), engine=engine)
+    assert framed(bom).frame["citations"].tolist() == [7]  # type: ignore[index]
+    if engine != "auto":
+        assert bom.engine == engine  # a BOM is no reason to hand over
 
 
 # --- the command ---------------------------------------------------------------------------
@@ -207,10 +245,12 @@ def test_by_errors(runner: CliRunner) -> None:
     assert with_name.exit_code == 2 and "give no names" in with_name.stderr
 
 
-def test_crlf_blank_lines_and_no_final_newline() -> None:
+@engines
+def test_crlf_blank_lines_and_no_final_newline(engine: Engine) -> None:
     data = b'\r\nCites,Year,Authors\r\n1,2020,"A; B"\r\n\r\n2,2021,C\r\n3,,"D, E, F"'
-    assert_same(fast(data), reference(data))
-    assert fast(data).frame["n_authors"].tolist() == [2.0, 1.0, 3.0]
+    assert_same(fast(data, engine=engine), reference(data))
+    counts = fast(data, engine=engine).frame["n_authors"]  # type: ignore[index]
+    assert counts.tolist() == [2.0, 1.0, 3.0]
 
 
 @pytest.mark.parametrize(
@@ -225,16 +265,17 @@ def test_crlf_blank_lines_and_no_final_newline() -> None:
         "True,2020\n",
     ],
 )
-def test_odd_values_read_as_the_reference_parser_reads_them(rows: str) -> None:
+@pytest.mark.parametrize("engine", ["auto", *FAST])
+def test_odd_values_read_as_the_reference_parser_reads_them(rows: str, engine: Engine) -> None:
     data = ("citations,year\n" + rows).encode()
-    expected: inputs_stream.PaperTable | str
+    expected: PaperTable | str
     try:
         expected = reference(data)
     except UsageError as refused:
         expected = refused.message
     if isinstance(expected, str):
         with pytest.raises(UsageError) as caught:
-            read_table_bytes(data)
+            read_table_bytes(data, None, engine)
         assert caught.value.message == expected
     else:
-        assert_same(read_table_bytes(data), expected)
+        assert_same(read_table_bytes(data, None, engine), expected)
