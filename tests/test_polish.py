@@ -353,3 +353,17 @@ def test_history_paper_takes_every_ref_form(runner: CliRunner, seeded) -> None: 
     assert unknown.exit_code == 3 and "no snapshots of paper '2401.00001'" in unknown.stderr
     title = run(runner, "history", "--paper", "a quoted title")
     assert title.exit_code == 2 and title.stderr.startswith("error: --paper")
+
+
+# ------------------------------------------------------------------ the report
+
+
+@pytest.mark.parametrize("name", ["report.pdf", "report.PNG", "report", "r.html.txt"])
+def test_report_refuses_an_output_that_is_not_html(
+    runner: CliRunner, double_env, tmp_path, name: str
+) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / name
+    result = run(runner, "report", seed.NAME, "-o", str(target))
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith(f"error: --output {str(target)!r}: the report is an HTML")
+    assert not target.exists() and double_env.count() == 0

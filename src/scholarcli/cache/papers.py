@@ -179,6 +179,7 @@ def save_edges(
 def paper_id_by(store: Store, kind: str, value: str) -> str | None:
     """The cached paper an arXiv id (``kind="arxiv"``), DOI (``"doi"``, any case) or
     Corpus id (``"corpus"``, from the raw S2 record) names, or None."""
+    args: tuple[object, ...]
     if kind == "arxiv":
         sql, args = "SELECT paper_id FROM papers WHERE arxiv_id = ?", (value,)
     elif kind == "doi":
