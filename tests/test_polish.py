@@ -367,3 +367,29 @@ def test_report_refuses_an_output_that_is_not_html(
     assert result.exit_code == 2, result.stderr
     assert result.stderr.startswith(f"error: --output {str(target)!r}: the report is an HTML")
     assert not target.exists() and double_env.count() == 0
+
+
+def test_report_cuts_long_venues_with_the_full_name_in_a_title(
+    runner: CliRunner, seeded, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    long = "Proceedings of the 61st Annual Meeting of the Association for Computational Linguistics"
+    seeded.add_paper(
+        "b" * 40,
+        title="A paper with a long venue",
+        year=2023,
+        publication_date="2023-07-01",
+        venue=long,
+        authors=[(seed.AUTHOR_ID, seed.NAME)],
+        citation_count=2,
+    )
+    target = tmp_path / "r.htm"
+    result = run(runner, "report", seed.NAME, "--as-of", AS_OF, "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    page = target.read_text(encoding="utf-8")
+    cell = re.search(r'<td data-value="' + re.escape(long) + r'" class="venue">(.*?)</td>', page)
+    assert cell is not None
+    assert f'title="{long}"' in cell.group(1)
+    visible = re.sub(r"<[^>]+>", "", cell.group(1))
+    assert visible.endswith("…") and len(visible) <= 40 and long.startswith(visible[:-1])
+    short = re.search(r'<td data-value="arXiv.org" class="venue">(.*?)</td>', page)
+    assert short is not None and short.group(1) == "arXiv.org"
