@@ -18,7 +18,7 @@ depends on the neighbours, the CPU time much less. Wall time includes process st
 stage is shown next to it. Peak memory is the largest
 RSS sum of the process tree (the JVM included), sampled every 0.1 s with psutil. The
 two engines' outputs are compared row by row (full outer join on author_id, every
-column). The extrapolation to a full release (200M papers, 75M authors; notes §1.2)
+column). The extrapolation to a full release (200M papers, 75M authors; docs/datasets.md)
 scales each stage by N^b, with b fitted from the two sizes of this run (b = 1 if
 only one size ran).
 

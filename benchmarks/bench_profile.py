@@ -57,7 +57,7 @@ S2_INTERVAL = 1.0  # scholar's default SCHOLAR_S2_INTERVAL, S2's 1 request/s wit
 ARXIV_INTERVAL = 3.0  # scholar's default SCHOLAR_ARXIV_INTERVAL, arxiv.Client's delay_seconds
 S2_PAGE = 1000
 ARXIV_BATCH = 100
-ARXIV_GET_414_IDS = 642  # notes/arxiv-api.md §1.5: 642 ids over GET gave HTTP 414
+ARXIV_GET_414_IDS = 642  # docs/sources.md, arXiv's quirks: 642 ids over GET gave HTTP 414
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 DEAD_PROXY = "http://127.0.0.1:9"  # discard port: a request that escapes the URLs fails here
 

@@ -1,10 +1,10 @@
 """Generate S2-shaped bulk shards: DIR/papers/<n>.jsonl.gz and DIR/authors/<n>.jsonl.gz.
 
 Records have the 2024 key layout of the real samples (fixtures/s2-datasets/
-samples-2024; notes/s2-datasets-and-scale.md §1.5): every papers key (externalids
+samples-2024; docs/datasets.md): every papers key (externalids
 with its 8 keys, ``authors: [{authorId: str, name}]``, s2fieldsofstudy, journal, ...)
 and every authors key, about 800 bytes of raw JSON per paper like the real shards.
-Distributions (notes §4.3, fitted to S2 figures):
+Distributions (fitted to the figures S2 publishes for its datasets):
 
 * authors per paper: 1 + geometric, mean 2.44 (650M authorships / ~250M papers);
 * author ids: 70 % uniform over A = 0.45 N ids, 30 % skewed (id = A * u^2, a
@@ -15,7 +15,7 @@ Distributions (notes §4.3, fitted to S2 figures):
 
 Uniforms come from DuckDB's 64-bit ``hash`` reduced to 53 bits, so a run is
 deterministic for a seed and needs no Python loop (a hash modulo a small prime
-capped the distinct authors near 1M in an earlier prototype: notes §4.3).
+capped the distinct authors near 1M in an earlier prototype).
 Run: ``python benchmarks/gen_shards.py DIR --papers 1000000 [--shards 10] [--seed 1]``.
 """
 

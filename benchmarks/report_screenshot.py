@@ -1,7 +1,7 @@
 """Make the seed author's report and a screenshot of it: docs/report.png for the README.
 
 The report is made by `scholar report` against the project's loopback test double,
-seeded with tests/seed.py (the seed author of ../shared/reference/seed-profile.txt), and
+seeded with tests/seed.py (the seed author), and
 photographed by tests/report_browser.py, the same code that opens it in the browser
 tests: headless Debian Chromium driven by Playwright, every request but the page's own
 refused, and a failure if the page logs an error or tries to fetch anything.

@@ -18,7 +18,7 @@ from typing import Any
 
 from scholarcli.indicators import metrics
 
-# Hand-made authors with known answers (notes/s2-datasets-and-scale.md §4.2; agop).
+# Hand-made authors with known answers (agop's examples; docs/metrics.md).
 KNOWN = {
     9001: [6, 10, 5, 46, 0, 2],  # h 4, g 6, i10 2
     9002: list(range(1, 11)),  # h 5, g 7

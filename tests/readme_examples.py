@@ -1,12 +1,17 @@
-"""Run the README's ```console examples against the test double; rewrite their output.
+"""Run the ```console examples of README.md and docs/*.md against the test double.
 
 The rules an example must follow are at the top of tests/test_readme_examples.py.
-This module holds the machinery: ``blocks`` parses the README, ``run_block`` runs one
+This module holds the machinery: ``blocks`` parses a page, ``run_block`` runs one
 block's commands in a fresh SCHOLAR_HOME against a fresh double holding the README
 world (``seed.load_world``), ``normalise`` removes what differs between runs.
 
-    python tests/readme_examples.py            # list the examples that differ
-    python tests/readme_examples.py --update   # write the real output into README.md
+    python tests/readme_examples.py                    # list the examples that differ
+    python tests/readme_examples.py --update           # write the real output into the pages
+    python tests/readme_examples.py docs/metrics.md    # only these pages (either mode)
+
+``scholar`` in an example is this checkout's code run by this interpreter
+(``sys.executable -m scholarcli`` through a small wrapper on PATH), so the examples
+run whether or not a ``scholar`` is installed, and never run another installed copy.
 
 It must not reach the network: both sources point at the loopback double.
 """
@@ -32,6 +37,15 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 README = ROOT / "README.md"
+DOCS = ROOT / "docs"
+GENERATED = frozenset({"cli.md"})  # written by a script from the commands' help, not run
+
+
+def pages() -> list[Path]:
+    """Every page whose examples run: the README, then docs/*.md by name."""
+    return [README] + [p for p in sorted(DOCS.glob("*.md")) if p.name not in GENERATED]
+
+
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
@@ -61,11 +75,30 @@ class Block:
     end: int  # index of the closing fence
     commands: list[Command]
     world: str = ""  # "novelty" for a ```console novelty block (rule 2)
+    page: str = ""  # the page's path from the repository root, e.g. docs/metrics.md
 
     @property
     def name(self) -> str:
         first = self.commands[0].line if self.commands else ""
-        return f"line {self.start}: {first[:60]}"
+        where = f"{self.page}:" if self.page else "line "
+        return f"{where}{self.start}: {first[:60]}"
+
+
+EXIT_NOTE = re.compile(r"#\s*exit (\d+)\s*$")
+
+
+def expected_status(line: str) -> int:
+    """0, or the N of a trailing ``# exit N`` comment (rule 7)."""
+    found = EXIT_NOTE.search(line)
+    return int(found.group(1)) if found else 0
+
+
+def page_blocks(path: Path) -> list[Block]:
+    """The blocks of one page, each knowing its page."""
+    found = blocks(path.read_text(encoding="utf-8"))
+    for block in found:
+        block.page = path.relative_to(ROOT).as_posix()
+    return found
 
 
 def blocks(text: str) -> list[Block]:
@@ -108,13 +141,43 @@ def programs(line: str) -> list[str]:
     return names
 
 
+_WRAPPER_DIR: list[Path] = []
+
+
+def wrapper_dir() -> Path:
+    """A folder holding ``scholar``: this interpreter running this checkout's package.
+
+    Made once per process. The examples must not depend on a console script being on
+    PATH (a venv used without activating it, ``PYTHONPATH=src``), nor pick up another
+    installed copy of scholar."""
+    if not _WRAPPER_DIR:
+        import scholarcli
+
+        folder = Path(tempfile.mkdtemp(prefix="scholar-examples-"))
+        src = Path(scholarcli.__file__).resolve().parents[1]
+        script = folder / "scholar"
+        path = f'PYTHONPATH="{src}${{PYTHONPATH:+:$PYTHONPATH}}"'
+        script.write_text(
+            f'#!/bin/sh\n{path} exec "{sys.executable}" -m scholarcli "$@"\n', encoding="utf-8"
+        )
+        script.chmod(0o755)
+        _WRAPPER_DIR.append(folder)
+    return _WRAPPER_DIR[0]
+
+
+def available(program: str) -> bool:
+    """Whether an example's program can run: ``scholar`` always can (``wrapper_dir``)."""
+    import shutil
+
+    return program == "scholar" or shutil.which(program) is not None
+
+
 def environment(home: Path, double) -> dict[str, str]:  # type: ignore[no-untyped-def]
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("SCHOLAR_", "SEMANTIC_SCHOLAR"))
     }
-    bin_dir = str(Path(sys.executable).parent)
     env.update(
-        PATH=bin_dir + os.pathsep + env.get("PATH", ""),
+        PATH=str(wrapper_dir()) + os.pathsep + env.get("PATH", ""),
         SCHOLAR_HOME=str(home),
         SCHOLAR_S2_URL=double.s2_url,
         SCHOLAR_ARXIV_URL=double.arxiv_url,
@@ -130,7 +193,15 @@ def environment(home: Path, double) -> dict[str, str]:  # type: ignore[no-untype
     return env
 
 
-def run_line(line: str, env: dict[str, str], cwd: Path) -> list[str]:
+@dataclass
+class Run:
+    """What one ``$`` line did: its normalised output and bash's exit status."""
+
+    lines: list[str]
+    status: int
+
+
+def run_line(line: str, env: dict[str, str], cwd: Path) -> Run:
     """Run one ``$`` line in bash with stdout on a terminal; its stdout, then its stderr."""
     parent, child = pty.openpty()
     columns = int(re.search(r"\bCOLUMNS=(\d+)", line).group(1)) if "COLUMNS=" in line else COLUMNS  # type: ignore[union-attr]
@@ -166,9 +237,9 @@ def run_line(line: str, env: dict[str, str], cwd: Path) -> list[str]:
             open_fds.discard(parent)  # the terminal stays open only while bash's children live
     os.close(parent)
     proc.stderr.close()
-    proc.wait(timeout=30)
+    status = proc.wait(timeout=30)
     text = out.decode("utf-8", "replace").replace("\r\n", "\n") + err.decode("utf-8", "replace")
-    return text.split("\n")
+    return Run(text.split("\n"), status)
 
 
 DURATION = re.compile(r"\b\d+\.\d+ s\b")
@@ -266,8 +337,9 @@ def datasets_world():  # type: ignore[no-untyped-def]
     return double
 
 
-def run_block(block: Block) -> list[list[str]]:
-    """Each command's normalised output, run in order in one fresh home and folder."""
+def run_block(block: Block) -> list[Run]:
+    """Each command's normalised output and status, run in order in one fresh home and
+    folder."""
     from double import ApiDouble
 
     with ApiDouble() as double, tempfile.TemporaryDirectory() as tmp:
@@ -279,8 +351,13 @@ def run_block(block: Block) -> list[list[str]]:
         home, cwd = Path(tmp) / "scholar-home", Path(tmp) / "work"
         cwd.mkdir()
         env = environment(home, double)
+
+        def run(line: str) -> Run:
+            done = run_line(line, env, cwd)
+            return Run(normalise(done.lines, home, cwd), done.status)
+
         if block.world not in DATASETS_PRELUDES:
-            return [normalise(run_line(c.line, env, cwd), home, cwd) for c in block.commands]
+            return [run(c.line) for c in block.commands]
         datasets = datasets_world()
         try:
             env.update(
@@ -288,24 +365,39 @@ def run_block(block: Block) -> list[list[str]]:
             )
             for line in DATASETS_PRELUDES[block.world]:
                 run_line(line, env, cwd)
-            return [normalise(run_line(c.line, env, cwd), home, cwd) for c in block.commands]
+            return [run(c.line) for c in block.commands]
         finally:
             datasets.stop()
 
 
-def updated(text: str) -> tuple[str, list[str]]:
-    """README text with every example's output replaced by a real run's (``...`` kept
+def problems(command: Command, run: Run) -> list[str]:
+    """Why a command's run does not match its page: output (rule 5), status (rule 7)."""
+    found = []
+    if not matches(command.expected, run.lines):
+        diff = difflib.unified_diff(command.expected, run.lines, lineterm="")
+        found.append("output differs:\n" + "\n".join(diff))
+    if run.status != expected_status(command.line):
+        found.append(
+            f"exit status {run.status}, expected {expected_status(command.line)}"
+            " (a command that fails says so with a trailing '# exit N', rule 7)"
+        )
+    return found
+
+
+def updated(text: str, page: str = "") -> tuple[str, list[str]]:
+    """A page's text with every example's output replaced by a real run's (``...`` kept
     where the shown output still matches), and the names of the blocks that changed."""
     lines = text.split("\n")
     changed = []
     for block in reversed(blocks(text)):
+        block.page = page
         outputs = run_block(block)
         new: list[str] = []
         for command, actual in zip(block.commands, outputs, strict=True):
             if new:
                 new.append("")
             new.append(PROMPT + command.line)
-            new += command.expected if matches(command.expected, actual) else actual
+            new += command.expected if matches(command.expected, actual.lines) else actual.lines
         if new != lines[block.start : block.end]:
             changed.append(block.name)
             lines[block.start : block.end] = new
@@ -313,21 +405,23 @@ def updated(text: str) -> tuple[str, list[str]]:
 
 
 def main(argv: list[str]) -> int:
-    text = README.read_text(encoding="utf-8")
+    chosen = [Path(a).resolve() for a in argv if a != "--update"] or pages()
     if "--update" in argv:
-        new_text, changed = updated(text)
-        README.write_text(new_text, encoding="utf-8")
-        print("\n".join(f"updated {name}" for name in changed) or "README examples unchanged")
+        names = []
+        for path in chosen:
+            page = path.relative_to(ROOT).as_posix()
+            new_text, changed = updated(path.read_text(encoding="utf-8"), page)
+            path.write_text(new_text, encoding="utf-8")
+            names += changed
+        print("\n".join(f"updated {name}" for name in names) or "examples unchanged")
         return 0
     failures = 0
-    for block in blocks(text):
-        for command, actual in zip(block.commands, run_block(block), strict=True):
-            if not matches(command.expected, actual):
-                failures += 1
-                print(f"--- {block.name}: $ {command.line}")
-                sys.stdout.writelines(
-                    d + "\n" for d in difflib.unified_diff(command.expected, actual, lineterm="")
-                )
+    for path in chosen:
+        for block in page_blocks(path):
+            for command, run in zip(block.commands, run_block(block), strict=True):
+                for problem in problems(command, run):
+                    failures += 1
+                    print(f"--- {block.name}: $ {command.line}\n{problem}")
     return 1 if failures else 0
 
 

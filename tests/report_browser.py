@@ -123,8 +123,12 @@ def open_report(
     color_scheme: str = "light",
     java_script: bool = True,
     viewport: dict[str, int] | None = None,
+    init_script: str | None = None,
 ) -> Iterator[tuple[Any, PageWatch]]:
-    """The report at ``path`` loaded in a fresh context, and what it did while loading."""
+    """The report at ``path`` loaded in a fresh context, and what it did while loading.
+
+    ``init_script`` runs before the page's own (Playwright injects it past the page's
+    Content-Security-Policy), e.g. to listen for policy violations from the start."""
     url = path.resolve().as_uri()
     context = browser.new_context(
         viewport=viewport or VIEWPORT,
@@ -134,6 +138,8 @@ def open_report(
     )
     watch = PageWatch(url)
     context.route("**/*", watch.route)
+    if init_script is not None:
+        context.add_init_script(init_script)
     page = context.new_page()
     watch.attach(page)
     try:
@@ -144,8 +150,12 @@ def open_report(
 
 
 def axe_violations(page: Any, source: str) -> list[dict[str, Any]]:
-    """axe-core's violations on the loaded page (axe inlined as a script tag)."""
-    page.add_script_tag(content=source)
+    """axe-core's violations on the loaded page.
+
+    axe is evaluated through the browser's debugging protocol, which the page's
+    Content-Security-Policy does not govern: the page allows no script but its own,
+    so a script tag added by the test would be refused."""
+    page.evaluate(f"() => {{ {source}\n}}")
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     return list(result["violations"])
 

@@ -1,4 +1,4 @@
-"""The seed profile of ../shared/reference/seed-profile.txt as test-double data.
+"""The reference profile scholar is modelled on (Du-Seong Chang) as test-double data.
 
 Nine papers with the reference's titles, first authors, arXiv v1 dates,
 categories and Code flags. Citation counts are ours: they give h-index 5 and 753

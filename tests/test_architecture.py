@@ -1,4 +1,4 @@
-"""The layering of DESIGN.md, checked on the source: who may import what.
+"""The layering of docs/design.md (Layers), checked on the source: who may import what.
 
 Only cli/commands import typer; only render imports rich; only sources/ import
 requests; only cache/ imports sqlite3; pandas only inside functions (so that
@@ -87,7 +87,7 @@ def test_help_imports_neither_pandas_nor_requests() -> None:
     assert done.returncode == 0, done.stderr
 
 
-# The layers of DESIGN.md, top to bottom. A module may import its own layer and the
+# The layers of docs/design.md, top to bottom. A module may import its own layer and the
 # ones below it, never one above. Capability folders (profile/, tracking/, and this
 # round's papers/, report/, datasets/) are one layer: orchestration.
 SHARED = {"models", "errors", "config", "ids", "categories", "__init__", "__main__"}

@@ -144,6 +144,13 @@ def test_csv_is_the_default_in_a_pipe(runner: CliRunner, seeded) -> None:  # typ
         "cd_nok",
         "cd_nok_citers",
         "cd_nok_note",
+        # Issue 18: empty until --self-citations / --novelty compute them.
+        "self_citations",
+        "coauthor_self_citations",
+        "citations_excl_self",
+        "coauthor_citations_excl_self",
+        "ncs",
+        "impact_top10",
     ]
     assert rows[0]["authors"].count("; ") == 4
     assert result.stderr == ""

@@ -52,7 +52,7 @@ def public_categories(taxonomy: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def test_every_active_category_has_arxivs_name(taxonomy: dict[str, Any]) -> None:
     active = {code: e["name"] for code, e in taxonomy["categories"].items() if e["is_active"]}
-    assert len(active) == 155  # notes/arxiv-api.md §5
+    assert len(active) == 155  # arXiv's taxonomy (docs/sources.md, arXiv)
     assert {code: CATEGORY_NAMES.get(code) for code in active} == active
 
 

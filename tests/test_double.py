@@ -1,10 +1,10 @@
 """The loopback API double behaves like the real Semantic Scholar and arXiv APIs.
 
-Each test pins one documented behaviour (notes/semantic-scholar-api.md,
-notes/arxiv-api.md) so that client tests written against the double test the real
-contract: field selection, pagination caps, batch limits, error bodies, quirks, and
-every injectable fault. The last tests compare the double's output with the real
-recorded responses in ../shared/fixtures when that folder is present.
+Each test pins one documented behaviour (docs/sources.md) so that client tests
+written against the double test the real contract: field selection, pagination caps,
+batch limits, error bodies, quirks, and every injectable fault. The last tests compare
+the double's output with the real recorded responses in ../shared/fixtures when that
+folder is present.
 """
 
 from __future__ import annotations
@@ -368,7 +368,11 @@ def test_paper_batch_resolves_every_id_form(turing: ApiDouble) -> None:
     ]
     body = s2_post(turing, "/paper/batch", ids).json()
     assert [p and p["paperId"] for p in body] == ["c" * 40] * 3 + ["a" * 40] * 5 + [None, None]
-    assert s2_post(turing, "/paper/batch", ["x"] * 500).status_code == 200
+    assert s2_post(turing, "/paper/batch", ["x"] * 499 + ["c" * 40]).status_code == 200
+    # Knowing none of them, the real API answers 400 instead of a list of nulls.
+    none_known = s2_post(turing, "/paper/batch", ["x"] * 500)
+    assert none_known.status_code == 400
+    assert none_known.json() == {"error": "No valid paper ids given"}
     assert s2_post(turing, "/paper/batch", ["x"] * 501).status_code == 400
 
 

@@ -1,5 +1,5 @@
 """The double's paper search, bulk search, title match and reference routes, checked
-against the behaviour notes/semantic-scholar-api.md documents and, where present, the
+against the behaviour docs/sources.md describes and, where present, the
 real recordings in ../shared/fixtures/s2."""
 
 from __future__ import annotations

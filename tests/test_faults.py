@@ -42,6 +42,7 @@ def profile(runner: CliRunner) -> tuple[int, dict | None, str]:  # type: ignore[
     data = json.loads(result.stdout) if result.stdout.strip() else None
     if data:
         data["author"].pop("fetched_at")
+        data.pop("provenance", None)  # fetch times (and the double's port) differ by run
     return result.exit_code, data, result.stderr
 
 

@@ -208,45 +208,74 @@ def test_limiter_spaces_starts_within_a_process() -> None:
 def test_limiter_slots_are_shared_through_the_state_file(tmp_path: Path) -> None:
     """Two limiters (as in two processes) on one folder never start within the interval."""
     clock = FakeClock()
-    one = RateLimiter(1.0, tmp_path, "s2", clock=clock, sleep=lambda s: None)
-    two = RateLimiter(1.0, tmp_path, "s2", clock=clock, sleep=lambda s: None)
-    waits = [one.reserve(), two.reserve(), one.reserve(), two.reserve()]
-    assert waits == [0.0, 1.0, 2.0, 3.0]
+    one = RateLimiter(1.0, tmp_path, "s2", clock=clock, sleep=clock.sleep)
+    two = RateLimiter(1.0, tmp_path, "s2", clock=clock, sleep=clock.sleep)
+    starts = []
+    for limiter in (one, two, one, two):
+        with limiter.slot():
+            starts.append(clock.now)
+    assert starts == [1000.0, 1001.0, 1002.0, 1003.0]
+
+
+def test_the_next_start_counts_from_when_the_request_was_sent(tmp_path: Path) -> None:
+    """A request sent late (its process descheduled after its wait) pushes the next start
+    back: the interval holds between sends, not merely between reserved slots."""
+    clock = FakeClock()
+    one = RateLimiter(1.0, tmp_path, "s2", clock=clock, sleep=clock.sleep)
+    two = RateLimiter(1.0, tmp_path, "s2", clock=clock, sleep=clock.sleep)
+    with one.slot() as started:
+        clock.now += 0.7  # descheduled between the slot and the send
+        started()
+        clock.now += 5.0  # the answer takes long: the next start need not wait for it
+    sent_two = []
+    with two.slot() as started:
+        sent_two.append(clock.now)
+        started()
+    assert sent_two == [1000.0 + 0.7 + 5.0]  # the interval had long passed: no wait
+    clock.now = 2000.0
+    with one.slot() as started:
+        clock.now += 0.7
+        started()
+    with two.slot():
+        assert clock.now == 2000.0 + 0.7 + 1.0
 
 
 def test_limiter_survives_a_corrupt_state_file(tmp_path: Path) -> None:
     clock = FakeClock()
     (tmp_path / "s2.next").write_text("garbage")
-    assert RateLimiter(1.0, tmp_path, "s2", clock=clock).reserve() == 0.0
+    with RateLimiter(1.0, tmp_path, "s2", clock=clock, sleep=clock.sleep).slot():
+        assert clock.sleeps == []
     (tmp_path / "s2.next").write_text(repr(clock.now + 10**9))
-    assert RateLimiter(1.0, tmp_path, "s2", clock=clock).reserve() == 0.0
+    with RateLimiter(1.0, tmp_path, "s2", clock=clock, sleep=clock.sleep).slot():
+        assert clock.sleeps == []
 
 
 def test_limiter_holds_concurrent_threads_apart(tmp_path: Path) -> None:
-    """Slots reserved by racing threads (each with its own limiter) never collide."""
+    """Starts by racing threads (each with its own limiter) never come closer."""
     import time
 
-    slots: list[float] = []
+    starts: list[float] = []
     lock = threading.Lock()
 
     def worker() -> None:
         limiter = RateLimiter(0.5, tmp_path, "race")
         for _ in range(5):
-            now = time.time()
-            wait = limiter.reserve()
-            with lock:
-                slots.append(now + wait)
+            with limiter.slot() as started:
+                with lock:
+                    starts.append(time.time())
+                started()
 
     threads = [threading.Thread(target=worker) for _ in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    slots.sort()
-    gaps = [b - a for a, b in itertools.pairwise(slots)]
-    assert len(slots) == 20
-    # Each slot is the previous one plus the interval (clock reads may differ by microseconds).
-    assert min(gaps) >= 0.5 - 0.01
+    starts.sort()
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert len(starts) == 20
+    # The next start is written after this one is recorded: no scheduling delay can
+    # bring two closer than the interval (sleep may only overshoot).
+    assert min(gaps) >= 0.5 - 1e-3
 
 
 def test_a_failure_streak_is_bounded_across_requests() -> None:

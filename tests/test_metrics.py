@@ -1,12 +1,12 @@
 """Tests for scholarcli.indicators.metrics: published worked examples, then properties.
 
-Sources of the worked examples are listed in /work/shared/notes/metrics.md:
+Sources of the worked examples (docs/metrics.md, Worked examples the tests check):
 E1 scholarmetrics README/tests (Michael-E-Rose/scholarmetrics@148eb71d),
 E2 scholarmetrics g-index tests, E3 agop tests (gagolews/agop@118ce160,
 inst/tests/test-index_h.R and test-index_g.R), E4 pop-linux tests
 (munir-abbasi/pop-linux@fa044bc2, tests/test_metrics.py) and the Wikipedia
 h-index article. Examples marked "hand-derived" were worked out by hand from the
-definitions in DESIGN.md; the arithmetic is in the comment next to each.
+definitions in docs/metrics.md; the arithmetic is in the comment next to each.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def test_h_index_published_examples(citations: list[float], expected: int) -> No
         ([6, 10, 5, 46, 0, 2], 6),
         # E2: scholarmetrics tests, the NaN removed (six cited papers, g = 6).
         ([50, 7, 4, 18, 11, 3], 6),
-        # E2 [derived in notes/metrics.md]: bounded with the zero-cited papers kept gives 8.
+        # E2 (derived; docs/metrics.md): bounded with the zero-cited papers kept gives 8.
         ([50, 7, 0, 4, 18, 11, 0, 3], 8),
         ([1, 3], 2),  # E3 agop index_g(c(1,3))
         ([9, 0, 0], 3),  # E3 agop index_g(c(9,0,0))

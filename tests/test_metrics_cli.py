@@ -1,6 +1,6 @@
 """``scholar metrics`` and ``scholar compare`` end to end against the loopback double.
 
-The file example is E4 of notes/metrics.md: pop-linux's test profile
+The file example is E4 of docs/metrics.md (Worked examples): pop-linux's test profile
 (munir-abbasi/pop-linux@fa044bc2, tests/test_metrics.py), five single-author papers
 cited 10, 8, 5, 4, 3 times in 2020-2024, published as total 30, mean 6.0, h = 4,
 g = 5, e = sqrt(11), hI,norm = 4, i10 = 1.

@@ -43,7 +43,7 @@ def test_two_antipodal_clusters() -> None:
 
 
 def test_q90_interpolation_on_the_hand_checked_list_t8() -> None:
-    # notes/novelty.md T8: distances [1, 0.29289, 0.29289]; sorted [a, a, 1] with
+    # docs/novelty.md, Worked examples: distances [1, 0.29289, 0.29289]; sorted [a, a, 1] with
     # a = 1 - 1/sqrt(2); q90 is at position 1.8: a + 0.8 (1 - a).
     a = 1 - 1 / math.sqrt(2)
     assert sorted(ind.pairwise_distances([[1, 0], [0, 1], [1, 1]]).tolist()) == pytest.approx(
@@ -201,8 +201,9 @@ def test_percentile_is_bounded_and_monotone(cohort: list[int], x: int, y: int) -
 
 # --- CD_nok (item 8) --------------------------------------------------------------------
 def test_cd_nok_on_funks_graph_t1() -> None:
-    # notes/novelty.md T1: focal 4 cites 0-3; within 5 years it is cited by 6 and 9 (which
-    # also cite its references) and by 7, 8 and 10 (which do not): (3 - 2) / 5.
+    # docs/novelty.md, Worked examples (Funk's graph): focal 4 cites 0-3; within 5 years
+    # it is cited by 6 and 9 (which also cite its references) and by 7, 8 and 10 (which
+    # do not): (3 - 2) / 5.
     citers = {"6": ["2", "4"], "7": ["4"], "8": ["4"], "9": ["1", "3", "4"], "10": ["4"]}
     result = ind.cd_nok(["0", "1", "2", "3"], citers, min_citers=1, min_references=1)
     assert (result.cd_nok, result.n_i, result.n_j) == (pytest.approx(0.2), 3, 2)

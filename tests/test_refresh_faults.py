@@ -152,40 +152,57 @@ def test_null_entries_in_batches_are_reported_not_fatal(
     assert len(_numbers(scholar_home)) == PEOPLE
 
 
+KILLS = 5  # kills that must land while a refresh is under way
+MAX_RUNS = 30  # runs started to get them; bounds the test by count, not by time
+
+
 @pytest.mark.slow
 def test_refresh_killed_at_random_moments(double_env, scholar_home: Path) -> None:  # type: ignore[no-untyped-def]
     ids = add_people(double_env, 40, papers=lambda i: 30 + i)
     track_directly(ids)
     env = dict(os.environ, SCHOLAR_S2_INTERVAL="0.02", SCHOLAR_ARXIV_INTERVAL="0.02")
     command = [sys.executable, "-m", "scholarcli", "refresh", "--all", "--quiet"]
-    # An uninterrupted run into a fresh home: the numbers to reach, and how long a
-    # run lasts here, so the kills land inside one on a fast or a slow machine alike.
+    # An uninterrupted run into a fresh home: the numbers to reach, and how many S2
+    # requests a run makes, so that each kill is placed by the run's progress (its
+    # requests as the double counts them) and lands inside the run however loaded the
+    # machine is. Placing kills by elapsed time missed on a loaded machine.
     fresh_home = scholar_home.parent / "uninterrupted"
     fresh_env = dict(env, SCHOLAR_HOME=str(fresh_home))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SCHOLAR_HOME", str(fresh_home))
         track_directly(ids)
-    started = time.monotonic()
+    before = double_env.count("s2")
     clean = subprocess.run(
-        command, env=fresh_env, capture_output=True, text=True, timeout=120, check=False
+        command, env=fresh_env, capture_output=True, text=True, timeout=300, check=False
     )
-    duration = time.monotonic() - started
     assert clean.returncode == 0, clean.stderr
+    per_run = double_env.count("s2") - before
+    assert per_run >= 20  # one count check and a list per person: room to kill in between
 
     rng = random.Random(427)
-    kills = 0
-    for _ in range(10):
+    kills = runs = 0
+    while kills < KILLS and runs < MAX_RUNS:
+        runs += 1
+        start = double_env.count("s2")
+        # --all reads every list again, so every run makes about per_run requests;
+        # killing within its first half leaves the rest of the work undone.
+        target = rng.randint(1, per_run // 2)
         child = subprocess.Popen(
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        # Later runs are a little shorter (arXiv already answered), hence 0.8.
-        time.sleep(rng.uniform(0.2, 0.8 * duration))
+        safety = time.monotonic() + 300  # a hung child must not hang the suite
+        while (
+            child.poll() is None
+            and double_env.count("s2") - start < target
+            and time.monotonic() < safety
+        ):
+            time.sleep(0.005)
         if child.poll() is None:
             os.kill(child.pid, signal.SIGKILL)
             kills += 1
-        child.wait(timeout=30)
+        child.wait(timeout=60)
         assert consistency_problems(scholar_home) == []
-    assert kills >= 5  # most kills landed while the work was under way
+    assert kills == KILLS, f"{kills} kills landed in {runs} runs"
     done = subprocess.run(
         command, env=env, capture_output=True, text=True, timeout=120, check=False
     )

@@ -1,4 +1,4 @@
-"""Tests for scholarcli.render: the output contract of DESIGN.md (Output) and the
+"""Tests for scholarcli.render: the output contract of docs/design.md (Output) and the
 table view that mirrors reference/seed-profile.txt."""
 
 from __future__ import annotations

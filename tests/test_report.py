@@ -107,6 +107,23 @@ def test_page_fetches_nothing(runner: CliRunner, seeded, tmp_path: Path) -> None
     assert {p.code_url for p in seed.PAPERS if p.code_url} <= hrefs
 
 
+def test_the_one_script_is_allowed_by_its_hash_not_unsafe_inline(
+    runner: CliRunner,
+    seeded,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    import base64
+    import hashlib
+
+    page, _ = make_report(runner, tmp_path, seed.NAME)
+    (policy,) = Tags(page).attrs("meta", **{"http-equiv": "Content-Security-Policy"})
+    directives = dict(d.strip().split(" ", 1) for d in policy["content"].split(";"))
+    (script,) = re.findall(r"<script>(.*?)</script>", page, re.DOTALL)
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    assert directives["script-src"] == f"'sha256-{digest}'"
+    assert "sort" in script  # the page's own script, not an empty one
+
+
 def test_every_chart_has_title_axes_and_data_table(
     runner: CliRunner, seeded, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]

@@ -237,3 +237,55 @@ def test_dark_mode_and_print_styles(browser: Any, made: dict[str, Any]) -> None:
     with report_browser.open_report(browser, made["html"]) as (page, _):
         assert page.evaluate(background) == "rgb(255, 255, 255)"
         assert re.fullmatch(r"rgb\(\d+, \d+, \d+\)", page.evaluate(background))
+
+
+def _policy_and_script(html: str) -> tuple[str, str]:
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
+    scripts = re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
+    assert policy is not None and len(scripts) == 1
+    return policy.group(1).replace("&#39;", "'"), scripts[0]
+
+
+VIOLATIONS = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation',
+    e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+"""
+
+
+def test_the_script_runs_by_its_hash_and_breaks_no_policy(
+    browser: Any, made: dict[str, Any]
+) -> None:
+    # The policy allows the one inline script by its sha256, not 'unsafe-inline'.
+    policy, _ = _policy_and_script(made["html"].read_text(encoding="utf-8"))
+    script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+    assert "unsafe-inline" not in script_src and "'sha256-" in script_src
+    with report_browser.open_report(browser, made["html"], init_script=VIOLATIONS) as (
+        page,
+        watch,
+    ):
+        page.wait_for_load_state("networkidle")
+        # The script ran: clicking a header sorts the papers (its only job).
+        titles = [p["title"] for p in made["profile"]["papers"]]
+        page.locator("#p1-papers th", has_text="Title").locator("button").click()
+        assert rows_text(page, 4) == sorted(titles, key=str.lower)
+        assert page.evaluate("window.__violations") == []
+        assert watch.console_errors == [] and watch.page_errors == []
+
+
+def test_a_script_other_than_the_hashed_one_is_refused(browser: Any, made: dict[str, Any]) -> None:
+    # The control: one changed byte in the script, or a second script, and the
+    # browser refuses it, saying so on the console.
+    text = made["html"].read_text(encoding="utf-8")
+    tampered = made["folder"] / "tampered.html"
+    tampered.write_text(
+        text.replace("</main>", "</main><script>document.title = 'owned';</script>"), "utf-8"
+    )
+    with report_browser.open_report(browser, tampered, init_script=VIOLATIONS) as (
+        page,
+        watch,
+    ):
+        page.wait_for_load_state("networkidle")
+        assert page.title() != "owned"
+        assert page.evaluate("window.__violations") == ["script-src-elem inline"]
+        assert any("Content Security Policy" in m for m in watch.console_errors)

@@ -1,6 +1,6 @@
 """scholar: author profiles and bibliometrics from Semantic Scholar and arXiv.
 
-The package is layered (see DESIGN.md): ``cli``/``commands`` parse and render,
+The package is layered (see docs/design.md): ``cli``/``commands`` parse and render,
 ``sync`` orchestrates, ``sources`` speak HTTP, ``cache`` speaks SQLite, and
 ``metrics`` is pure arithmetic.
 """

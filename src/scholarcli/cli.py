@@ -1,4 +1,8 @@
-"""The ``scholar`` command: wires the command modules together and nothing more."""
+"""The ``scholar`` command: wires the command modules together and nothing more.
+
+Also the two things that are the same for every command: ``-h``/``--help`` and the
+global ``--debug``, which may come before or after the command name.
+"""
 
 from __future__ import annotations
 
@@ -28,9 +32,25 @@ from scholarcli.commands.common import setup_logging
 from scholarcli.commands.params import humanize, parameter_name
 from scholarcli.errors import printable
 
+HELP_OPTION_NAMES = ["-h", "--help"]
+GLOBAL_FLAGS = ("--debug",)  # options of the group that a user may also put after the command
+
+
+def global_flags_first(args: Sequence[str]) -> list[str]:
+    """``author X --debug`` as ``--debug author X``: the group's flags moved to the front.
+
+    Typer parses a group's options only before the command name; users put ``--debug``
+    at the end of a command they are re-running. Nothing after ``--`` is touched, so a
+    value that happens to read ``--debug`` can still be passed."""
+    args = list(args)
+    end = args.index("--") if "--" in args else len(args)
+    moved = [a for a in args[:end] if a in GLOBAL_FLAGS]
+    kept = [a for a in args[:end] if a not in GLOBAL_FLAGS]
+    return moved + kept + args[end:]
+
 
 class ScholarGroup(TyperGroup):
-    """Typer's group with usage errors as one ``error:`` line, per DESIGN.md.
+    """Typer's group with usage errors as one ``error:`` line (docs/design.md, Errors).
 
     Typer prints its own boxed usage errors; this reports them like every other
     error (``error: ...`` and ``hint: ...``, exit 2) without touching its help output.
@@ -45,6 +65,7 @@ class ScholarGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         humanize(self)  # our parsers, metavars and wording for every command's options
+        args = global_flags_first(sys.argv[1:] if args is None else args)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
@@ -79,7 +100,15 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    context_settings={"help_option_names": HELP_OPTION_NAMES},  # inherited by every command
 )
+
+# `scholar --help` lists the commands in these panels, in this order.
+PEOPLE = "People"
+PAPERS = "Papers"
+TRACKING = "Tracking"
+DATASETS = "Datasets"
+MAINTENANCE = "Maintenance"
 
 
 def _version(value: bool) -> None:
@@ -94,7 +123,8 @@ def main_options(
         bool,
         typer.Option(
             "--debug",
-            help="Show tracebacks and request logs on stderr (the API key is never shown).",
+            help="Show tracebacks and request logs on stderr (the API key is never shown); "
+            "also accepted after the command.",
         ),
     ] = False,
     version: Annotated[
@@ -109,27 +139,27 @@ def main_options(
     setup_logging(debug or os.environ.get("SCHOLAR_DEBUG", "").strip() in {"1", "true", "yes"})
 
 
-app.command()(author_commands.author)
-app.command()(author_commands.find)
-app.command()(metric_commands.metrics)
-app.command()(metric_commands.compare)
-app.command()(metric_commands.timeline)
-app.command()(group_commands.group)
-app.command()(coauthor_commands.coauthors)
-app.command()(novelty_commands.novelty)
-app.command()(track_commands.track)
-app.command()(track_commands.untrack)
-app.command()(track_commands.tracked)
-app.command()(track_commands.refresh)
-app.command()(track_commands.history)
-app.command()(digest_commands.digest)
-app.add_typer(cache_commands.app, name="cache")
-app.command()(paper_commands.paper)
-app.command()(search_commands.search)
-app.command()(export_commands.export)
-app.command()(report_commands.report)
-app.add_typer(curate_commands.app, name="curate")
-app.add_typer(dataset_commands.app, name="datasets")
+app.command(rich_help_panel=PEOPLE)(author_commands.author)
+app.command(rich_help_panel=PEOPLE)(author_commands.find)
+app.command(rich_help_panel=PEOPLE)(metric_commands.metrics)
+app.command(rich_help_panel=PEOPLE)(metric_commands.compare)
+app.command(rich_help_panel=PEOPLE)(metric_commands.timeline)
+app.command(rich_help_panel=PEOPLE)(coauthor_commands.coauthors)
+app.command(rich_help_panel=PEOPLE)(group_commands.group)
+app.command(rich_help_panel=PEOPLE)(report_commands.report)
+app.add_typer(curate_commands.app, name="curate", rich_help_panel=PEOPLE)
+app.command(rich_help_panel=PAPERS)(paper_commands.paper)
+app.command(rich_help_panel=PAPERS)(search_commands.search)
+app.command(rich_help_panel=PAPERS)(novelty_commands.novelty)
+app.command(rich_help_panel=PAPERS)(export_commands.export)
+app.command(rich_help_panel=TRACKING)(track_commands.track)
+app.command(rich_help_panel=TRACKING)(track_commands.untrack)
+app.command(rich_help_panel=TRACKING)(track_commands.tracked)
+app.command(rich_help_panel=TRACKING)(track_commands.refresh)
+app.command(rich_help_panel=TRACKING)(track_commands.history)
+app.command(rich_help_panel=TRACKING)(digest_commands.digest)
+app.add_typer(dataset_commands.app, name="datasets", rich_help_panel=DATASETS)
+app.add_typer(cache_commands.app, name="cache", rich_help_panel=MAINTENANCE)
 
 
 def main() -> None:

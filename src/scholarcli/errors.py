@@ -2,9 +2,10 @@
 
 Every failure a user can cause or meet is one of these exceptions; the single
 error boundary in ``cli`` turns them into one ``error:`` line (plus an optional
-``hint:``) and the exit status of DESIGN.md. Nothing here imports the layers above.
+``hint:``) and the exit status of docs/design.md (Exit statuses). Nothing here imports
+the layers above.
 
-Exit statuses (README.md "Exit codes" says the same to users):
+Exit statuses (docs/configuration.md "Exit codes" says the same to users):
 
 ====  ==========================================================================
 0     success
@@ -80,6 +81,9 @@ class SourceError(ScholarError):
     """
 
     exit_status = ExitStatus.UNAVAILABLE
+    # True when the source could not be reached at all: the error boundary then suggests
+    # --offline, but only if the cache holds something to answer from.
+    offline_may_answer: bool = False
 
     def __init__(
         self,

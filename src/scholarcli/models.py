@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Field order of a paper in csv/json/jsonl output (DESIGN.md contract).
+#: Field order of a paper in csv/json/jsonl output (docs/design.md, Output).
 PAPER_FIELDS: tuple[str, ...] = (
     "paper_id",
     "arxiv_id",
@@ -28,7 +28,7 @@ PAPER_FIELDS: tuple[str, ...] = (
     "code_url",
     "abstract",
     "url",
-    # Novelty and Impact (README "Novelty and Impact"): null until computed, never 0.
+    # Novelty and Impact (docs/novelty.md): null until computed, never 0.
     "novelty",
     "novelty_q99",
     "novelty_references",
@@ -41,6 +41,15 @@ PAPER_FIELDS: tuple[str, ...] = (
     "cd_nok",
     "cd_nok_citers",
     "cd_nok_note",
+    # Self-citations (--self-citations): null unless computed; they rest on the citing
+    # papers the source lists (docs/responsible-use.md).
+    "self_citations",
+    "coauthor_self_citations",
+    "citations_excl_self",
+    "coauthor_citations_excl_self",
+    # Normalised citation score: citations / the mean of the paper's Impact cohort.
+    "ncs",
+    "impact_top10",
 )
 #: Author fields of Novelty and Impact, present on every profile (null until computed).
 AUTHOR_INDICATOR_FIELDS: tuple[str, ...] = (
@@ -49,6 +58,30 @@ AUTHOR_INDICATOR_FIELDS: tuple[str, ...] = (
     "impact_percentile",
     "impact_top10_share",
     "cohorts",
+)
+#: Author fields issue 18 adds (self-citations, MNCS, intervals, coverage): every one is
+#: present on every profile's json, null until computed, so a reader need not guess.
+AUTHOR_TRUST_FIELDS: tuple[str, ...] = (
+    "self_citations",
+    "self_citation_rate",
+    "citations_excl_self",
+    "h_index_excl_self",
+    "g_index_excl_self",
+    "coauthor_self_citations",
+    "coauthor_self_citation_rate",
+    "coauthor_citations_excl_self",
+    "coauthor_h_index_excl_self",
+    "coauthor_g_index_excl_self",
+    "self_citations_listed",
+    "mncs",
+    "impact_top1_share",
+    "impact_scored_papers",
+    "h_index_interval",
+    "impact_percentile_interval",
+    "novelty_percentile_interval",
+    "impact_top10_share_interval",
+    "intervals_note",
+    "coverage",
 )
 
 
@@ -145,6 +178,12 @@ class ProfilePaper:
     cd_nok: float | None = None
     cd_nok_citers: int | None = None  # citers counted (n_i + n_j)
     cd_nok_note: str | None = None
+    self_citations: int | None = None
+    coauthor_self_citations: int | None = None
+    citations_excl_self: int | None = None
+    coauthor_citations_excl_self: int | None = None
+    ncs: float | None = None
+    impact_top10: bool | None = None  # at or above the cohort's 90th percentile
 
     def as_record(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in PAPER_FIELDS}
@@ -167,6 +206,10 @@ class Profile:
     indicators: dict[str, Any] = field(default_factory=dict)  # AUTHOR_INDICATOR_FIELDS
     impact_papers: int | None = None  # papers with an impact percentile (table header)
     curation: str = ""  # what the person's curation rules changed, e.g. "2 papers excluded"
+    extra: dict[str, Any] = field(default_factory=dict)  # AUTHOR_TRUST_FIELDS
+    # When the records used were fetched, per kind: (oldest, newest) ISO times.
+    fetched: dict[str, tuple[str, str]] = field(default_factory=dict)
+    provenance: dict[str, Any] | None = None  # see profile.provenance
 
     def author_record(self) -> dict[str, Any]:
         record: dict[str, Any] = {
@@ -181,4 +224,6 @@ class Profile:
         record["fetched_at"] = self.fetched_at
         for name in AUTHOR_INDICATOR_FIELDS:
             record[name] = self.indicators.get(name)
+        for name in AUTHOR_TRUST_FIELDS:
+            record[name] = self.extra.get(name)
         return record

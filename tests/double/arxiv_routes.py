@@ -1,6 +1,6 @@
 """arXiv export API route of the double (`GET`/`POST /api/query`).
 
-Models notes/arxiv-api.md §1.2-§1.5 and §2: `id_list` (new and old-style ids, with or
+Models arXiv as docs/sources.md describes it: `id_list` (new and old-style ids, with or
 without version), `search_query` (field terms such as `au:"First Last"`, AND/OR/ANDNOT,
 parentheses), `start`, `max_results` (default 10, which silently truncates an id_list),
 sorting, the 400 Atom error feed for malformed ids and parameters, unknown but
@@ -28,7 +28,8 @@ SORT_BY = ("relevance", "lastUpdatedDate", "submittedDate")
 SORT_ORDER = ("ascending", "descending")
 FIELD_PREFIXES = ("ti", "au", "abs", "co", "jr", "cat", "rn", "id", "all")
 # `submittedDate:[YYYYMMDDTTTT TO YYYYMMDDTTTT]` (GMT, inclusive, partial dates padded)
-# matches the v1 `<published>` time; `lastUpdatedDate:` is an alias (notes/arxiv-api.md §1.3).
+# matches the v1 `<published>` time; `lastUpdatedDate:` is an alias (arXiv's search
+# service code).
 DATE_FIELDS = ("submittedDate", "lastUpdatedDate")
 DATE_RANGE = re.compile(r"\[(\d{4,12})\s+TO\s+(\d{4,12})\]")
 

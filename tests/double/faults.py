@@ -4,7 +4,7 @@
 then the route behaves normally again. Faults are either *answers* (429, 5xx, 403,
 malformed or bomb bodies: built here) or *delivery* faults the server carries out
 itself (slow, truncated, reset) or route variants (empty_page). Bodies follow the
-real services (notes/semantic-scholar-api.md §1, §5; notes/arxiv-api.md §1.6, §1.8).
+real services (docs/sources.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """HTTP response values and the exact body shapes both services use.
 
 The route modules build `Response` objects; only `server.py` writes them to a socket.
-Body formats are copied from real recordings (see notes/semantic-scholar-api.md §5):
+Body formats are copied from real recordings (see docs/sources.md, Semantic Scholar's quirks):
 everything the S2 backend answers ends with a newline (success bodies are `json.dumps`
 with its default `", "` separators, application errors (400/404) compact
 `{"error":"..."}`), while API-Gateway errors (403/429/5xx) are `{"message": ...}` with

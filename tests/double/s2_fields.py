@@ -58,7 +58,7 @@ AUTHOR_FIELDS = (
 )
 CITATION_EDGE_FIELDS = ("contexts", "isInfluential", "intents", "contextsWithIntent")
 # Fields of SPEC FullPaper that BasePaper endpoints (bulk search, citations, references)
-# do not serve (notes/semantic-scholar-api.md §4 "Which fields each endpoint allows").
+# do not serve (docs/sources.md, Semantic Scholar's quirks).
 FULL_PAPER_ONLY = frozenset({"tldr"})
 
 
@@ -165,7 +165,7 @@ def paper_selection(
     """Parse `fields` for paper endpoints; default `paperId,title`.
 
     `links` allows `references[.x]` and `embedding` allows `embedding[.specter_vN]`,
-    as the spec's response schemas do per endpoint (notes/semantic-scholar-api.md §4).
+    as the spec's response schemas do per endpoint (docs/sources.md, Semantic Scholar's quirks).
     """
     bad: list[str] = []
     selection = _split_paper_fields(_requested(raw), bad, links=links, embedding=embedding)

@@ -1,6 +1,6 @@
 """Paper search, title match and reference routes of the S2 double (under `/graph/v1`).
 
-Models notes/semantic-scholar-api.md §3-§5 and the recordings in fixtures/s2:
+Models Semantic Scholar as docs/sources.md describes it, and the recordings in fixtures/s2:
 - `GET /paper/search`: relevance search, `limit` <= 100, `offset + limit` <= 1,000
   (400 "Requested data ... not available" beyond), `{total, offset, next?, data}` and
   no `data` key at all when nothing matches (FIX test_empty_paginated_results);

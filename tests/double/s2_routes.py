@@ -1,6 +1,6 @@
 """Semantic Scholar Graph API routes of the double (served under `/graph/v1`).
 
-Models the behaviour documented in notes/semantic-scholar-api.md §3-§5: offset/limit
+Models the behaviour docs/sources.md describes: offset/limit
 pagination with `next` absent on the last page, the 10,000 / 9,999 reachability caps,
 batch size caps with `null` for unknown ids, the hyphen quirk of author search, the
 missing `data` key on an empty search, and the exact error bodies. Route functions
@@ -34,9 +34,15 @@ PAPER_BATCH_MAX = 500
 # SPEC Error400: an answer above 10 MB is refused ("Response would exceed maximum size").
 RESPONSE_CAP = 10 * 1024 * 1024
 TOO_BIG = "Response would exceed maximum size of 10 MB; request fewer ids or fields"
-# SPEC /paper/batch: "up to 9999 citations at a time" across the batch; the double applies
-# the same cap to nested references (unverified for the real API, notes/novelty.md App. B).
+# SPEC /paper/batch: "Can only return up to 9999 citations at a time" across the batch.
+# s2-folks #199 shows how: of 55 papers, two came back with 8,667 and 1,332 citing papers
+# (9,999 together) and every other list EMPTY, the two at positions 27 and 42, so S2 fills
+# the budget in an order of its own, not the request's. The double does the same (order:
+# a hash of the paperId). It applies a budget to nested references too, in request order
+# (unverified for the real API, docs/novelty.md, Limits).
 NESTED_CAP = 9999
+# GET /paper/{id} nests at most 1,000 citations (FIX Paper.json: 1,000 of 10,059).
+SINGLE_NESTED_CAP = 1000
 NOT_AVAILABLE = "Requested data for this limit and/or offset is not available"
 
 
@@ -205,6 +211,9 @@ def author_batch(call: Call) -> Response:
     return s2_json(result)
 
 
+NO_VALID_PAPER_IDS = "No valid paper ids given"
+
+
 def paper_batch(call: Call) -> Response:
     """`POST /paper/batch`: ids as paperId, ARXIV:, DOI:, CorpusId: or bare DOI; <= 500."""
     selection = paper_selection(call.arg("fields"), links=True, embedding=True)
@@ -214,6 +223,9 @@ def paper_batch(call: Call) -> Response:
         for ident in ids:
             paper = call.store.resolve_paper(ident) if isinstance(ident, str) else None
             result.append(paper_json(call.store, paper, selection) if paper else None)
+    if not any(result):
+        # The real API's answer when it knows none of the ids, instead of all nulls.
+        raise ApiError(s2_error(400, NO_VALID_PAPER_IDS))
     _cap_nested(result)
     response = s2_json(result)
     if len(response.body) > RESPONSE_CAP:
@@ -222,13 +234,19 @@ def paper_batch(call: Call) -> Response:
 
 
 def _cap_nested(result: list[Any]) -> None:
-    """Cut nested `citations`/`references` lists once the batch holds NESTED_CAP items."""
-    left = {"citations": NESTED_CAP, "references": NESTED_CAP}
+    """Share NESTED_CAP nested items per batch: citations in S2's own order (#199), the
+    list that crosses the budget cut and the later ones empty; references in request order."""
+    left = NESTED_CAP
     for item in result:
-        for key in left:
-            if isinstance(item, dict) and isinstance(item.get(key), list):
-                item[key] = item[key][: left[key]]
-                left[key] -= len(item[key])
+        if isinstance(item, dict) and isinstance(item.get("references"), list):
+            item["references"] = item["references"][:left]
+            left -= len(item["references"])
+    holders = [item for item in result if isinstance(item, dict) and "citations" in item]
+    left = NESTED_CAP
+    for item in sorted(holders, key=lambda it: stable_hex("nested", it["paperId"])):
+        if isinstance(item["citations"], list):
+            item["citations"] = item["citations"][:left]
+            left -= len(item["citations"])
 
 
 def paper(call: Call) -> Response:
@@ -236,7 +254,10 @@ def paper(call: Call) -> Response:
     with call.store.lock:
         found = _paper_or_404(call, call.params[0])
         selection = paper_selection(call.arg("fields"), links=True, embedding=True)
-        return s2_json(paper_json(call.store, found, selection))
+        body = paper_json(call.store, found, selection)
+        if isinstance(body.get("citations"), list):
+            body["citations"] = body["citations"][:SINGLE_NESTED_CAP]
+        return s2_json(body)
 
 
 def citing_paper(cited: Paper, index: int, year: int | None) -> Paper:
@@ -266,7 +287,7 @@ def paper_citations(call: Call) -> Response:
     if offset + limit >= CITATIONS_REACHABLE:
         raise ApiError(s2_error(400, NOT_AVAILABLE))
     if cited.citers is not None:
-        return _stored_citations(call, cited, offset, limit, selection)
+        return _stored_citations(call, cited, offset, limit, selection, bounds)
     # Indexes stay those of the unfiltered list so a citing paper keeps its id.
     index_years: list[tuple[int, int, int | None]] = []  # (first index, count, year)
     first = 0
@@ -291,12 +312,24 @@ def paper_citations(call: Call) -> Response:
 
 
 def _stored_citations(
-    call: Call, cited: Paper, offset: int, limit: int, selection: CitationSelection
+    call: Call,
+    cited: Paper,
+    offset: int,
+    limit: int,
+    selection: CitationSelection,
+    bounds: tuple[str, str] | None = None,
 ) -> Response:
     """The stored citers of `cited` (a world with known citing papers), newest first:
-    by year, then date, then the one added last, as S2 lists the newest citations first."""
+    by year, then date, then the one added last, as S2 lists the newest citations first.
+    They are the papers the nested `citations` of /paper/batch list, so both views of
+    one paper agree; `publicationDateOrYear` filters them as it filters the synthetic ones."""
     with call.store.lock:
-        citers = [call.store.papers[c] for c in cited.citers or [] if c in call.store.papers]
+        citers = [
+            call.store.papers[c]
+            for c in cited.citers or []
+            if c in call.store.papers
+            and _in_range(call.store.papers[c].year, call.store.papers[c].publication_date, bounds)
+        ]
     order = sorted(
         enumerate(citers),
         key=lambda item: (item[1].year or 0, item[1].publication_date or "", item[0]),
@@ -308,6 +341,9 @@ def _stored_citations(
         edge: dict[str, Any] = {}
         if "isInfluential" in selection.edge_fields:
             edge["isInfluential"] = False
+        for key in ("contexts", "intents", "contextsWithIntent"):
+            if key in selection.edge_fields:
+                edge[key] = []
         edge["citingPaper"] = paper_json(call.store, citer, selection.paper)
         items.append(edge)
     body: dict[str, Any] = {"offset": offset}

@@ -2,10 +2,10 @@
 
 `populate(store, author_id, name, n_papers, ...)` adds one author with `n_papers` S2
 papers whose shapes mimic real data: heavy-tailed citation counts, null abstracts for
-about a third (licensing, notes/semantic-scholar-api.md §0.6), arXiv-only preprints
+about a third (licensing, docs/sources.md), arXiv-only preprints
 with the DataCite DOI `10.48550/arXiv.<id>`, co-authors with and without ids, and for
 a share of papers an arXiv entry whose comment or abstract carries a code URL (some
-with trailing punctuation, some project pages on github.io; notes/arxiv-api.md §6).
+with trailing punctuation, some project pages on github.io; docs/sources.md, arXiv).
 Same arguments, same data: every random choice comes from one seeded generator.
 """
 

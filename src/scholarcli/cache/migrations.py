@@ -368,6 +368,30 @@ MIGRATIONS: tuple[Migration, ...] = (
     );
     """,
     ),
+    # 8: who cites a paper (--self-citations): per paper, the citing papers the source
+    # listed with their author ids ([[citing paperId, [author id, ...]], ...]), the
+    # paper's citation count at the fetch (a different count later means the list is out
+    # of date), how many were listed, and whether a cap cut the list short; and the
+    # tracked people whose refreshes keep those lists current.
+    Migration(
+        8,
+        "self_citations",
+        """
+    CREATE TABLE citing_authors (
+        paper_id TEXT PRIMARY KEY,
+        source TEXT NOT NULL DEFAULT 's2',
+        citations INTEGER NOT NULL,
+        listed INTEGER NOT NULL,
+        truncated INTEGER NOT NULL DEFAULT 0,
+        citers TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
+    CREATE TABLE selfcite_watch (
+        person_key TEXT PRIMARY KEY,
+        added_at TEXT NOT NULL
+    );
+    """,
+    ),
 )
 
 
@@ -422,6 +446,9 @@ def apply(conn: sqlite3.Connection) -> int:
             conn.execute(f"PRAGMA user_version = {number}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk at COMMIT): rolling back
+            # again would fail with "no transaction is active" and hide the cause.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
     return int(conn.execute("PRAGMA user_version").fetchone()[0])

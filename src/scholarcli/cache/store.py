@@ -18,6 +18,7 @@ It must not fetch anything or compute metrics.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sqlite3
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from scholarcli.cache import migrations
-from scholarcli.errors import CacheDamagedError, CacheError
+from scholarcli.errors import CacheDamagedError, CacheError, CacheTooNewError, DiskFullError
 
 BUSY_TIMEOUT_MS = 60_000
 
@@ -78,6 +79,72 @@ def corruption(exc: BaseException) -> CacheError | None:
     )
 
 
+def disk_full(exc: BaseException, where: Path) -> DiskFullError | None:
+    """The user-facing error for a write that failed on a full disk (or quota), else None.
+
+    SQLite says SQLITE_FULL ("database or disk is full"); a plain file write says
+    ENOSPC or EDQUOT. ``where`` is the file that could not be written.
+    """
+    full = False
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        full = (code is not None and code & 0xFF == sqlite3.SQLITE_FULL) or (
+            "database or disk is full" in str(exc)
+        )
+    elif isinstance(exc, OSError):
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    if not full:
+        return None
+    return DiskFullError(
+        f"the disk is full: could not write {where}; the unfinished change was rolled back "
+        "and the cache keeps its last complete state",
+        hint=f"free space on the disk that holds {where.parent} (or point SCHOLAR_HOME at "
+        "another disk) and run the command again",
+    )
+
+
+def _read_only(path: Path) -> bool:
+    """True when the cache file or its folder may not be written.
+
+    Either the permissions say so for this user, or there is no write bit at all
+    (``chmod a-w``): then the owner meant a shared, read-only cache, and even root,
+    whom permissions do not stop, leaves it unwritten.
+    """
+    for item in (path, path.parent):
+        try:
+            mode = item.stat().st_mode
+        except OSError:
+            return False
+        if not os.access(item, os.W_OK) or not mode & 0o222:
+            return True
+    return False
+
+
+def holds_records(path: Path) -> bool:
+    """Whether the cache at ``path`` holds any author or paper; read without writing."""
+    if not path.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        row = conn.execute(
+            "SELECT EXISTS(SELECT 1 FROM papers) OR EXISTS(SELECT 1 FROM authors)"
+        ).fetchone()
+        return bool(row and row[0])
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+READ_ONLY_HINT = (
+    "run it where the cache may be written, point SCHOLAR_HOME at a folder you can write "
+    "to, or answer from the cache alone with --offline"
+)
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -98,9 +165,11 @@ class CacheInfo:
 class Store:
     """A connection to the cache with the project's transaction discipline."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool = False) -> None:
         self.conn = conn
         self.path = path
+        # A shared cache this user may not write: reads are answered, writes refused.
+        self.read_only = read_only
 
     # -- opening -------------------------------------------------------------------
     @classmethod
@@ -110,6 +179,8 @@ class Store:
         if not create and not path.exists():
             check_home(path.parent)
             return cls.empty(path)
+        if path.is_file() and _read_only(path):
+            return cls._open_read_only(path)
         ensure_private_dir(path.parent)
         if path.is_dir():
             raise CacheError(f"cannot use {path} as the cache: it is a folder", hint=HOME_HINT)
@@ -141,6 +212,11 @@ class Store:
         except sqlite3.OperationalError as exc:
             # Not damage: a read-only file or folder, a full disk, a lock held too long.
             conn.close()
+            full = disk_full(exc, path)
+            if full is not None:
+                raise full from exc
+            if "readonly" in str(exc) or "read-only" in str(exc):
+                return cls._open_read_only(path)
             raise CacheError(f"cannot use the cache at {path}: {exc}", hint=HOME_HINT) from exc
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -156,6 +232,53 @@ class Store:
                 with contextlib.suppress(OSError):
                     side.chmod(0o600)
         return cls(conn, path)
+
+    @classmethod
+    def _open_read_only(cls, path: Path) -> Store:
+        """Open a cache this user may not write, for reading only.
+
+        ``mode=ro`` first, which still sees other processes' commits; when the folder
+        cannot even hold WAL's shared-memory file, ``immutable=1``, which reads the
+        file as it stands. A schema older than this version's cannot be upgraded
+        without writing, so it is refused rather than misread.
+        """
+        failure: sqlite3.Error | None = None
+        for query in ("mode=ro", "immutable=1"):
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?{query}",
+                uri=True,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                version = cls._check_identity(conn, path)
+                break
+            except CacheError:
+                conn.close()
+                raise
+            except sqlite3.DatabaseError as exc:
+                conn.close()
+                failure = exc
+        else:
+            if type(failure) is sqlite3.DatabaseError:
+                raise CacheDamagedError(
+                    f"the cache at {path} is unreadable ({failure})", hint=RECOVER_HINT
+                ) from failure
+            raise CacheError(
+                f"cannot read the read-only cache at {path}: {failure}", hint=HOME_HINT
+            ) from failure
+        if version < len(migrations.MIGRATIONS):
+            conn.close()
+            raise CacheError(
+                f"the cache at {path} is read-only and at schema version {version}; this "
+                f"version of scholar needs version {len(migrations.MIGRATIONS)} and cannot "
+                "upgrade a file it may not write",
+                hint="run scholar once where the cache may be written, or point SCHOLAR_HOME "
+                "at a folder you can write to",
+            )
+        return cls(conn, path, read_only=True)
 
     @classmethod
     def empty(cls, path: Path) -> Store:
@@ -195,8 +318,13 @@ class Store:
                 time.sleep(0.01)
 
     @staticmethod
-    def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
-        # Both reads in one read transaction: another process creating the cache at
+    def _check_identity(conn: sqlite3.Connection, path: Path) -> int:
+        """Refuse a foreign file or one from a newer scholar; return its schema version.
+
+        Runs before anything can write (the switch to WAL, migrations), so a refused
+        file stays byte-identical.
+        """
+        # All reads in one read transaction: another process creating the cache at
         # this moment commits its tables and its application_id together, and two
         # separate reads could see the tables without the id and call it foreign.
         conn.execute("BEGIN")
@@ -205,6 +333,7 @@ class Store:
             tables = conn.execute(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
             ).fetchone()[0]
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         finally:
             conn.execute("COMMIT")
         if app_id != migrations.APPLICATION_ID and (app_id != 0 or tables):
@@ -212,20 +341,50 @@ class Store:
                 f"{path} is an SQLite file but not a scholar cache; it was left untouched",
                 hint="point SCHOLAR_HOME at another folder or move the file away",
             )
+        known = len(migrations.MIGRATIONS)
+        if version > known:
+            from scholarcli import __version__
+
+            raise CacheTooNewError(
+                f"the cache at {path} was written by a newer version of scholar (schema "
+                f"version {version}; scholar {__version__} knows up to version {known}); "
+                "it was left untouched",
+                hint="upgrade scholar (pip install --upgrade scholarcli), or point "
+                "SCHOLAR_HOME at another folder for this version",
+            )
+        return version
 
     def close(self) -> None:
         self.conn.close()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One unit of work: all of it is committed, or none of it."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        """One unit of work: all of it is committed, or none of it.
+
+        A full disk becomes ``DiskFullError`` naming the file; a read-only cache
+        refuses before anything starts.
+        """
+        if self.read_only:
+            raise CacheError(
+                f"the cache at {self.path} is read-only, and this command needs to write "
+                "to it; nothing was changed",
+                hint=READ_ONLY_HINT,
+            )
         try:
+            self.conn.execute("BEGIN IMMEDIATE")
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            # After some errors (a full disk at COMMIT, an I/O error) SQLite has already
+            # rolled the transaction back itself: a second ROLLBACK would fail with
+            # "no transaction is active" and hide the real cause.
+            if self.conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+            full = disk_full(exc, self.path)
+            if full is not None:
+                raise full from exc
             raise
-        self.conn.execute("COMMIT")
 
     def info(self) -> CacheInfo:
         def count(table: str) -> int:

@@ -24,14 +24,18 @@ from scholarcli.commands.options import (
     FormatOption,
     IdOption,
     IncludeOption,
+    IntervalsOption,
     MaxAgeOption,
     MergeOption,
     OfflineOption,
     PersonArgument,
+    ProvenanceOption,
     RefreshOption,
+    SelfCitationsOption,
     SourceOption,
     edits,
     freshness,
+    write_provenance,
 )
 from scholarcli.errors import ExitStatus, UsageError
 
@@ -124,16 +128,23 @@ def author(
     include: IncludeOption = None,
     merge: MergeOption = None,
     source: SourceOption = None,
+    self_citations: SelfCitationsOption = False,
+    intervals: IntervalsOption = False,
+    provenance_file: ProvenanceOption = None,
 ) -> None:
     """Profile of a person: metrics and every paper, from Semantic Scholar and arXiv.
 
     With --citations-by-year the profile also shows papers and citations per year (a bar
     chart; a per_year list in json) and fills h5_index and i10_5y. With --novelty it
-    computes Novelty and Impact (README: Novelty and Impact).
+    computes Novelty and Impact (docs/novelty.md).
 
     --exclude, --include and --merge curate the person's papers, as in Publish or
     Perish; the rules are kept in the cache and every command obeys them (scholar
     curate list NAME shows them, scholar curate undo NAME takes one back).
+
+    --self-citations counts citations by the person's own and co-authors' papers;
+    --intervals adds 95% stability intervals; json carries a provenance object and
+    --provenance FILE writes it beside any format (docs/responsible-use.md).
     """
     from scholarcli.profile.builder import ProfileRequest, build_profile
 
@@ -153,9 +164,12 @@ def author(
         disruption=disruption,
         stored_indicators=True,
         edits=edits(exclude, include, merge),
+        self_citations=self_citations,
+        intervals=intervals,
     )
     with open_profile_source(source, offline=offline) as profile_source:
         view = build_profile(profile_source, request)
+    write_provenance(provenance_file, view.profile.provenance)
     # Sorting and --limit choose the papers of every format; the terminal table's top
     # N is a display choice, made by the view, so the profile stays whole.
     ordered = sort_papers(view.profile.papers, sort)[:limit]

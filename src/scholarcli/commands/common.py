@@ -3,7 +3,7 @@
 Commands stay thin: parse options with these aliases, call one ``sync`` function
 inside ``command_boundary``, render the result. The boundary is the only place
 that turns exceptions into the one-line ``error:``/``hint:`` output and exit
-statuses of DESIGN.md; tracebacks appear only with ``--debug``/``SCHOLAR_DEBUG=1``.
+statuses of docs/design.md; tracebacks appear only with ``--debug``/``SCHOLAR_DEBUG=1``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,14 @@ from typing import Any, ParamSpec, TypeVar
 import typer
 
 from scholarcli import render
-from scholarcli.errors import AmbiguousNameError, ExitStatus, ScholarError, UsageError, printable
+from scholarcli.errors import (
+    AmbiguousNameError,
+    ExitStatus,
+    ScholarError,
+    SourceError,
+    UsageError,
+    printable,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -60,7 +67,7 @@ def command_boundary(fn: Callable[P, R]) -> Callable[P, R]:
         except ScholarError as exc:
             if STATE.debug:
                 traceback.print_exc(file=sys.stderr)
-            _error(env, exc.message, exc.hint)
+            _error(env, exc.message, _with_offline(exc))
             if isinstance(exc, AmbiguousNameError):  # the namesakes, as scholar find shows them
                 render.render_records(
                     exc.candidates,
@@ -86,10 +93,10 @@ def command_boundary(fn: Callable[P, R]) -> Callable[P, R]:
                 traceback.print_exc(file=sys.stderr)
             from scholarcli.cache.store import corruption
 
-            damaged = corruption(exc)
-            if damaged is not None:  # found mid-run, past the checks made on opening
-                _error(env, damaged.message, damaged.hint)
-                raise typer.Exit(int(damaged.exit_status)) from None
+            known = corruption(exc) or _disk_full(exc)
+            if known is not None:  # found mid-run, past the checks made on opening
+                _error(env, known.message, known.hint)
+                raise typer.Exit(int(known.exit_status)) from None
             _error(
                 env,
                 f"unexpected {type(exc).__name__}: {exc}",
@@ -100,6 +107,37 @@ def command_boundary(fn: Callable[P, R]) -> Callable[P, R]:
             _ENV.reset(token)
 
     return wrapper
+
+
+def _with_offline(exc: ScholarError) -> str | None:
+    """The hint, plus ``--offline`` when a source was unreachable and the cache holds
+    something to answer from (on an empty cache it would only lead to another error)."""
+    if not (isinstance(exc, SourceError) and exc.offline_may_answer):
+        return exc.hint
+    from scholarcli.cache.store import holds_records
+
+    try:
+        cached = holds_records(load_settings().db_path)
+    except ScholarError:
+        cached = False
+    if not cached:
+        return exc.hint
+    return f"{exc.hint or 'try again later'}, or answer from the cache with --offline"
+
+
+def _disk_full(exc: BaseException) -> ScholarError | None:
+    """A full disk met outside a cache transaction (a lock file, a download, VACUUM)."""
+    from pathlib import Path
+
+    from scholarcli.cache.store import disk_full
+
+    where = getattr(exc, "filename", None)
+    if not where:
+        try:
+            where = load_settings().db_path
+        except Exception:
+            where = "SCHOLAR_HOME"
+    return disk_full(exc, Path(where))
 
 
 def _error(env: render.OutputEnv, message: str, hint: str | None) -> None:

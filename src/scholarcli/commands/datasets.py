@@ -58,6 +58,18 @@ MemoryOption = Annotated[
 ReleaseOption = Annotated[
     str, typer.Option("--release", help="Release id (e.g. 2025-08-19) or latest.")
 ]
+MaxRatioOption = Annotated[
+    float,
+    typer.Option(
+        "--max-ratio",
+        metavar="RATIO",
+        help="Refuse a gzip shard that expands more than RATIO times its size "
+        "(a decompression bomb); raise it for a genuine, very repetitive file.",
+    ),
+]
+# The same number as scholarcli.datasets.shard_check.DEFAULT_MAX_RATIO (a test checks):
+# importing that module here would load it for every command's --help.
+DEFAULT_MAX_RATIO = 100.0
 
 SHARD_FIELDS = ("dataset", "shard", "file", "bytes", "sha256", "status")
 DIFF_FIELDS = ("dataset", "from_release", "to_release", "update_files", "delete_files", "bytes")
@@ -127,6 +139,7 @@ def update(
     release: ReleaseOption = "latest",
     engine: EngineOption = "duckdb",
     master: MasterOption = None,
+    max_ratio: MaxRatioOption = DEFAULT_MAX_RATIO,
     fmt: FormatOption = None,
 ) -> None:
     """Apply the diffs up to a later release: upsert updates, remove deletes."""
@@ -144,6 +157,7 @@ def update(
             engine=engine,
             master=master,
             progress=reporter.progress,
+            max_ratio=max_ratio,
         )
     if not result.diffs:
         reporter.note(f"{directory} is already at release {result.target}")
@@ -172,6 +186,7 @@ def ingest(
     engine: EngineOption = "duckdb",
     master: MasterOption = None,
     memory_limit: MemoryOption = None,
+    max_ratio: MaxRatioOption = DEFAULT_MAX_RATIO,
     fmt: FormatOption = None,
 ) -> None:
     """Turn DIR's shards (and downloaded diffs) into Parquet: papers, authorship, authors."""
@@ -185,6 +200,7 @@ def ingest(
         master=master,
         memory_limit=memory_limit,
         progress=reporter.progress,
+        max_ratio=max_ratio,
     )
     render.render_records(
         [t.record() for t in tables],

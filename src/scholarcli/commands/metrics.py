@@ -27,6 +27,7 @@ from scholarcli.commands.options import (
     OfflineOption,
     PersonArgument,
     RefreshOption,
+    SelfCitationsOption,
     SourceOption,
     freshness,
 )
@@ -89,6 +90,7 @@ def _people(
     by: str | None = None,
     source: str | None = None,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    self_citations: bool = False,
 ) -> list[PersonMetrics]:
     """The people to show: names, then all --id together, then each --input file
     (one row per file, or with ``by`` one per distinct value of that column).
@@ -105,6 +107,11 @@ def _people(
     names, ids, input_paths = list(names or []), list(ids or []), list(input_paths or [])
     if not names and not ids and not input_paths:
         raise UsageError("give at least one name, --id or --input")
+    if self_citations and (input_paths or (source or "").startswith("datasets:")):
+        raise UsageError(
+            "--self-citations reads who cites each paper from Semantic Scholar; "
+            "it works for names and --id, not --input or --source datasets:DIR"
+        )
     if by is not None and (names or ids):
         raise UsageError("--by groups the papers of --input files; give no names or --id")
     if input_paths.count(STDIN) > 1:
@@ -131,6 +138,7 @@ def _people(
                 citations_by_year=citations_by_year,
                 # Only the API path reports unmatched names and goes on (as before).
                 missing=missing if profile_source.context is not None else None,
+                self_citations=self_citations,
             )
     reporter = StderrReporter(output_env())
     for table in files:
@@ -169,6 +177,7 @@ def metrics(
     by: ByOption = None,
     source: SourceOption = None,
     max_line_bytes: MaxLineBytesOption = DEFAULT_MAX_LINE_BYTES,
+    self_citations: SelfCitationsOption = False,
 ) -> None:
     """Every metric, one row per person (from Semantic Scholar or a file of papers).
 
@@ -193,12 +202,18 @@ def metrics(
         by=by,
         source=source,
         max_line_bytes=max_line_bytes,
+        self_citations=self_citations,
     )
     found_or_raise(people, missing)
     records = [person.record() for person in people]
+    fields = group_fields(by) if by is not None else PERSON_FIELDS
+    if self_citations:
+        from scholarcli.indicators.selfcite import SELF_CITATION_FIELDS
+
+        fields = (*fields, *SELF_CITATION_FIELDS)
     render.render_record_sections(
         records,
-        group_fields(by) if by is not None else PERSON_FIELDS,
+        fields,
         fmt_name,
         sys.stdout,
         env,
@@ -223,11 +238,14 @@ def compare(
     offline: OfflineOption = False,
     citations_by_year: CitationsByYearOption = False,
     max_line_bytes: MaxLineBytesOption = DEFAULT_MAX_LINE_BYTES,
+    self_citations: SelfCitationsOption = False,
 ) -> None:
     """People side by side, one row per metric; the best value of each row is highlighted.
 
     Best is the largest value. first_year, last_year, career_years and
-    authors_per_paper describe a record rather than rank it, so they have no best.
+    authors_per_paper describe a record rather than rank it, so they have no best (nor
+    do the self-citation counts and rates). A warning on stderr says when the people
+    have different primary categories or careers of very different lengths.
     """
     from scholarcli.profile.analysis import compare as compare_people
 
@@ -249,9 +267,12 @@ def compare(
         citations_by_year=citations_by_year,
         missing=missing,
         max_line_bytes=max_line_bytes,
+        self_citations=self_citations,
     )
     found_or_raise(people, missing)
     comparison = compare_people(people, at_least=1 if missing else 2)
+    for warning in comparison.warnings:
+        render.warn(env, warning)
     render.render_comparison(
         comparison.people, comparison.rows, fmt_name, sys.stdout, env, title="Comparison"
     )

@@ -1,4 +1,4 @@
-"""``scholar novelty REF...``: Novelty and Impact of single papers (README: Novelty and Impact)."""
+"""``scholar novelty REF...``: Novelty and Impact of single papers (docs/novelty.md)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,9 @@
   ``core.Freshness`` by ``freshness()`` (which also refuses ``--refresh --offline``);
 * curation: ``--exclude``, ``--include``, ``--merge``, turned into ``Edits`` by ``edits()``;
 * ``--source`` and ``--citations-by-year`` of the profile commands;
-* ``--ids-only`` and ``--abstracts`` of the paper commands.
+* ``--ids-only`` and ``--abstracts`` of the paper commands;
+* trust (docs/responsible-use.md): ``--self-citations``, ``--intervals``, and
+  ``--provenance FILE`` written by ``write_provenance()``.
 
 A command module takes its shared options from here, never from a sibling command
 module. Only typer is imported at the top: the values' types load when a command runs.
@@ -14,7 +16,7 @@ module. Only typer is imported at the top: the values' types load when a command
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -150,3 +152,52 @@ def edits(exclude: list[str] | None, include: list[str] | None, merge: list[str]
     from scholarcli.profile.curation import Edits
 
     return Edits(list(exclude or []), list(include or []), list(merge or []))
+
+
+# --- trust ---------------------------------------------------------------------------------
+
+SelfCitationsOption = Annotated[
+    bool,
+    typer.Option(
+        "--self-citations",
+        help="Count self-citations (the person among the citing paper's authors) and "
+        "co-author self-citations, and the metrics without them; costs about one request "
+        "per 9,999 citations once, then answers from the cache.",
+    ),
+]
+IntervalsOption = Annotated[
+    bool,
+    typer.Option(
+        "--intervals",
+        help="Add 95% stability intervals to the h-index, Impact, Novelty and PP(top 10%) "
+        "(1,000 bootstrap resamples of the papers, seed 18).",
+    ),
+]
+# A plain string, parsed by commands.params like every option (no pydantic on the warm path).
+ProvenanceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--provenance",
+        metavar="FILE",
+        help="Also write where every number came from (json) to FILE, beside any format.",
+        show_default=False,
+    ),
+]
+
+
+def write_provenance(file: str | None, record: dict[str, Any] | None) -> None:
+    """Write the provenance object to ``file`` as indented json (nothing when no file)."""
+    import json
+
+    from scholarcli.errors import UsageError
+
+    if file is None or record is None:
+        return
+    from pathlib import Path
+
+    path = Path(file).expanduser()
+    text = json.dumps(record, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--provenance {path}: cannot write it ({exc.strerror or exc})") from None

@@ -17,6 +17,7 @@ from scholarcli.commands.common import (
     output_format,
     parse_as_of,
     parse_max_age,
+    report_error,
 )
 from scholarcli.commands.options import (
     AbstractsOption,
@@ -30,6 +31,11 @@ from scholarcli.commands.options import (
 from scholarcli.errors import ExitStatus, UsageError
 
 MAX_REFS = 100_000
+# Exit 5 (partial) says something is missing; this line says what, after the warnings.
+ARXIV_PARTIAL = (
+    "arXiv could not be reached: the categories, dates and code links it gives are missing"
+)
+ARXIV_PARTIAL_HINT = "run the same command again later; what arXiv answered is kept"
 
 
 class EdgeSort(StrEnum):
@@ -190,6 +196,7 @@ def paper(
         report_unresolved(result.unresolved)
         raise typer.Exit(int(ExitStatus.NOT_FOUND))
     if not result.complete:
+        report_error(ARXIV_PARTIAL, ARXIV_PARTIAL_HINT)
         raise typer.Exit(int(ExitStatus.PARTIAL))
 
 
@@ -244,4 +251,5 @@ def _edges(
             subject=result.paper,
         )
     if not result.arxiv_complete:
+        report_error(ARXIV_PARTIAL, ARXIV_PARTIAL_HINT)
         raise typer.Exit(int(ExitStatus.PARTIAL))

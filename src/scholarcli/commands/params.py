@@ -170,25 +170,27 @@ class HumanArgument(TyperArgument):
 
 
 class _HelpNames:
-    """The one context attribute ``get_help_option`` reads, as the command sets it."""
+    """The one context attribute ``get_help_option`` reads: the command's own names, else
+    its group's (``-h``/``--help`` set once on the app), as a context would inherit them."""
 
-    def __init__(self, command: Any) -> None:
+    def __init__(self, command: Any, inherited: list[str] | None) -> None:
         settings = getattr(command, "context_settings", None) or {}
-        self.help_option_names = settings.get("help_option_names", ["--help"])
+        self.help_option_names = settings.get("help_option_names", inherited or ["--help"])
 
 
-def humanize(command: Any) -> None:
+def humanize(command: Any, help_names: list[str] | None = None) -> None:
     """Give every parameter of ``command`` and its subcommands our parsing and help."""
     params = list(command.params)
+    names = _HelpNames(command, help_names)
     with contextlib.suppress(Exception):  # typer adds --help lazily, per command: make it now
-        params.append(command.get_help_option(_HelpNames(command)))
+        params.append(command.get_help_option(names))
     for param in params:
         if type(param) is TyperOption:
             param.__class__ = HumanOption
         elif type(param) is TyperArgument:
             param.__class__ = HumanArgument
     for sub in getattr(command, "commands", {}).values():
-        humanize(sub)
+        humanize(sub, names.help_option_names)
 
 
 def parameter_name(param: Any) -> str:

@@ -21,6 +21,7 @@ from scholarcli.commands.options import (
     MaxAgeOption,
     OfflineOption,
     RefreshOption,
+    SelfCitationsOption,
 )
 from scholarcli.errors import ExitStatus, UsageError
 
@@ -48,6 +49,7 @@ def report(
     max_age: MaxAgeOption = "7d",
     refresh: RefreshOption = False,
     offline: OfflineOption = False,
+    self_citations: SelfCitationsOption = False,
 ) -> None:
     r"""Write an HTML report: header numbers, charts and the sortable paper table.
 
@@ -85,7 +87,12 @@ def report(
 
     with open_context(offline=offline) as ctx:
         people = people_reports(
-            ctx, names, ids, as_of=when, fresh=Freshness(max_age=fresh_age, refresh=refresh)
+            ctx,
+            names,
+            ids,
+            as_of=when,
+            fresh=Freshness(max_age=fresh_age, refresh=refresh),
+            self_citations=self_citations,
         )
         page = render_page(people)
     if target is None:

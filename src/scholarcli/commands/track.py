@@ -1,9 +1,9 @@
 """``scholar track|untrack|tracked|refresh|history``: the watch list and its history.
 
 Thin: parse options, call one ``watchlist`` or ``refresh`` function, render. The refresh
-command also maps the run's outcome onto DESIGN.md's exit statuses: 0 (done, or another
-refresh holds the lock), 5 (some people failed; one line each on stderr), 4 (everyone
-failed because a source was unreachable).
+command also maps the run's outcome onto the exit statuses of docs/configuration.md:
+0 (done), 7 (another refresh holds the lock and --wait was not given), 5 (some people
+failed; one line each on stderr), 4 (everyone failed because a source was unreachable).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from scholarcli.commands.options import (
     MaxAgeOption,
     PersonArgument,
 )
-from scholarcli.errors import PartialError, SourceError, UsageError
+from scholarcli.errors import BusyError, PartialError, SourceError, UsageError
 
 if TYPE_CHECKING:
     from scholarcli.core import Reporter
@@ -101,6 +101,13 @@ def track(
         bool,
         typer.Option("--novelty", help="Let every refresh keep their Novelty and Impact current."),
     ] = False,
+    self_citations: Annotated[
+        bool,
+        typer.Option(
+            "--self-citations",
+            help="Let every refresh keep who cites their papers current (self-citations).",
+        ),
+    ] = False,
 ) -> None:
     """Add a person to the watch list, pinning their Semantic Scholar ids now."""
     from scholarcli.core import Freshness
@@ -133,6 +140,11 @@ def track(
             ctx.reporter.note(
                 "each scholar refresh also brings their Novelty and Impact up to date"
             )
+        if self_citations:
+            from scholarcli.cache import selfcite as selfcite_cache
+
+            selfcite_cache.watch(ctx.store, person.key, ctx.now())
+            ctx.reporter.note("each scholar refresh also brings their self-citations up to date")
         ids_text = ", ".join(person.author_ids)
         if result.other_candidates:
             ctx.reporter.note(
@@ -166,11 +178,13 @@ def untrack(
 ) -> None:
     """Take people off the watch list (their history stays in the cache)."""
     from scholarcli.cache import novelty as novelty_cache
+    from scholarcli.cache import selfcite as selfcite_cache
     from scholarcli.tracking import watchlist as watch
 
     with open_context(offline=True) as ctx:
         for person in watch.untrack(ctx, names):
             novelty_cache.unwatch(ctx.store, person.key)  # a later track starts without it
+            selfcite_cache.unwatch(ctx.store, person.key)
             ctx.reporter.note(
                 f"untracked {person.display}; their history stays: scholar history {person.key!r}"
             )
@@ -323,9 +337,6 @@ def _print_summary(
     ``records=False`` (``--digest``) only the tally: stdout carries the digest."""
     if quiet:
         return
-    if summary.status == "skipped":
-        pid = f" (pid {summary.lock_holder})" if summary.lock_holder else ""
-        reporter.note(f"another scholar refresh is running{pid}; not starting a second one")
     if not records:
         pass
     elif fmt == "json":
@@ -350,8 +361,15 @@ def _print_summary(
 
 def _exit_for(summary: RunSummary, env: render.OutputEnv, quiet: bool, log: Path) -> None:
     """Per-person lines on stderr and the exit status, when the run did not go well."""
-    if summary.status in ("ok", "skipped"):
+    if summary.status == "ok":
         return
+    if summary.status == "skipped":
+        # Its own status, so cron (or a script) can tell "did nothing" from "done".
+        pid = f" (pid {summary.lock_holder})" if summary.lock_holder else ""
+        raise BusyError(
+            f"another scholar refresh is running{pid}; not starting a second one",
+            hint="pass --wait to wait for it and then refresh, or run again later",
+        )
     if quiet:  # nothing was shown while running: say now what went wrong
         for message in summary.warnings:
             render.warn(env, message)

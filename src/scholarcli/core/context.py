@@ -19,7 +19,7 @@ from scholarcli.cache.store import Store
 from scholarcli.config import Settings
 from scholarcli.core.clock import utcnow
 from scholarcli.core.reporter import QuietReporter, Reporter
-from scholarcli.errors import SourceError
+from scholarcli.errors import CacheError, SourceError
 
 if TYPE_CHECKING:
     from scholarcli.sources.arxiv import Arxiv
@@ -64,7 +64,7 @@ class Context:
     def _http(
         self, name: str, interval: float, exclusive: bool, headers: dict[str, str]
     ) -> HttpClient:
-        from scholarcli.cache.store import ensure_private_dir
+        from scholarcli.cache.store import READ_ONLY_HINT, ensure_private_dir
         from scholarcli.sources.http import HttpClient, RateLimiter, RetryPolicy
 
         if self.offline:
@@ -72,6 +72,13 @@ class Context:
                 f"{name}: not asked, --offline is set, and the cache cannot answer",
                 source=name,
                 hint=OFFLINE_HINT,
+            )
+        if self.store.read_only:
+            # Whatever a source answers would have to be saved: refuse before asking it.
+            raise CacheError(
+                f"the cache at {self.store.path} is read-only, and this command needs to ask "
+                f"{name} and save the answer; nothing was changed",
+                hint=READ_ONLY_HINT,
             )
         ensure_private_dir(self.settings.locks_dir)
         limiter = RateLimiter(

@@ -38,6 +38,7 @@ from scholarcli.datasets.schema import (
     build_sql,
     clean_sql,
 )
+from scholarcli.datasets.shard_check import DEFAULT_MAX_RATIO, check_shards
 from scholarcli.errors import UsageError
 
 # Staging steps per dataset on DuckDB: enough for progress, few enough that each step
@@ -313,13 +314,18 @@ def build_dataset(
     *,
     incremental: bool,
     progress: Callable[[str, int | None], Any],
+    max_ratio: float = DEFAULT_MAX_RATIO,
 ) -> TableStats:
     """Stage ``sources`` and write the deduplicated table ``dataset``.
 
     ``incremental``: the existing table is the oldest source (src 0), as when
     ``update`` applies new diffs; otherwise the table is rebuilt from ``sources``.
+    Every input file is checked first (whole gzip, within ``max_ratio``), so a broken
+    shard or a bomb is refused by name before any engine or table is touched.
     """
     started = time.perf_counter()
+    with progress(f"checking {dataset} shards", None):
+        check_shards([f for source in sources for f in source.files], root, max_ratio)
     out_root = parquet_dir(root)
     work = out_root / f".staging-{dataset}"
     shutil.rmtree(work, ignore_errors=True)
@@ -396,6 +402,7 @@ def ingest(
     memory_limit: str | None = None,
     threads: int | None = None,
     progress: Callable[[str, int | None], Any],
+    max_ratio: float = DEFAULT_MAX_RATIO,
 ) -> list[TableStats]:
     """Rebuild every table from the base shards plus every downloaded diff."""
     manifest = Manifest.load(root)
@@ -414,7 +421,15 @@ def ingest(
             sources = [Source(i, batch) for i, batch in enumerate(batches)]
             sources += diff_sources(root, manifest, dataset)
             stats.append(
-                build_dataset(eng, root, dataset, sources, incremental=False, progress=progress)
+                build_dataset(
+                    eng,
+                    root,
+                    dataset,
+                    sources,
+                    incremental=False,
+                    progress=progress,
+                    max_ratio=max_ratio,
+                )
             )
         stats += derive_tables(eng, root, names_from_papers=not has_authors)
     manifest.parquet = {

@@ -166,7 +166,7 @@ class DatasetsSource:
             )
         return UsageError(
             "--source datasets:DIR answers from local Parquet; "
-            "--novelty, --disruption and curation need the API path"
+            "--novelty, --disruption, --self-citations and curation need the API path"
         )
 
 

@@ -2,7 +2,7 @@
 
 DIR/<dataset>/<n>.jsonl.gz        base shards of one release (always named .jsonl.gz:
                                   the real links have no extension, and DuckDB and
-                                  Spark pick gzip from the name; notes §0.3)
+                                  Spark pick gzip from the name; docs/datasets.md)
 DIR/diffs/<from>-to-<to>/<dataset>/{update,delete}-<n>.jsonl.gz
 DIR/parquet/{papers,authorship,authors}.parquet
 DIR/manifest.json                 release, per-shard bytes and sha256, diffs applied
@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from scholarcli.errors import UsageError
+from scholarcli.sources.datasets import DATASET_NAME, RELEASE_ID
 
 MANIFEST = "manifest.json"
 SCHEMA = 1
-# Primary keys (SPEC for papers; from the record shapes for authors: notes §1.4).
+# Primary keys (SPEC for papers; from the record shapes for authors: docs/datasets.md).
 KEYS = {"papers": "corpusid", "authors": "authorid"}
 SUPPORTED = tuple(KEYS)
 KEY_NAMES = SUPPORTED
@@ -52,6 +53,12 @@ class Manifest:
             raise UsageError(f"{path}: not a readable manifest ({exc})") from None
         if not isinstance(data, dict) or data.get("schema") != SCHEMA:
             raise UsageError(f"{path}: not a scholar datasets manifest (schema {SCHEMA})")
+        problem = layout_problem(data)
+        if problem:
+            raise UsageError(
+                f"{path}: refused, {problem}; a manifest only names files inside DIR",
+                hint="download into a new --dir, or restore manifest.json from a backup",
+            )
         return cls(
             root,
             data.get("release"),
@@ -83,6 +90,46 @@ class Manifest:
         """The complete base shards of ``dataset``, in shard order."""
         entries = self.shards.get(dataset, {})
         return [self.root / entries[n]["file"] for n in sorted(entries, key=int)]
+
+
+def layout_problem(data: dict[str, Any]) -> str | None:
+    """What in a manifest's content names a path outside the layout above, if anything.
+
+    Release ids, dataset names and file names become paths under DIR; a hand-edited
+    or hostile manifest must not make ``ingest`` or ``update`` read or write elsewhere.
+    """
+    for key in ("release", "current"):
+        if data.get(key) is not None and not _release(data[key]):
+            return f"{key} {str(data[key])[:80]!r} is not a release id like 2025-08-19"
+    parquet_release = (data.get("parquet") or {}).get("release")
+    if parquet_release is not None and not _release(parquet_release):
+        return f"the parquet release {str(parquet_release)[:80]!r} is not a release id"
+    for dataset, entries in (data.get("shards") or {}).items():
+        if not _dataset(dataset) or not isinstance(entries, dict):
+            return f"dataset name {str(dataset)[:80]!r} is not a dataset name"
+        for n, entry in entries.items():
+            expected = f"{dataset}/{n}.jsonl.gz"
+            if not str(n).isdigit() or not isinstance(entry, dict) or entry.get("file") != expected:
+                return f"shard {str(n)[:20]!r} of {dataset} is not {expected!r}"
+    for step in data.get("diffs") or []:
+        if not isinstance(step, dict):
+            return "a diff entry is not an object"
+        dataset, start, end = step.get("dataset"), step.get("from_release"), step.get("to_release")
+        if not (_dataset(dataset) and _release(start) and _release(end)):
+            return f"the diff {start!r} to {end!r} of {dataset!r} is not a release pair"
+        for kind in ("update", "delete"):
+            for n, name in enumerate(step.get(f"{kind}_files") or []):
+                if name != f"diffs/{start}-to-{end}/{dataset}/{kind}-{n}.jsonl.gz":
+                    return f"the diff file {str(name)[:80]!r} is not where diffs are kept"
+    return None
+
+
+def _release(value: object) -> bool:
+    return isinstance(value, str) and RELEASE_ID.fullmatch(value) is not None
+
+
+def _dataset(value: object) -> bool:
+    return isinstance(value, str) and DATASET_NAME.fullmatch(value) is not None
 
 
 def shard_path(root: Path, dataset: str, n: int) -> Path:

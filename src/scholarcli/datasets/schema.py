@@ -1,7 +1,7 @@
 """Explicit schemas of the papers and authors records, and the SQL that keys them.
 
 Type inference is never used: it types all-null sample fields as "NULL", reads ids
-as VARCHAR in one vintage and BIGINT in another (notes §1.6), and could change
+as VARCHAR in one vintage and BIGINT in another (docs/datasets.md, ingest), and could change
 across 30 shards. Only the listed keys are read; others (``updated`` in the 2023
 shape, ``s2fieldsofstudy``, ``journal``, ...) are ignored, so both record shapes in
 fixtures/s2-datasets/ read the same. Pure text: no engine import, no I/O.

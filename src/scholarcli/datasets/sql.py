@@ -26,7 +26,7 @@ max(g over cited papers, min(N, isqrt(C)) when isqrt(C) > m). hI,norm needs
 c_i / a_i >= k >= 1, so papers with c_i < a_i never count and are left out too.
 On S2-like data that halves the rows sorted for h and g and leaves a third for hI,norm.
 
-Portability rules (notes/s2-datasets-and-scale.md §3.4, measured on DuckDB 2.0 and
+Portability rules (docs/datasets.md, One SQL text for DuckDB and Spark; measured on DuckDB 2.0 and
 Spark 3.5-4.3): no QUALIFY, no arrays, lambdas or list indexing; window ranks cast
 to BIGINT before multiplying (Spark's row_number is INT); sums cast to BIGINT
 (DuckDB's SUM of integers is HUGEINT); no NULL-ordering dependence; no final ORDER BY

@@ -26,6 +26,7 @@ from scholarcli.datasets.ingest import (
     open_engine,
 )
 from scholarcli.datasets.manifest import KEY_NAMES, Manifest, diff_dir, parquet_dir
+from scholarcli.datasets.shard_check import DEFAULT_MAX_RATIO
 from scholarcli.errors import NotFoundError, UsageError
 from scholarcli.sources.datasets import Diff
 
@@ -95,6 +96,7 @@ def update(
     engine: str = "duckdb",
     master: str | None = None,
     progress: Callable[[str, int | None], Any],
+    max_ratio: float = DEFAULT_MAX_RATIO,
 ) -> UpdateResult:
     manifest = Manifest.load(root)
     if not manifest.release:
@@ -136,7 +138,7 @@ def update(
     manifest.current = min((held_release(manifest, d) for d in datasets), default=manifest.current)
     manifest.save()
     if manifest.parquet and (parquet_dir(root) / "papers").exists():
-        result.tables = apply_to_parquet(root, manifest, engine, master, progress)
+        result.tables = apply_to_parquet(root, manifest, engine, master, progress, max_ratio)
     return result
 
 
@@ -146,6 +148,7 @@ def apply_to_parquet(
     engine: str,
     master: str | None,
     progress: Callable[[str, int | None], Any],
+    max_ratio: float = DEFAULT_MAX_RATIO,
 ) -> list[TableStats]:
     """Apply the diffs the Parquet tables do not hold yet, oldest first."""
     applied: dict[str, int] = dict(manifest.parquet.get("diffs") or {})
@@ -160,7 +163,15 @@ def apply_to_parquet(
             if not sources:
                 continue
             tables.append(
-                build_dataset(eng, root, dataset, sources, incremental=True, progress=progress)
+                build_dataset(
+                    eng,
+                    root,
+                    dataset,
+                    sources,
+                    incremental=True,
+                    progress=progress,
+                    max_ratio=max_ratio,
+                )
             )
             changed = True
         if changed:

@@ -6,7 +6,7 @@ read the clock or import anything beyond the standard library, pandas and numpy;
 pandas and numpy are imported inside the functions that need them so that
 ``scholar --help`` stays fast.
 
-Conventions (DESIGN.md, "Metric conventions"; definitions in notes/metrics.md):
+Conventions (docs/design.md, "Metric conventions"; definitions in docs/metrics.md):
 
 * ``as_of_year`` Q is the current year. A paper's age is Q - year + 1 and a career
   lasts Q - first_year + 1 years; both are clamped to at least 1 so a paper dated

@@ -12,6 +12,9 @@
   ``100 * (count(< x) + 0.5 * count(== x)) / n``, rounded half up to an integer.
 * **Author summaries**: the median of the papers' percentiles, and PP(top 10 %), the
   share of papers whose citations are at or above their cohort's 90th percentile.
+* **MNCS** (mean normalised citation score, as the Leiden Ranking reports it): each
+  scored paper's citations divided by the mean citations of its cohort, averaged over
+  the person's scored papers; **PP(top 1 %)** as PP(top 10 %) with the 99th percentile.
 * **CD_nok** (Bornmann et al. 2020, DI1nok): ``(n_i - n_j) / (n_i + n_j)`` over the
   citers within the window, n_j counting citers that also cite a reference of the paper.
 
@@ -31,7 +34,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-MIN_EMBEDDED = 10  # embedded references a paper needs (notes/novelty.md §1.1 simulation)
+MIN_EMBEDDED = 10  # embedded references a paper needs (docs/novelty.md, Definitions)
 MIN_EMBEDDED_SHARE = 0.5  # of its resolved references
 MIN_COHORT = 30  # cohort values a percentile needs
 NOVELTY_Q = 90.0
@@ -158,6 +161,35 @@ def top_share(flags: Iterable[bool | None]) -> float | None:
     if not known:
         return None
     return sum(1 for flag in known if flag) / len(known)
+
+
+TOP1_Q = 99.0  # PP(top 1 %)
+
+
+def quantile(values: Sequence[float], q: float) -> float | None:
+    """The q-th percentile with numpy's default (linear) interpolation, in plain Python
+    (the warm profile path does not import numpy)."""
+    ranked = sorted(values)
+    if not ranked:
+        return None
+    position = (len(ranked) - 1) * q / 100.0
+    low = math.floor(position)
+    high = min(low + 1, len(ranked) - 1)
+    return ranked[low] + (ranked[high] - ranked[low]) * (position - low)
+
+
+def normalised_citations(citations: float, cohort: Sequence[float]) -> float | None:
+    """citations / the cohort's mean; None below MIN_COHORT values or for a mean of 0."""
+    if len(cohort) < MIN_COHORT:
+        return None
+    mean = sum(cohort) / len(cohort)
+    return None if mean <= 0 else citations / mean
+
+
+def mean_of(values: Iterable[float | None]) -> float | None:
+    """The mean of the known values (MNCS over the papers' normalised scores)."""
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
 
 
 # --- disruption (item 8) ----------------------------------------------------------------

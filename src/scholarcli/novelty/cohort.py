@@ -1,6 +1,6 @@
 """Cohorts: the arXiv papers of one primary category and one v1 year, sampled the same for all.
 
-How the sample is drawn (the README states the same rule):
+How the sample is drawn (docs/novelty.md, Cohorts, states the same rule):
 
 1. Ask arXiv for ``cat:C AND submittedDate:[Y01010000 TO Y12312359]`` sorted by
    submission date, 200 entries. Its ``totalResults`` is the listing's size T (``cat:``
@@ -9,7 +9,7 @@ How the sample is drawn (the README states the same rule):
 2. T <= 2,000 (one arXiv page): the rest of the listing is read; if at most 200 papers
    remain they all form the cohort, otherwise the 200 with the smallest
    ``sha256("C:Y:<arXiv id>")``.
-3. T > 2,000 (arXiv serves no deep pages, notes/arxiv-api.md §1.6): the days of Y are
+3. T > 2,000 (arXiv serves no deep pages, docs/sources.md, arXiv's quirks): the days of Y are
    taken in the order of ``sha256("C:Y:<YYYY-MM-DD>")`` and each day's listing read whole,
    until at least 200 papers are in; of those, the 200 with the smallest hash, as above.
 

@@ -4,7 +4,7 @@ CD_nok = (n_i − n_j) / (n_i + n_j) (Bornmann, Devarakonda, Tekles & Chacko 202
 over the papers citing the focal paper whose year is within ``WINDOW`` years of its own
 (publication year Y to Y + 5, integer years as S2 gives them): n_j of them also cite at
 least one of its references, n_i do not. Funk & Owen-Smith's k-term (papers citing only the
-references) is left out: it would cost a request per reference (notes/novelty.md §2.2).
+references) is left out: it would cost a request per reference (docs/novelty.md, Disruption).
 
 Guards (Holst et al. 2024, the zero-reference artefact): a focal paper needs at least 5
 resolved references, a citer whose reference list S2 does not resolve is left out, and at

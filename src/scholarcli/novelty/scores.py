@@ -325,12 +325,56 @@ def attach(ctx: Context, profile: Profile) -> None:
         paper.impact_percentile = score.impact_percentile
         paper.cohort = cohorts.label(score.category, score.year)
         paper.novelty_note = score.note
+        paper.impact_top10 = score.top10
     profile.indicators = summary(profile, scores)
     profile.impact_papers = sum(
         1
         for p in profile.papers
         if p.paper_id in scores and scores[p.paper_id].impact_percentile is not None
     )
+    _attach_normalised(ctx, profile, scores)
+
+
+def _attach_normalised(ctx: Context, profile: Profile, scores: dict[str, cache.Score]) -> None:
+    """MNCS and PP(top 1 %) over the papers with an Impact percentile, against the same
+    cohorts (the person's own papers left out, as for the percentile)."""
+    own = {p.paper_id for p in profile.papers} | {p.arxiv_id for p in profile.papers if p.arxiv_id}
+    cohorts_of: dict[Key, list[float]] = {}
+    built_at: list[str] = []
+    flags: list[bool | None] = []
+    ratios: list[float | None] = []
+    for paper in profile.papers:
+        score = scores.get(paper.paper_id)
+        if score is None or score.impact_percentile is None or not score.category:
+            continue
+        key = (score.category, score.year or 0)
+        if key not in cohorts_of:
+            built = cache.load_cohort(ctx.store, *key)
+            members = built.members if built is not None else []
+            if built is not None:
+                built_at.append(built.built_at)
+            cohorts_of[key] = [
+                float(m.citations)
+                for m in members
+                if m.paper_id
+                and m.citations is not None
+                and m.paper_id not in own
+                and m.arxiv_id not in own
+            ]
+        cites = cohorts_of[key]
+        ncs = ind.normalised_citations(paper.citations, cites)
+        paper.ncs = None if ncs is None else round(ncs, 4)
+        ratios.append(ncs)
+        bar = ind.quantile(cites, ind.TOP1_Q) if len(cites) >= ind.MIN_COHORT else None
+        flags.append(None if bar is None else paper.citations >= bar)
+    mncs = ind.mean_of(ratios)
+    share = ind.top_share(flags)
+    profile.extra["mncs"] = None if mncs is None else round(mncs, 4)
+    profile.extra["impact_top1_share"] = None if share is None else round(share, 4)
+    profile.extra["impact_scored_papers"] = profile.impact_papers
+    if built_at:  # when the cohorts the values rest on were drawn (a score's own time
+        # changes with every --novelty run, so it is no record's fetch time)
+        profile.fetched["cohorts"] = (min(built_at), max(built_at))
 
 
 def profile_indicators(

@@ -116,7 +116,9 @@ def paper_edges(
         edge_record(edge, key, entries.get(a) if a else None, year)
         for edge, a in zip(kept, arxiv_ids, strict=True)
     ]
-    return EdgeResult(paper, direction, records, truncated, len(edges), arxiv_ok)
+    # The paper itself was enriched by the lookup: an arXiv failure there is partial too.
+    complete = arxiv_ok and looked.complete
+    return EdgeResult(paper, direction, records, truncated, len(edges), complete)
 
 
 def _hint(missing: Any) -> str | None:

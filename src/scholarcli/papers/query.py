@@ -197,7 +197,7 @@ class SearchQuery:
 
     def arxiv_query(self) -> str:
         """The arXiv ``search_query``: the user's own syntax kept; plain words ANDed
-        (arXiv ORs bare words, notes/arxiv-api.md §1.3); the years as submittedDate."""
+        (arXiv ORs bare words, docs/sources.md, arXiv's quirks); the years as submittedDate."""
         if _ARXIV_SYNTAX.search(self.query):
             text = self.query
         else:

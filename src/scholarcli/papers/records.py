@@ -3,7 +3,7 @@
 The same record serves ``scholar paper``, ``scholar search``, ``--citations`` /
 ``--references`` and ``scholar export``: field names and order are
 ``PAPER_RECORD_FIELDS``; citation and reference lists add ``EDGE_FIELDS`` in front.
-Conventions follow the author profile (DESIGN.md Output): ``doi`` is lower case and
+Conventions follow the author profile (docs/design.md, Output): ``doi`` is lower case and
 never arXiv's own DataCite DOI, ``date`` is the arXiv v1 date else S2's publication
 date, ``category`` the arXiv primary category, ``cites_per_year`` citations / (as-of
 year - year + 1), ``code_url`` the first repository link in the arXiv comment or an
@@ -55,7 +55,7 @@ EDGE_RECORD_FIELDS: tuple[str, ...] = (*EDGE_FIELDS, *PAPER_RECORD_FIELDS)
 
 # S2 fields behind a record. Lookups (/paper/batch, /paper/search/match) serve FullPaper,
 # so they also get the TLDR; searches and citation lists serve BasePaper only
-# (notes/semantic-scholar-api.md §4), so the same list without it.
+# (docs/sources.md, Semantic Scholar's quirks), so the same list without it.
 _BASE = (
     "externalIds,corpusId,url,title,abstract,venue,year,referenceCount,citationCount,"
     "influentialCitationCount,isOpenAccess,openAccessPdf,fieldsOfStudy,publicationTypes,"
@@ -92,7 +92,7 @@ def _int(value: Any) -> int | None:
 
 def ids_of(raw: Mapping[str, Any]) -> tuple[str | None, str | None]:
     """(arxiv_id, doi) of an S2 paper; arXiv's DataCite DOI names the preprint, so it
-    gives the arXiv id and no DOI (notes/arxiv-api.md §3)."""
+    gives the arXiv id and no DOI (docs/sources.md, arXiv's quirks)."""
     external = raw.get("externalIds")
     if not isinstance(external, Mapping):
         external = {}
@@ -119,7 +119,7 @@ def _journal(raw: Any) -> dict[str, str | None] | None:
         key: (str(raw[key]).strip() or None) if raw.get(key) is not None else None
         for key in ("name", "volume", "pages")
     }
-    # S2 sends {"volume": "", "name": ""} for "no journal" (notes §4).
+    # S2 sends {"volume": "", "name": ""} for "no journal" (docs/sources.md).
     return journal if any(journal.values()) else None
 
 

@@ -1,11 +1,11 @@
 """Search the literature on Semantic Scholar or arXiv; results are paper records.
 
-Semantic Scholar has two search endpoints (notes/semantic-scholar-api.md §3):
+Semantic Scholar has two search endpoints (docs/sources.md, Semantic Scholar's quirks):
 relevance search (``/paper/search``, pages of at most 100, only the first 1,000 results
 reachable) and bulk search (``/paper/search/bulk``, 1,000 a page with a continuation
 token, sorted by citations or date, no relevance). ``--sort relevance`` uses the first
 and so stops at 1,000; ``--sort citations|year`` use the second, up to ``MAX_RESULTS``.
-Bulk search may end early with a null token (notes §1): fewer results than its own
+Bulk search may end early with a null token (docs/sources.md): fewer results than its own
 ``total`` then come back, with a warning. ``--source arxiv`` sends an arXiv
 ``search_query`` (``ti: au: abs: cat:``; plain words are ANDed) with the year range as
 ``submittedDate:[...]``, pages of ``ARXIV_PAGE`` at arXiv's pace.
@@ -162,7 +162,7 @@ def _bulk(
             token = body.get("token")
             if token is None:
                 if isinstance(total, int) and len(items) < min(total, limit):
-                    # Bulk search can stop early with a null token (notes §1).
+                    # Bulk search can stop early with a null token (docs/sources.md).
                     ctx.reporter.warn(
                         f"Semantic Scholar ended the results after {len(items):,} of "
                         f"about {total:,}; run again later for the rest"
@@ -191,8 +191,8 @@ def _arxiv(
                     sort_order="descending",
                 )
             except SourceError as exc:
-                # arXiv answers a query it cannot parse with HTTP 400 (notes §1.3, §2.3):
-                # the user's to fix, not an outage.
+                # arXiv answers a query it cannot parse with HTTP 400 (docs/sources.md,
+                # arXiv's quirks): the user's to fix, not an outage.
                 if exc.status != 400:
                     raise
                 raise UsageError(

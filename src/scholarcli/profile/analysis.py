@@ -31,6 +31,7 @@ from scholarcli.core import Context, Freshness, Reporter, fold_name
 from scholarcli.errors import NotFoundError, SourceError, UsageError
 from scholarcli.indicators import metrics
 from scholarcli.indicators.metrics import METRIC_FIELDS, MetricValue, PaperStats
+from scholarcli.indicators.selfcite import SELF_CITATION_FIELDS
 from scholarcli.profile import builder, sync
 
 if TYPE_CHECKING:
@@ -52,6 +53,16 @@ COAUTHOR_FIELDS: tuple[str, ...] = (
 # career started, how long it is, and how many coauthors a paper has. Every other
 # metric counts output or impact, so the largest value is the best one.
 DESCRIPTIVE_FIELDS = frozenset({"first_year", "last_year", "career_years", "authors_per_paper"})
+# With --self-citations: how much of the count is the person's own is context, not a score.
+SELF_CITATION_CONTEXT = frozenset(
+    {
+        "self_citations",
+        "self_citation_rate",
+        "coauthor_self_citations",
+        "coauthor_self_citation_rate",
+        "self_citations_listed",
+    }
+)
 # /paper/{id}/citations: one page holds at most 1,000 citing papers, at most 9,999
 # of them are reachable (sources.semanticscholar.SemanticScholar.citation_years).
 CITATION_PAGE = 1000
@@ -223,15 +234,19 @@ class PersonMetrics:
     source: str
     values: dict[str, MetricValue]
     complete: bool = True
+    primary_category: str | None = None  # for compare's context warnings
 
     def record(self) -> dict[str, Any]:
         return {"name": self.name, "ids": list(self.ids), "source": self.source, **self.values}
 
 
-def _profile_values(profile: Profile) -> dict[str, MetricValue]:
-    # The profile header calls two of them paper_count and citation_count (DESIGN.md).
+def _profile_values(profile: Profile, self_citations: bool = False) -> dict[str, MetricValue]:
+    # The profile header calls two of them paper_count and citation_count (docs/design.md, Output).
     renamed = {"papers": "paper_count", "citations": "citation_count"}
-    return {name: profile.metrics.get(renamed.get(name, name)) for name in METRIC_FIELDS}
+    values = {name: profile.metrics.get(renamed.get(name, name)) for name in METRIC_FIELDS}
+    if self_citations:
+        values.update({name: profile.extra.get(name) for name in SELF_CITATION_FIELDS})
+    return values
 
 
 def people_metrics(
@@ -243,6 +258,7 @@ def people_metrics(
     fresh: Freshness,
     citations_by_year: bool = False,
     missing: list[NotFoundError] | None = None,
+    self_citations: bool = False,
 ) -> list[PersonMetrics]:
     """One row per name, then one for all ``ids`` together (a person split over ids).
 
@@ -260,7 +276,12 @@ def people_metrics(
     people = []
     for name, person_ids in asked:
         request = builder.ProfileRequest(
-            name, tuple(person_ids), as_of=as_of, fresh=fresh, citations_by_year=citations_by_year
+            name,
+            tuple(person_ids),
+            as_of=as_of,
+            fresh=fresh,
+            citations_by_year=citations_by_year,
+            self_citations=self_citations,
         )
         try:
             view = builder.build_profile(source, request)
@@ -272,7 +293,12 @@ def people_metrics(
         profile = view.profile
         people.append(
             PersonMetrics(
-                profile.name, profile.ids, view.source, _profile_values(profile), view.complete
+                profile.name,
+                profile.ids,
+                view.source,
+                _profile_values(profile, self_citations),
+                view.complete,
+                profile.primary_category,
             )
         )
     return people
@@ -303,6 +329,7 @@ class Comparison:
 
     people: list[dict[str, Any]]  # {"column", "name", "ids", "source"} per person
     rows: list[dict[str, Any]]  # {"metric", <column>: value ..., "best": [columns]}
+    warnings: list[str] = field(default_factory=list)  # profile.trust.context_warnings
 
 
 def _column_labels(people: Sequence[PersonMetrics]) -> list[str]:
@@ -323,7 +350,7 @@ def best_columns(metric: str, values: Mapping[str, MetricValue]) -> list[str]:
     """Columns holding the largest value of ``metric``; none for descriptive rows,
     when fewer than two values are known, or when every known value ties."""
     known = {column: value for column, value in values.items() if value is not None}
-    if metric in DESCRIPTIVE_FIELDS or len(known) < 2:
+    if metric in DESCRIPTIVE_FIELDS or metric in SELF_CITATION_CONTEXT or len(known) < 2:
         return []
     top = max(known.values())
     winners = [column for column, value in known.items() if value == top]
@@ -338,7 +365,8 @@ def compare(people: Sequence[PersonMetrics], *, at_least: int = 2) -> Comparison
         )
     labels = _column_labels(people)
     rows = []
-    for metric in METRIC_FIELDS:
+    extra = [name for name in SELF_CITATION_FIELDS if any(name in p.values for p in people)]
+    for metric in (*METRIC_FIELDS, *extra):
         values = {
             label: person.values.get(metric) for label, person in zip(labels, people, strict=True)
         }
@@ -347,7 +375,17 @@ def compare(people: Sequence[PersonMetrics], *, at_least: int = 2) -> Comparison
         {"column": label, "name": person.name, "ids": person.ids, "source": person.source}
         for label, person in zip(labels, people, strict=True)
     ]
-    return Comparison(identities, rows)
+    from scholarcli.profile.trust import context_warnings
+
+    context = [
+        {
+            "name": label,
+            "primary_category": person.primary_category,
+            "career_years": person.values.get("career_years"),
+        }
+        for label, person in zip(labels, people, strict=True)
+    ]
+    return Comparison(identities, rows, context_warnings(context))
 
 
 # --- coauthors --------------------------------------------------------------------------

@@ -26,6 +26,7 @@ class ApiSource:
             builder.NOVELTY,
             builder.DISRUPTION,
             builder.STORED_INDICATORS,
+            builder.SELF_CITATIONS,
         }
     )
 

@@ -8,9 +8,9 @@ a person (author, metrics, compare, export, report, track, coauthors, timeline):
 3. curate: ``--exclude/--include/--merge`` stored, then the person's rules applied;
 4. enrich: arXiv categories and first-version dates;
 5. merge: profile rows (one paper once), header metrics, primary category;
-6. indicators: Novelty, Impact, CD_nok (``INDICATOR_STEPS``; self-citations are meant
-   to be one more entry there);
-7. per year: papers and citations per year, h5_index and i10_5y.
+6. indicators: Novelty, Impact, CD_nok, self-citations (``INDICATOR_STEPS``);
+7. per year: papers and citations per year, h5_index and i10_5y;
+8. last: stability intervals on request, coverage and provenance (``profile.trust``).
 
 Steps 3, 4, 6 and 7 run only where the source supports them (``ProfileSource.steps``);
 asking for one a source cannot do is refused with one ``error:`` line before any
@@ -50,6 +50,7 @@ CITATIONS_BY_YEAR = "citations_by_year"
 NOVELTY = "novelty"  # --novelty: Novelty and Impact computed
 DISRUPTION = "disruption"  # --disruption: CD_nok computed
 STORED_INDICATORS = "stored_indicators"  # values computed before, shown on every profile
+SELF_CITATIONS = "self_citations"  # --self-citations: who cites each paper, counted
 
 
 class ProfileSource(Protocol):
@@ -113,6 +114,10 @@ class ProfileRequest:
     #: Put Novelty, Impact and CD_nok computed before on the profile (scholar author).
     stored_indicators: bool = False
     edits: curation.Edits | None = None
+    #: --self-citations: count self- and co-author self-citations (profile.selfcite).
+    self_citations: bool = False
+    #: --intervals: 95 % stability intervals of the indicators (profile.trust).
+    intervals: bool = False
     #: What the command does with the profile, for the note on other candidates.
     purpose: str = "showing"
 
@@ -173,6 +178,7 @@ def check_supported(source: ProfileSource, request: ProfileRequest) -> None:
     asked = [
         (NOVELTY, request.novelty),
         (DISRUPTION, request.disruption),
+        (SELF_CITATIONS, request.self_citations),
         (CURATION, bool(request.edits)),
         (CITATIONS_BY_YEAR, request.citations_by_year),
     ]
@@ -255,14 +261,36 @@ class IndicatorStep:
     run: Callable[[ProfileSource, ProfileRequest, Profile], bool]
 
 
-#: The indicator steps, in order. Self-citations are meant to be one more entry.
+def _self_citations(source: ProfileSource, request: ProfileRequest, profile: Profile) -> bool:
+    if source.context is None:
+        return True
+    from scholarcli.profile import selfcite
+
+    return selfcite.attach(source.context, profile, request.fresh)
+
+
+#: The indicator steps, in order.
 INDICATOR_STEPS: tuple[IndicatorStep, ...] = (
     IndicatorStep(
         "novelty_impact_disruption",
         lambda r: r.stored_indicators or r.novelty or r.disruption,
         _novelty_and_disruption,
     ),
+    IndicatorStep("self_citations", lambda r: r.self_citations, _self_citations),
 )
+
+
+def _finish(source: ProfileSource, request: ProfileRequest, profile: Profile) -> None:
+    """Last: intervals when asked, coverage, and (with a cache) the provenance."""
+    from scholarcli.profile import trust
+
+    if request.intervals:
+        trust.attach_intervals(profile)
+    trust.attach_coverage(profile)
+    if source.context is not None:
+        profile.provenance = trust.provenance(
+            source.context, profile, citations_by_year=request.citations_by_year
+        )
 
 
 def build_profile(source: ProfileSource, request: ProfileRequest) -> ProfileView:
@@ -314,6 +342,7 @@ def build_profile(source: ProfileSource, request: ProfileRequest) -> ProfileView
         per_year = analysis.per_year_rows(rows, timeline.by_paper)
         profile.metrics.update(analysis.recent_metrics(rows, timeline.by_paper, request.as_of))
         complete = complete and timeline.complete
+    _finish(source, request, profile)
     return ProfileView(
         profile,
         per_year=per_year,

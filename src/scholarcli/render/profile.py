@@ -22,8 +22,15 @@ from scholarcli.models import PAPER_FIELDS, Profile, ProfilePaper
 from scholarcli.render.charts import per_year_chart, per_year_markdown, year_charts
 from scholarcli.render.console import links_shown, make_console, table_style
 from scholarcli.render.env import OutputEnv, resolve_format
-from scholarcli.render.safe import clean_data, code_link
+from scholarcli.render.safe import clean_data, clean_text, code_link
 from scholarcli.render.text import authors_short, format_date, number, one_line, short_category
+from scholarcli.render.trust import (
+    SELF_CAPTION,
+    counted,
+    provenance_footer,
+    self_cell,
+    trust_items,
+)
 from scholarcli.render.writers import md, md_table, write_csv, write_json, write_jsonl
 
 if TYPE_CHECKING:
@@ -179,8 +186,12 @@ def render_profile(
             payload: dict[str, Any] = {"author": profile.author_record(), "papers": records}
             if per_year is not None:
                 payload["per_year"] = [dict(row) for row in per_year]
+            if profile.provenance is not None:
+                payload["provenance"] = profile.provenance
             write_json(payload, out, env)
         elif fmt == "jsonl":
+            if profile.provenance is not None:  # each line says where it came from
+                records = [{**record, "provenance": profile.provenance} for record in records]
             write_jsonl(records, out)
         else:
             write_csv(records, PAPER_FIELDS, out)
@@ -188,6 +199,8 @@ def render_profile(
     if fmt == "markdown":
         shown = _clean_profile(profile, profile.papers)
         out.write(_profile_markdown(shown, display) + per_year_markdown(per_year))
+        if profile.provenance is not None:
+            out.write("\n" + md(clean_text(provenance_footer(profile.provenance))) + "\n")
         return
     from rich.text import Text
 
@@ -223,6 +236,7 @@ def _header_panel(profile: Profile, width: int) -> Panel:
         lines.append(category.append(f"  {profile.primary_category_name or ''}".rstrip()))
     lines.extend(Text(line) for line in _pack(_metric_items(profile), width - 4))
     lines.extend(Text(line) for line in _indicator_items(profile))
+    lines.extend(Text(line) for line in trust_items(profile))
     lines.append(Text(_footer(profile), style="dim"))
     return Panel(Group(*lines), box=box.ROUNDED, padding=(0, 1), expand=False)
 
@@ -273,12 +287,15 @@ def _papers_table(profile: Profile, env: OutputEnv, display: Display) -> Table:
         **table_style(),
         leading=1,  # a blank line between papers, as in the reference
         header_style="bold dim",
-        caption=_score_note(profile, display.order),
+        caption=_score_note(profile, display.order)
+        + (f"\n{SELF_CAPTION}" if counted(profile) else ""),
         caption_style="dim",
         caption_justify="left",
     )
     table.add_column("Score", justify="right", no_wrap=True, min_width=5)
     table.add_column("Cites", justify="right", no_wrap=True)  # the default order's key
+    if counted(profile):  # self / co-author self-citations, among the listed citers
+        table.add_column("Self", justify="right", no_wrap=True)
     table.add_column("Cat", no_wrap=True)
     table.add_column("Date", no_wrap=True)
     table.add_column("", no_wrap=True)  # the Code link; a header would repeat the word
@@ -288,6 +305,7 @@ def _papers_table(profile: Profile, env: OutputEnv, display: Display) -> Table:
         table.add_row(
             Text(_score(paper), style="bold green"),
             Text(f"{paper.citations:,}"),
+            *([Text(self_cell(paper))] if counted(profile) else []),
             Text(short_category(paper.category), style="cyan"),
             Text(format_date(paper.date, paper.year)),
             _code_cell(paper, links),
@@ -305,7 +323,7 @@ def _profile_markdown(profile: Profile, display: Display) -> str:
     text = f"# {md(profile.name)}\n\n"
     if summary:
         text += md(" · ".join(summary)) + "\n\n"
-    for line in _indicator_items(profile):
+    for line in [*_indicator_items(profile), *trust_items(profile)]:
         text += md(line) + "\n\n"
     text += f"{md(_footer(profile))}\n\n{_count_line(len(profile.papers))}\n\n"
     rows = []

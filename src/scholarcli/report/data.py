@@ -62,6 +62,7 @@ class PersonReport:
     coauthors: list[dict[str, Any]]  # analysis.collaborators records, the top ones
     notes: list[str] = field(default_factory=list)
     complete: bool = True
+    provenance: dict[str, Any] | None = None  # profile.trust.provenance
 
 
 def category_stacks(
@@ -127,11 +128,17 @@ def person_report(
     *,
     as_of: date,
     fresh: Freshness,
+    self_citations: bool = False,
 ) -> PersonReport:
     """One person's report data; citations per year are fetched (and cached) as
-    ``scholar author --citations-by-year`` fetches them."""
+    ``scholar author --citations-by-year`` fetches them, self-citations on request."""
     request = builder.ProfileRequest(
-        name, tuple(ids), as_of=as_of, fresh=fresh, citations_by_year=True
+        name,
+        tuple(ids),
+        as_of=as_of,
+        fresh=fresh,
+        citations_by_year=True,
+        self_citations=self_citations,
     )
     view = builder.build_profile(builder.profile_source(None, ctx), request)
     profile: Profile = view.profile
@@ -173,6 +180,7 @@ def person_report(
         coauthors=coauthors[:TOP_COAUTHORS],
         notes=notes,
         complete=view.complete,
+        provenance=profile.provenance,
     )
 
 
@@ -183,9 +191,13 @@ def people_reports(
     *,
     as_of: date,
     fresh: Freshness,
+    self_citations: bool = False,
 ) -> list[PersonReport]:
     """One report per name, then one for all ``ids`` together (as ``scholar metrics``)."""
     asked: list[tuple[str | None, list[str]]] = [(name, []) for name in names]
     if ids:
         asked.append((None, ids))
-    return [person_report(ctx, n, i, as_of=as_of, fresh=fresh) for n, i in asked]
+    return [
+        person_report(ctx, n, i, as_of=as_of, fresh=fresh, self_citations=self_citations)
+        for n, i in asked
+    ]

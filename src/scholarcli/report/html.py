@@ -2,7 +2,9 @@
 
 The page fetches nothing when opened: styles, the charts' SVG, the data and the small
 sorting/filtering script are all inline, and a Content-Security-Policy of
-``default-src 'none'`` makes the browser refuse any request the page might still try.
+``default-src 'none'`` makes the browser refuse any request the page might still try;
+the one script runs by its sha256 hash, so no other inline script (one smuggled in by
+a title, say) would run even if escaping ever failed.
 Every number shown is taken from the same records ``scholar author -f json`` prints,
 carried unformatted in ``data-value`` attributes so a reader (or a test) can check them.
 
@@ -11,6 +13,8 @@ It must not fetch, print, or import jinja2/matplotlib at module level (optional 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,6 +124,29 @@ def header_tiles(author: dict[str, Any]) -> list[Tile]:
         else:
             detail = "percentile in cohort"
         tiles.append(Tile(key, label, value, percentile(value), detail))
+    if author.get("self_citations") is not None:
+        rate = author.get("self_citation_rate")
+        co_rate = author.get("coauthor_self_citation_rate")
+        tiles.append(
+            Tile(
+                "self_citation_rate",
+                "Self-citations",
+                rate,
+                "" if rate is None else f"{float(rate) * 100:.1f}%",
+                f"{author['self_citations']:,} of {author['self_citations_listed']:,} citing "
+                "papers Semantic Scholar lists"
+                + ("" if co_rate is None else f"; {float(co_rate) * 100:.1f}% with co-authors"),
+            )
+        )
+        tiles.append(
+            Tile(
+                "h_index_excl_self",
+                "h-index excl. self",
+                author.get("h_index_excl_self"),
+                number(author.get("h_index_excl_self")),
+                f"co-author rule: {author.get('coauthor_h_index_excl_self')}",
+            )
+        )
     return tiles
 
 
@@ -169,6 +196,18 @@ def _environment() -> Any:
     return env
 
 
+def script_text(env: Any) -> str:
+    """The page's one script, exactly as it goes between ``<script>`` and ``</script>``."""
+    source, _, _ = env.loader.get_source(env, "report.js")
+    return str(source).strip("\n")
+
+
+def script_hash(script: str) -> str:
+    """The CSP source that allows exactly ``script``: ``sha256-`` + base64 of its digest."""
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
+
+
 def render_page(people: Sequence[PersonReport], *, generated: datetime | None = None) -> str:
     """The whole page for one person or several side by side."""
     views = [_view(index, person) for index, person in enumerate(people, start=1)]
@@ -178,10 +217,34 @@ def render_page(people: Sequence[PersonReport], *, generated: datetime | None = 
         for key, label, decimals in COMPARE_FIELDS
         if any(view.author.get(key) is not None for view in views)
     ]
-    template = _environment().get_template("report.html.j2")
+    from scholarcli.profile.trust import context_warnings
+    from scholarcli.render.trust import provenance_footer
+
+    warnings = context_warnings(
+        [
+            {
+                "name": view.author.get("name"),
+                "primary_category": view.author.get("primary_category"),
+                "career_years": view.author.get("career_years"),
+            }
+            for view in views
+        ]
+    )
+    footers = [
+        f"{view.author.get('name')}: {provenance_footer(view.report.provenance)}"
+        for view in views
+        if view.report.provenance
+    ]
+    env = _environment()
+    template = env.get_template("report.html.j2")
+    script = script_text(env)
     return str(
         template.render(
+            script=script,
+            script_hash=script_hash(script),
             people=views,
+            warnings=warnings,
+            provenance=footers,
             compare=compare,
             generated=when.isoformat().replace("+00:00", "Z"),
             version=__version__,

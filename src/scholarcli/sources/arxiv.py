@@ -1,12 +1,12 @@
 """arXiv export API client: metadata for known arXiv ids in batches, and queries.
 
-Quirks it handles (evidence in notes/arxiv-api.md): ``max_results`` defaults to 10
-and silently truncates an ``id_list`` (§1.5, arxiv.py #19), so it is always set to
+Quirks it handles (docs/sources.md, arXiv's quirks): ``max_results`` defaults to 10
+and silently truncates an ``id_list`` (arxiv.py #19), so it is always set to
 the batch size; batches stay at 100 ids (longer GETs hit 414); entries come back
 in no particular order, so they are matched by id; a malformed id fails the whole
 batch, so ids are validated first; errors are Atom feeds whose entry id contains
-``/api/errors`` (§2.3); a feed with fewer entries than ``totalResults`` is an
-"unexpectedly empty page" (§1.6) and is retried. XML is parsed with defusedxml,
+``/api/errors``; a feed with fewer entries than ``totalResults`` is an
+"unexpectedly empty page" and is retried. XML is parsed with defusedxml,
 so entity-expansion and external-entity bodies are refused, never expanded.
 
 It must not cache or merge: that is ``sync``'s job.
@@ -140,7 +140,8 @@ class Arxiv:
         ``ti:``, ``au:``, ``abs:``); ``Feed.total`` is arXiv's ``totalResults``.
 
         The caller pages with ``start`` and keeps to the shared 3 s pace through the
-        one HTTP client; arXiv serves at most 2,000 entries a page (notes/arxiv-api.md).
+        one HTTP client; arXiv serves at most 2,000 entries a page (docs/sources.md,
+        arXiv's quirks).
         """
         parse: Callable[[requests.Response], Feed] = _checked_feed
         return self.http.request(
@@ -174,6 +175,6 @@ def _checked_feed(response: requests.Response) -> Feed:
     if feed.errors:
         raise SourceError("arXiv: " + "; ".join(feed.errors), source="arXiv")
     if not feed.entries and feed.total > 0:
-        # arXiv sometimes answers an empty page although results exist (§1.6).
+        # arXiv sometimes answers an empty page although results exist (docs/sources.md).
         raise RetryableResponse(f"empty page, {feed.total} results expected")
     return feed

@@ -7,8 +7,8 @@ client's session headers and nowhere else. ``ShardDownloader`` streams one
 pre-signed file to disk: it resumes a ``.part`` file with an HTTP ``Range``
 request, starts over when a server ignores the range, retries broken transfers
 with the policy's backoff, and asks for fresh links when S3 answers 403 (the
-links are "temporary"; their lifetime is not documented: notes/s2-datasets-and-scale.md
-§1.1). Evidence for shapes: the recorded responses in fixtures/s2-datasets/api/.
+links are "temporary"; their lifetime is not documented: docs/sources.md,
+The Datasets API). Evidence for shapes: the recorded responses in fixtures/s2-datasets/api/.
 
 It must not decide where files go, keep manifests or parse records (that is
 ``scholarcli.datasets``), and must never log, store or raise the API key or a
@@ -31,7 +31,12 @@ import requests
 import urllib3
 
 from scholarcli.errors import NotFoundError, SourceError
-from scholarcli.sources.http import RETRY_STATUSES, HttpClient, RetryableResponse
+from scholarcli.sources.http import (
+    RETRY_STATUSES,
+    HttpClient,
+    RetryableResponse,
+    name_not_resolved,
+)
 
 log = logging.getLogger("scholarcli.datasets")
 
@@ -45,6 +50,36 @@ KEY_HINT = (
     "the Datasets API needs a valid key: set SEMANTIC_SCHOLAR_API_KEY "
     "(keys unused for about 60 days are pruned)"
 )
+
+
+# Release ids and dataset names become folder names under --dir, so only these forms
+# are accepted from the API (every release so far is a date, every dataset name lower
+# case with - or _: fixtures/s2-datasets/api/test_get_release.yaml). Anything else, a
+# "../" above all, is refused before it reaches a path or the manifest.
+RELEASE_ID = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DATASET_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
+def checked_release(value: object) -> str:
+    """``value`` if it is a release id (``2025-08-19``); else a one-line SourceError."""
+    if isinstance(value, str) and RELEASE_ID.fullmatch(value):
+        return value
+    raise SourceError(
+        f"Semantic Scholar Datasets API: refused the release id {str(value)[:80]!r} "
+        "(a release id is a date like 2025-08-19); nothing was written",
+        source="Semantic Scholar Datasets API",
+    )
+
+
+def checked_dataset(value: object) -> str:
+    """``value`` if it is a dataset name (``papers``, ``embeddings-specter_v2``)."""
+    if isinstance(value, str) and DATASET_NAME.fullmatch(value):
+        return value
+    raise SourceError(
+        f"Semantic Scholar Datasets API: refused the dataset name {str(value)[:80]!r} "
+        "(lower-case letters, digits, - and _); nothing was written",
+        source="Semantic Scholar Datasets API",
+    )
 
 
 def public_url(url: str) -> str:
@@ -101,13 +136,17 @@ class DatasetsApi:
         body = self._get(self.base_url + "/release/", "release list")
         if not isinstance(body, list) or not all(isinstance(r, str) for r in body):
             raise SourceError("Semantic Scholar Datasets API: unexpected release list")
-        return sorted(body)
+        return sorted(checked_release(r) for r in body)
 
     def release(self, release_id: str) -> dict[str, Any]:
         """``{release_id, README, datasets: [{name, description, README}]}``."""
         body = self._get(self._url("release", release_id), f"release {release_id!r}")
         if not isinstance(body, dict) or not isinstance(body.get("release_id"), str):
             raise SourceError("Semantic Scholar Datasets API: unexpected release")
+        checked_release(body["release_id"])
+        for entry in body.get("datasets") or []:
+            if isinstance(entry, dict):
+                checked_dataset(entry.get("name"))
         return body
 
     def dataset_files(self, release_id: str, dataset: str) -> list[str]:
@@ -131,8 +170,8 @@ class DatasetsApi:
             raise SourceError("Semantic Scholar Datasets API: unexpected diff listing")
         return [
             Diff(
-                str(step["from_release"]),
-                str(step["to_release"]),
+                checked_release(step.get("from_release")),
+                checked_release(step.get("to_release")),
                 [str(u) for u in step.get("update_files") or []],
                 [str(u) for u in step.get("delete_files") or []],
             )
@@ -225,6 +264,15 @@ class ShardDownloader:
             except _Retry as exc:
                 problem, status = exc.problem, exc.status
             except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+                if name_not_resolved(exc):  # a host that does not resolve will not soon
+                    raise SourceError(
+                        f"S2 dataset file {public_url(url)}: cannot resolve the host name "
+                        f"{urlsplit(url).hostname} (DNS)",
+                        source="S2 dataset files",
+                        url=public_url(url),
+                        attempts=attempt,
+                        hint="check the network connection; the download resumes where it stopped",
+                    ) from None
                 # raw.stream raises urllib3's errors (IncompleteRead) for a cut transfer.
                 problem = f"connection failed ({type(exc).__name__})"
             if transfer.offset > before:

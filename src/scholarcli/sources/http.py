@@ -5,7 +5,7 @@ per-source rate limit shared between processes (a slot file under
 ``SCHOLAR_HOME/locks``), a timeout on every call, a descriptive User-Agent, and
 retries with exponential backoff and jitter on 429, 5xx, connection errors,
 timeouts and garbled bodies, honouring ``Retry-After`` when a server sends one
-(Semantic Scholar never does: notes/semantic-scholar-api.md §1). The total time
+(Semantic Scholar never does: docs/sources.md, Semantic Scholar's quirks). The total time
 spent retrying is bounded. Clock and sleep are injected so tests never patch
 ``time``.
 
@@ -20,18 +20,22 @@ import email.utils
 import logging
 import os
 import random
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
+import urllib3
 from filelock import FileLock
 
 from scholarcli import __version__
 from scholarcli.errors import SourceError
+from scholarcli.sources.sending import SentAdapter, on_sent
 
 log = logging.getLogger("scholarcli.http")
 
@@ -61,13 +65,23 @@ def _write_private(path: Path, text: str) -> None:
         handle.write(text)
 
 
+def _nothing() -> None:
+    pass
+
+
 class RateLimiter:
     """Keeps request *starts* at least ``interval`` seconds apart, across processes.
 
-    Each start reserves the next free slot in a small state file guarded by a file
-    lock, then sleeps only the remainder (as arxiv.py's client does), outside the
-    lock. ``exclusive`` additionally holds an inter-process lock for the whole
-    request, for sources that allow one connection at a time (arXiv's terms).
+    A start takes the slot lock (a file lock under SCHOLAR_HOME, so every process
+    shares it), reads the earliest next start from a small state file, sleeps only
+    the remainder (as arxiv.py's client does), and keeps the lock until the caller
+    reports the request sent (``slot()`` yields that callback): only then is the next
+    start written, the moment it was really sent plus ``interval``. So a process
+    descheduled between its wait and its send delays the next start instead of
+    bunching with it, and requests reach the server ``interval`` apart, not merely
+    reserve slots that far apart. ``exclusive`` additionally holds an inter-process
+    lock for the whole request, for sources that allow one connection at a time
+    (arXiv's terms).
     """
 
     def __init__(
@@ -91,50 +105,82 @@ class RateLimiter:
             if state_dir and exclusive
             else None
         )
+        self._local_lock = threading.Lock()
         self._next_local = 0.0
 
-    def reserve(self) -> float:
-        """Reserve the next start slot and return how long to wait for it."""
-        now = self.clock()
-        if self._state is None or self._lock is None:
-            slot = max(now, self._next_local)
-            self._next_local = slot + self.interval
-            log.debug("rate %s slot %.6f", self.name, slot)
-            return slot - now
-        with self._lock:
+    def _read_next(self) -> float:
+        if self._state is None:
+            return self._next_local
+        try:
+            stored = float(self._state.read_text(encoding="ascii") or 0.0)
+        except (OSError, ValueError):
+            return 0.0
+        return 0.0 if stored > self.clock() + MAX_RESERVATION_AHEAD else stored
+
+    def _write_next(self, when: float) -> None:
+        if self._state is None:
+            self._next_local = when
+        else:
+            _write_private(self._state, repr(when))
+
+    def _acquire(self) -> Callable[[], None]:
+        """Take the slot lock; return what releases it."""
+        if self._lock is None:
+            self._local_lock.acquire()
+            return self._local_lock.release
+        # A short poll: the next process should notice the release well within interval.
+        self._lock.acquire(poll_interval=0.005)
+        return self._lock.release
+
+    def _hold(self) -> Callable[[], None]:
+        """Wait for the next start while holding the slot lock; return ``started``."""
+        release = self._acquire()
+        try:
+            now = self.clock()
+            start = max(now, self._read_next())
+            # The permitted start, on the wall clock every process shares: with --debug
+            # it lets a test check the spacing against the server's arrival times.
+            log.debug("rate %s slot %.6f", self.name, start)
+            if start > now:
+                self.sleep(start - now)
+        except BaseException:
+            release()
+            raise
+        done = False
+
+        def started() -> None:
+            nonlocal done
+            if done:
+                return
+            done = True
             try:
-                stored = float(self._state.read_text(encoding="ascii") or 0.0)
-            except (OSError, ValueError):
-                stored = 0.0
-            if stored > now + MAX_RESERVATION_AHEAD:
-                stored = 0.0
-            slot = max(now, stored)
-            _write_private(self._state, repr(slot + self.interval))
-        # The reserved start, on the wall clock shared by every process: with --debug it
-        # lets a test check the spacing the limiter promises, free of scheduling delays.
-        log.debug("rate %s slot %.6f", self.name, slot)
-        return slot - now
+                self._write_next(max(self.clock(), start) + self.interval)
+            finally:
+                release()
+
+        return started
 
     @contextlib.contextmanager
-    def slot(self) -> Iterator[None]:
-        """Wait for a start slot; hold the in-flight lock (if any) while the caller runs."""
-        if self.interval <= 0 and self._inflight is None:
-            yield
-            return
-        if self._inflight is not None:
-            with self._inflight:
-                self._wait()
-                yield
-        else:
-            self._wait()
-            yield
+    def slot(self) -> Iterator[Callable[[], None]]:
+        """Wait for a start slot; yield ``started``, to call once the request is sent.
 
-    def _wait(self) -> None:
-        if self.interval <= 0:
+        Until ``started()`` (or the end of the block, whichever comes first) no other
+        request of this source starts. The in-flight lock, if any, is held to the end.
+        """
+        if self.interval <= 0 and self._inflight is None:
+            yield _nothing
             return
-        delay = self.reserve()
-        if delay > 0:
-            self.sleep(delay)
+        with contextlib.ExitStack() as stack:
+            if self._inflight is not None:
+                stack.enter_context(self._inflight)
+            if self.interval <= 0:
+                yield _nothing
+                return
+            started = self._hold()
+            try:
+                yield started
+            finally:
+                started()
 
 
 @dataclass
@@ -183,6 +229,27 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+def name_not_resolved(exc: BaseException) -> bool:
+    """True when ``exc`` (a requests ConnectionError) comes from a failed DNS lookup.
+
+    requests wraps urllib3's ``NameResolutionError`` (itself around ``socket.gaierror``)
+    in ``MaxRetryError`` and then ``ConnectionError``; the chain is followed through
+    causes, contexts, ``reason`` and arguments.
+    """
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, urllib3.exceptions.NameResolutionError | socket.gaierror):
+            return True
+        linked = (current.__cause__, current.__context__, getattr(current, "reason", None))
+        todo.extend(x for x in (*linked, *current.args) if isinstance(x, BaseException))
+    return False
+
+
 def error_message(response: requests.Response) -> str:
     """The API's own words: S2 sends {"error": ...} (4xx) or {"message": ...} (gateway)."""
     try:
@@ -227,7 +294,12 @@ class HttpClient:
         self.stats = RequestStats()
         # Start of the current run of failures, across requests; None after a success.
         self._failing_since: float | None = None
-        self.session = session or requests.Session()
+        if session is None:
+            session = requests.Session()
+            adapter = SentAdapter()
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+        self.session = session
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers.update(headers or {})
 
@@ -259,17 +331,20 @@ class HttpClient:
             status: int | None = None
             wait: float | None = None
             try:
-                with self.limiter.slot():
+                with self.limiter.slot() as sent:
                     self.stats.requests += 1
                     t0 = self.clock()
-                    response = self.session.request(
-                        method,
-                        url,
-                        params=params,
-                        json=json_body,
-                        data=data,
-                        timeout=self.timeout,
-                    )
+                    # The slot is released the moment the request is sent (see sending).
+                    with on_sent(sent):
+                        response = self.session.request(
+                            method,
+                            url,
+                            params=params,
+                            json=json_body,
+                            data=data,
+                            timeout=self.timeout,
+                        )
+                    sent()
                     # Read the body inside the slot so a slow body counts as in flight.
                     _ = response.content
                 status = response.status_code
@@ -300,6 +375,14 @@ class HttpClient:
             except requests.Timeout:
                 problem = f"no answer within {self.timeout:g}s"
             except requests.ConnectionError as exc:
+                if name_not_resolved(exc):
+                    # A name that does not resolve stays unresolved for the next minute:
+                    # retrying only delays the error (refused or reset connections and
+                    # timeouts are retried, they may recover).
+                    host = urlsplit(url).hostname or url
+                    raise self._final(
+                        f"cannot resolve the host name {host} (DNS)", shown_url, None, attempt
+                    ) from None
                 problem = f"connection failed ({type(exc).__name__})"
             except requests.RequestException as exc:
                 problem = f"request failed ({type(exc).__name__})"
@@ -336,12 +419,14 @@ class HttpClient:
             )
         elif status == 429:
             hint = f"{self.source} is rate limiting; try again later"
-        elif status is None:
+        elif status is None and "(DNS)" in problem:
             hint = (
-                f"{self.source} could not be reached: check the network connection and "
-                "try again, or answer from the cache with --offline"
+                f"{self.source} could not be reached: check the network connection, and "
+                "the host name if its address was set in the environment (SCHOLAR_*_URL)"
             )
-        return SourceError(
+        elif status is None:
+            hint = f"{self.source} could not be reached: check the network connection and try again"
+        error = SourceError(
             f"{self.source}: {problem}{tries}",
             source=self.source,
             url=url,
@@ -349,3 +434,5 @@ class HttpClient:
             attempts=attempts,
             hint=hint,
         )
+        error.offline_may_answer = status is None
+        return error

@@ -1,7 +1,7 @@
 """Semantic Scholar Graph API client: author search, author papers, batches.
 
 Turns JSON payloads into ``models`` dataclasses, keeping each raw payload. Quirks
-it handles (evidence in notes/semantic-scholar-api.md): hyphenated search terms
+it handles (docs/sources.md, Semantic Scholar's quirks): hyphenated search terms
 match nothing, so hyphens become spaces (SPEC ``/author/search``); an empty result
 has no ``data`` key; pages follow ``next`` until it is absent; only the first
 10,000 items of a list are reachable and the next page then fails with 400
@@ -24,7 +24,7 @@ import requests
 
 from scholarcli.errors import NotFoundError
 from scholarcli.models import Author, AuthorRef, Paper
-from scholarcli.sources.http import HttpClient, RetryableResponse
+from scholarcli.sources.http import HttpClient, RetryableResponse, error_message
 
 AUTHOR_FIELDS = "name,affiliations,homepage,paperCount,citationCount,hIndex,url"
 PAPER_FIELDS = (
@@ -104,7 +104,7 @@ def parse_paper(obj: dict[str, Any]) -> Paper:
     arxiv_id = external.get("ArXiv") or None
     doi = normalise_doi(external.get("DOI"))
     # arXiv-only papers carry arXiv's DataCite DOI; it names the preprint, not a journal
-    # version (notes/arxiv-api.md §3), so it must not merge a preprint with a publication.
+    # version (docs/sources.md, arXiv's quirks), so it must not merge a preprint with a publication.
     if doi and doi.startswith(ARXIV_DOI_PREFIX):
         arxiv_id = arxiv_id or doi[len(ARXIV_DOI_PREFIX) :]
         doi = None
@@ -272,9 +272,10 @@ class SemanticScholar:
             body = self.http.request(
                 "POST",
                 self._url("paper", "batch"),
-                functools.partial(_batch, expected=len(chunk)),
+                functools.partial(_paper_batch, expected=len(chunk)),
                 params={"fields": fields},
                 json_body={"ids": list(chunk)},
+                accept=_none_known,
             )
             result.extend(parse_paper(p) if p else None for p in body)
         return result
@@ -288,9 +289,10 @@ class SemanticScholar:
             body = self.http.request(
                 "POST",
                 self._url("paper", "batch"),
-                functools.partial(_batch, expected=len(chunk)),
+                functools.partial(_paper_batch, expected=len(chunk)),
                 params={"fields": fields},
                 json_body={"ids": list(chunk)},
+                accept=_none_known,
             )
             result.extend(p if isinstance(p, dict) else None for p in body)
         return result
@@ -339,6 +341,42 @@ class SemanticScholar:
                 return counts
             offset = nxt
 
+    def citing_authors(self, paper_id: str) -> CitingPapers:
+        """The papers citing ``paper_id`` with their author ids, for papers whose list is
+        too long for ``POST /paper/batch`` (its nested lists share 9,999 items).
+
+        Pages through ``/paper/{id}/citations?fields=authors`` with ``limit=1000``: one
+        request per 1,000 citing papers, the first 9,999 reachable (as ``citation_years``);
+        past that ``truncated`` is set. A citing paper without a paperId is S2's
+        unresolved one and is left out.
+        """
+        found = CitingPapers()
+        offset = 0
+        while True:
+            limit = min(PAGE_LIMIT, CITATIONS_REACHABLE - offset)
+            if limit <= 0:
+                found.truncated = True
+                return found
+            body = self.http.request(
+                "GET",
+                self._url("paper", paper_id, "citations"),
+                _page,
+                params={"fields": "authors", "limit": limit, "offset": offset},
+                accept=_past_end,
+            )
+            if body.get("_past_end"):
+                found.truncated = True
+                return found
+            for edge in body.get("data") or []:
+                citing = edge.get("citingPaper") if isinstance(edge, dict) else None
+                entry = citing_entry(citing)
+                if entry is not None:
+                    found.citers.append(entry)
+            nxt = body.get("next")
+            if nxt is None:
+                return found
+            offset = nxt
+
     def search_papers(
         self, query: str, fields: str, filters: Mapping[str, str], *, offset: int, limit: int
     ) -> dict[str, Any]:
@@ -364,7 +402,8 @@ class SemanticScholar:
         """One page of ``GET /paper/search/bulk``: ``{total, token, data}``, 1,000 a page.
 
         The last page has ``token: null``; S2 may also end early with a null token when
-        its budget runs out (notes §1), which the caller sees as fewer than ``total``.
+        its budget runs out (docs/sources.md, Semantic Scholar's quirks), which the
+        caller sees as fewer than ``total``.
         """
         params: dict[str, Any] = {"query": query, "fields": fields, "sort": sort, **filters}
         if token:
@@ -437,6 +476,21 @@ def _batch(response: requests.Response, expected: int) -> list[Any]:
     return body
 
 
+# When it knows none of a batch's ids, /paper/batch answers 400 {"error": "No valid
+# paper ids given"} instead of a list of nulls: that is "not found", not a failure.
+NO_VALID_PAPER_IDS = "No valid paper ids given"
+
+
+def _none_known(response: requests.Response) -> bool:
+    return response.status_code == 400 and error_message(response).startswith(NO_VALID_PAPER_IDS)
+
+
+def _paper_batch(response: requests.Response, expected: int) -> list[Any]:
+    if _none_known(response):
+        return [None] * expected
+    return _batch(response, expected)
+
+
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -453,6 +507,24 @@ class CitationYearCounts:
     by_year: dict[int, int] = field(default_factory=dict)
     undated: int = 0
     truncated: bool = False
+
+
+@dataclass
+class CitingPapers:
+    """Citing papers of one paper as ``(paperId, author ids)`` (see ``citing_authors``)."""
+
+    citers: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    truncated: bool = False
+
+
+def citing_entry(citing: Any) -> tuple[str, tuple[str, ...]] | None:
+    """``(paperId, author ids)`` of a citing paper object; None when S2 has no paperId."""
+    if not isinstance(citing, dict) or not citing.get("paperId"):
+        return None
+    listed = citing.get("authors")
+    authors: list[Any] = listed if isinstance(listed, list) else []
+    ids = tuple(str(a["authorId"]) for a in authors if isinstance(a, dict) and a.get("authorId"))
+    return str(citing["paperId"]), ids
 
 
 # What a refresh's count check asks of /author/batch (scholarcli.tracking.refresh): enough to see

@@ -550,6 +550,11 @@ def run(ctx: Context, names: Sequence[str], opts: Options) -> RunSummary:
         from scholarcli.novelty.tracked import refresh_novelty  # scholar track --novelty
 
         refresh_novelty(ctx, [p.person for p in plans if p.failure is None], opts.as_of)
+        from scholarcli.profile.selfcite import refresh_tracked  # track --self-citations
+
+        refresh_tracked(
+            ctx, [p.person for p in plans if p.failure is None], opts.as_of, opts.max_age
+        )
         summary.status = _status(summary)
     except KeyboardInterrupt:
         summary.status = "interrupted"
