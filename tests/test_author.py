@@ -391,13 +391,13 @@ def test_cache_commands(runner: CliRunner, seeded, scholar_home) -> None:  # typ
     path = run(runner, "cache", "path")
     assert path.stdout.strip() == str(scholar_home / "cache.sqlite3")
     run(runner, "author", "Du-Seong Chang", "-f", "json")
-    info = json.loads(run(runner, "cache", "info", "-f", "json").stdout)[0]
+    info = json.loads(run(runner, "cache", "info", "-f", "json").stdout)["cache"]
     assert (info["authors"], info["papers"], info["arxiv_entries"]) == (1, 9, 9)
     assert info["oldest_fetch"] and info["size_bytes"] > 0
     refused = run(runner, "cache", "clear")
     assert refused.exit_code == 2
     assert run(runner, "cache", "clear", "--yes").exit_code == 0
-    info = json.loads(run(runner, "cache", "info", "-f", "json").stdout)[0]
+    info = json.loads(run(runner, "cache", "info", "-f", "json").stdout)["cache"]
     assert (info["authors"], info["papers"]) == (0, 0)
 
 

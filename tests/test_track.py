@@ -215,7 +215,7 @@ def test_dry_run_asks_nothing_and_writes_nothing(
     seeded.reset_log()
     result = run(runner, "refresh", "--dry-run", "-f", "json")
     assert result.exit_code == 0, result.stderr
-    [row] = json.loads(result.stdout)
+    [row] = json.loads(result.stdout)["plan"]
     assert (row["action"], row["list_requests"]) == ("fetch list", 1)
     assert "never fetched" in row["reason"]
     assert "made no request, wrote nothing" in result.stderr
@@ -224,9 +224,11 @@ def test_dry_run_asks_nothing_and_writes_nothing(
     assert run(runner, "refresh", "-q").exit_code == 0
     seeded.set_citations(seed.PAPERS[0].paper_id, 1000)
     seeded.reset_log()
-    unknown = json.loads(run(runner, "refresh", "--dry-run", "-f", "json").stdout)
+    unknown = json.loads(run(runner, "refresh", "--dry-run", "-f", "json").stdout)["plan"]
     assert unknown[0]["action"] == "check counts"
-    checked = json.loads(run(runner, "refresh", "--dry-run", "--check", "-f", "json").stdout)
+    checked = json.loads(run(runner, "refresh", "--dry-run", "--check", "-f", "json").stdout)[
+        "plan"
+    ]
     assert checked[0]["action"] == "fetch list"
     assert "citations 753 -> 1713" in checked[0]["reason"]
     assert helpers.requests_by_route(seeded) == ["POST /author/batch"]

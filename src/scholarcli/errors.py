@@ -25,6 +25,7 @@ Exit statuses (docs/configuration.md "Exit codes" says the same to users):
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 
 class ExitStatus(enum.IntEnum):
@@ -58,6 +59,18 @@ class UsageError(ScholarError):
 
 class NotFoundError(ScholarError):
     exit_status = ExitStatus.NOT_FOUND
+
+
+class AmbiguousNameError(NotFoundError):
+    """A bare surname that matches several profiles: which person is meant is not known.
+
+    ``candidates`` are rows as ``scholar find`` shows them (author_id, name, ...), which
+    the command boundary lists on stderr under the error.
+    """
+
+    def __init__(self, message: str, candidates: list[dict[str, Any]], hint: str) -> None:
+        super().__init__(message, hint)
+        self.candidates = candidates
 
 
 class SourceError(ScholarError):

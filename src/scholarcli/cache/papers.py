@@ -174,3 +174,20 @@ def save_edges(
                    truncated, fetched_at) VALUES (?,?,?,?,?,?)""",
             (paper_id, direction, _dumps(list(edges)), int(complete), int(truncated), now),
         )
+
+
+def paper_id_by(store: Store, kind: str, value: str) -> str | None:
+    """The cached paper an arXiv id (``kind="arxiv"``), DOI (``"doi"``, any case) or
+    Corpus id (``"corpus"``, from the raw S2 record) names, or None."""
+    args: tuple[object, ...]
+    if kind == "arxiv":
+        sql, args = "SELECT paper_id FROM papers WHERE arxiv_id = ?", (value,)
+    elif kind == "doi":
+        sql, args = "SELECT paper_id FROM papers WHERE lower(doi) = lower(?)", (value,)
+    elif kind == "corpus":
+        sql = "SELECT paper_id FROM papers WHERE json_extract(raw, '$.corpusId') = ?"
+        args = (int(value),)
+    else:
+        return None
+    row = store.conn.execute(sql + " ORDER BY fetched_at DESC LIMIT 1", args).fetchone()
+    return str(row[0]) if row else None

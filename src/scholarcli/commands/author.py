@@ -52,6 +52,11 @@ class SortKey(StrEnum):
     date = "date"
     score = "score"
 
+    @classmethod
+    def _missing_(cls, value: object) -> SortKey | None:
+        # "year" is the same order by another name (older releases, other tools).
+        return cls.date if value == "year" else None
+
 
 # How each order is stated under the table, so a reader knows what "top" means.
 ORDER_NAMES = {
@@ -88,7 +93,10 @@ def author(
     abstracts: Annotated[
         bool, typer.Option("--abstracts", help="Show abstracts in the table.")
     ] = False,
-    sort: Annotated[SortKey, typer.Option("--sort", help="Order of papers.")] = SortKey.citations,
+    sort: Annotated[
+        SortKey,
+        typer.Option("--sort", help="Order of papers (date: newest first; 'year' is an alias)."),
+    ] = SortKey.citations,
     limit: Annotated[
         int | None, typer.Option("--limit", help="Show at most N papers.", show_default=False)
     ] = None,

@@ -46,7 +46,16 @@ def info(fmt: FormatOption = None) -> None:
         facts = dataclasses.asdict(ctx.store.info())
         facts.update(_openalex_budget(ctx.store))
     facts["integrity"] = "ok"
-    render.render_records([facts], list(facts), fmt_name, sys.stdout, env, title="Cache")
+    render.render_records(
+        [facts],
+        list(facts),
+        fmt_name,
+        sys.stdout,
+        env,
+        title="Cache",
+        json_root="cache",
+        single=True,
+    )
 
 
 def _openalex_budget(store: object) -> dict[str, object]:

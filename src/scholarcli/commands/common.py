@@ -23,7 +23,14 @@ from typing import Any, ParamSpec, TypeVar
 import typer
 
 from scholarcli import render
-from scholarcli.errors import ExitStatus, ScholarError, SourceError, UsageError, printable
+from scholarcli.errors import (
+    AmbiguousNameError,
+    ExitStatus,
+    ScholarError,
+    SourceError,
+    UsageError,
+    printable,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -61,6 +68,15 @@ def command_boundary(fn: Callable[P, R]) -> Callable[P, R]:
             if STATE.debug:
                 traceback.print_exc(file=sys.stderr)
             _error(env, exc.message, _with_offline(exc))
+            if isinstance(exc, AmbiguousNameError):  # the namesakes, as scholar find shows them
+                render.render_records(
+                    exc.candidates,
+                    list(exc.candidates[0]),
+                    "table",
+                    sys.stderr,
+                    env,
+                    title="Semantic Scholar profiles",
+                )
             raise typer.Exit(int(exc.exit_status)) from None
         except KeyboardInterrupt:
             _error(env, "interrupted", None)

@@ -41,7 +41,12 @@ ARXIV_PARTIAL_HINT = "run the same command again later; what arXiv answered is k
 
 class EdgeSort(StrEnum):
     citations = "citations"
-    year = "year"
+    date = "date"
+
+    @classmethod
+    def _missing_(cls, value: object) -> EdgeSort | None:
+        # "year" is the same order by another name (older releases, other tools).
+        return cls.date if value == "year" else None
 
 
 RefsArgument = Annotated[
@@ -56,6 +61,8 @@ InputOption = Annotated[
     str | None,
     typer.Option(
         "--input",
+        "-i",
+        metavar="FILE",
         help="Read references from FILE, one a line, or scholar's csv/json output "
         "('-' for stdin; # starts a comment).",
         show_default=False,
@@ -132,8 +139,8 @@ def paper(
         EdgeSort | None,
         typer.Option(
             "--sort",
-            help="With --citations/--references: most cited or newest first (reads the "
-            "whole list, then keeps --limit).",
+            help="With --citations/--references: citations (most cited first) or date "
+            "(newest first; 'year' is an alias). Reads the whole list, then keeps --limit.",
             show_default=False,
         ),
     ] = None,
@@ -184,7 +191,7 @@ def paper(
             wanted,
             "citations" if citations else "references",
             limit=limit,
-            sort=sort.value if sort else None,
+            sort=None if sort is None else "year" if sort is EdgeSort.date else sort.value,
             fmt_name=fmt_name,
             env=env,
             abstracts=abstracts,

@@ -72,6 +72,10 @@ def _choice(enum: type[Enum]) -> Parser:
         for member in enum:
             if text.lower() == str(member.value).lower():
                 return member
+        # An enum may take other words for a member through ``_missing_`` (e.g. ``--sort
+        # year`` for ``date``): accepted, stated in the option's help, not in the metavar.
+        with contextlib.suppress(ValueError):
+            return enum(text.lower())
         names = ", ".join(str(member.value) for member in enum)
         raise typer.BadParameter(f"{_text(value)!r} is not one of {names}")
 
@@ -147,6 +151,19 @@ class HumanOption(TyperOption):
 class HumanArgument(TyperArgument):
     def get_runtime_param(self) -> Any:
         return _runtime_param(self, super().get_runtime_param)
+
+    # One placeholder convention in help (docs/cli.md): an argument is NAME in capitals,
+    # in [brackets] when it may be left out, with ... when it repeats; typer's own
+    # ``{name}`` for a required one read like a set to fill in.
+    def _placeholder(self) -> str:
+        return str(self.metavar) if self.metavar is not None else str(self.name or "").upper()
+
+    def _rich_display_name(self) -> str:
+        return self._placeholder() + ("..." if self.nargs != 1 else "")
+
+    def _usage_display_name(self) -> str:
+        name = self._placeholder() if self.required else f"[{self._placeholder()}]"
+        return name + ("..." if self.nargs != 1 else "")
 
     def display_type_rich(self, ctx: Any) -> str | None:
         return metavar(self)

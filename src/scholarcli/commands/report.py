@@ -161,6 +161,13 @@ def report(
 def _check_target(target: Path | None, output: str) -> None:
     if target is not None and target.is_dir():
         raise UsageError(f"--output {output!r} is a folder", hint="give a file name, e.g. r.html")
+    if target is not None and target.suffix.lower() not in {".html", ".htm"}:
+        # The report is HTML only: writing it under .pdf (or .png) would make a file its
+        # name lies about, which a viewer then refuses.
+        raise UsageError(
+            f"--output {output!r}: the report is an HTML page; give a .html or .htm file",
+            hint="for a PDF, open the page in a browser and print it to PDF",
+        )
     if target is not None and not target.parent.is_dir():  # before any request is made
         raise UsageError(f"--output {output!r}: the folder {str(target.parent)!r} does not exist")
 

@@ -37,7 +37,12 @@ class Source(StrEnum):
 class SearchSort(StrEnum):
     relevance = "relevance"
     citations = "citations"
-    year = "year"
+    date = "date"
+
+    @classmethod
+    def _missing_(cls, value: object) -> SearchSort | None:
+        # "year" is the same order by another name (older releases, other tools).
+        return cls.date if value == "year" else None
 
 
 @command_boundary
@@ -78,11 +83,15 @@ def search(
     ] = False,
     sort: Annotated[
         SearchSort,
-        typer.Option("--sort", help="relevance (first 1,000 at most), citations or year."),
+        typer.Option(
+            "--sort",
+            help="relevance (first 1,000 at most), citations or date (newest first; "
+            "'year' is an alias).",
+        ),
     ] = SearchSort.relevance,
     limit: Annotated[
         int,
-        typer.Option("--limit", help="How many results (up to 10,000 with --sort citations|year)."),
+        typer.Option("--limit", help="How many results (up to 10,000 with --sort citations|date)."),
     ] = 20,
     source: Annotated[
         Source, typer.Option("--source", help="s2 (Semantic Scholar), arxiv or openalex.")
@@ -135,7 +144,7 @@ def search(
         types=kind,
         min_citations=min_citations,
         open_access=open_access,
-        sort=sort.value,
+        sort="year" if sort is SearchSort.date else sort.value,
     )
     with open_context(offline=offline) as ctx:
         result = run_search(ctx, wanted, limit=limit, refresh=refresh, as_of_year=current_year)

@@ -250,7 +250,14 @@ def tracked(
 def refresh(
     names: NamesArgument = None,
     everything: Annotated[
-        bool, typer.Option("--all", help="Fetch every paper list again, changed or not.")
+        bool,
+        typer.Option("--refetch-all", help="Fetch every paper list again, changed or not."),
+    ] = False,
+    old_all: Annotated[
+        # --all was this option's first name; `author --all` lists every paper, so refresh's
+        # has its own name now. Still obeyed, with a warning, so cron lines keep working.
+        bool,
+        typer.Option("--all", hidden=True),
     ] = False,
     max_age: MaxAgeOption = "7d",
     wait: Annotated[
@@ -292,6 +299,10 @@ def refresh(
     if digest and dry_run:
         raise UsageError("--digest does not go with --dry-run: a dry run changes nothing")
     fmt_name, env = output_format(fmt)
+    if old_all:
+        everything = True
+        if not quiet:  # --quiet prints nothing unless something failed
+            render.warn(env, "--all is deprecated for refresh; it is now --refetch-all")
     opts = watch.Options(
         as_of=parse_as_of(as_of), max_age=parse_max_age(max_age), force=everything, wait=wait
     )
@@ -300,7 +311,9 @@ def refresh(
             ctx.reporter = QuietReporter()  # warnings go into the summary instead
         if dry_run:
             plan = watch.dry_run(ctx, names or [], opts, check=check)
-            render.render_records(plan.rows, DRY_RUN_FIELDS, fmt_name, sys.stdout, env)
+            render.render_records(
+                plan.rows, DRY_RUN_FIELDS, fmt_name, sys.stdout, env, json_root="plan"
+            )
             ctx.reporter.note(_dry_run_note(plan.requests, check))
             return
         summary = watch.run(ctx, names or [], opts)
@@ -419,7 +432,10 @@ def history(
     paper: Annotated[
         str | None,
         typer.Option(
-            "--paper", help="Show one paper's citation history instead.", show_default=False
+            "--paper",
+            metavar="REF",
+            help="Show one paper's citation history instead (S2 id, arXiv id, DOI or a link).",
+            show_default=False,
         ),
     ] = None,
     fmt: FormatOption = None,
@@ -428,7 +444,7 @@ def history(
     from scholarcli.tracking import watchlist as watch
 
     if (name is None) == (paper is None):
-        raise UsageError("give a tracked person's name or --paper PAPER_ID")
+        raise UsageError("give a tracked person's name or --paper REF")
     fmt_name, env = output_format(fmt)
     fields: Sequence[str]
     with open_context(offline=True) as ctx:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from scholarcli.core.clock import utcnow
 from scholarcli.core.context import OFFLINE_HINT, Context
 from scholarcli.core.freshness import DEFAULT_MAX_AGE, Freshness
-from scholarcli.core.names import fold_name
+from scholarcli.core.names import fold_name, is_bare_surname, natural_order
 from scholarcli.core.reporter import QuietReporter, Reporter
 
 __all__ = [
@@ -21,5 +21,7 @@ __all__ = [
     "QuietReporter",
     "Reporter",
     "fold_name",
+    "is_bare_surname",
+    "natural_order",
     "utcnow",
 ]

@@ -148,7 +148,7 @@ class SearchQuery:
                     hint="arXiv's own prefixes go in the query: ti: au: abs: cat:",
                 )
             if sort == "citations":
-                raise UsageError("arXiv does not count citations; use --sort relevance or year")
+                raise UsageError("arXiv does not count citations; use --sort relevance or date")
         return cls(
             query=text,
             source=source,

@@ -62,7 +62,7 @@ def search(
         raise UsageError(
             f"relevance order covers the first {RELEVANCE_MAX:,} results only "
             "(a Semantic Scholar limit)",
-            hint="use --sort citations or --sort year for up to 10,000 results",
+            hint="use --sort citations or --sort date for up to 10,000 results",
         )
     fresh = Freshness(max_age=timedelta(seconds=ctx.settings.search_ttl), refresh=refresh)
     key = query.key()

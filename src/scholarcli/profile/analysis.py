@@ -493,10 +493,11 @@ def coauthors(
         return CoauthorList(view.profile.name, own, found)
     resolution = sync.resolve(ctx, name, ids, fresh)
     chosen = resolution.authors
-    if resolution.other_candidates and name:
+    if resolution.other_candidates and name and resolution.searched:  # once: docs/names.md
         ctx.reporter.note(
-            f"{resolution.other_candidates} other Semantic Scholar profile(s) match {name!r}; "
-            f"showing {chosen[0].name} ({chosen[0].author_id}); pin one with --id"
+            f"{resolution.other_candidates} other Semantic Scholar profile(s) match "
+            f"{name!r}; showing {chosen[0].name} ({chosen[0].author_id}); "
+            f'scholar find "{name}" lists them, --id pins one'
         )
     papers = sync.person_papers(
         ctx,

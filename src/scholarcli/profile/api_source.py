@@ -33,9 +33,13 @@ class ApiSource:
     def __init__(self, ctx: Context) -> None:
         self.context: Context | None = ctx
         self.ctx = ctx
+        self._searched: set[str] = set()  # names whose search was fetched in this run
 
     def candidates(self, name: str, fresh: Freshness) -> list[Author]:
-        return sync.candidates_for(self.ctx, name, fresh)
+        found, searched = sync.search_candidates(self.ctx, name, fresh)
+        if searched:
+            self._searched.add(name)
+        return found
 
     def authors(self, ids: Sequence[str], fresh: Freshness) -> list[Author]:
         return sync.resolve(self.ctx, None, list(ids), fresh).authors
@@ -55,11 +59,19 @@ class ApiSource:
         return sync.no_match(self.ctx, name)
 
     def others_note(self, name: str, chosen: Author, others: int, purpose: str) -> str | None:
-        return (
-            f"{others} other Semantic Scholar profile(s) match {name!r}; "
-            f"{purpose} {chosen.name} ({chosen.author_id}). "
-            f'List them with: scholar find "{name}"; pin one or merge several with --id'
-        )
+        # Said when the search was fetched, once: repeating it on every cache hit taught
+        # people to ignore stderr (docs/names.md).
+        if name not in self._searched:
+            return None
+        return others_line(name, chosen, others, purpose)
+
+
+def others_line(name: str, chosen: Author, others: int, purpose: str) -> str:
+    """One line: how many others match, who was chosen, how to see and pin them."""
+    return (
+        f"{others} other Semantic Scholar profile(s) match {name!r}; {purpose} {chosen.name} "
+        f'({chosen.author_id}); scholar find "{name}" lists them, --id pins one'
+    )
 
     def refusal(self, step: str) -> UsageError:  # every step is supported
         return UsageError(f"the Semantic Scholar API cannot serve {step}")

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from scholarcli.cache import arxiv as arxiv_cache
 from scholarcli.categories import category_name
-from scholarcli.core import Context, Freshness
+from scholarcli.core import Context, Freshness, natural_order
 from scholarcli.errors import NotFoundError, UsageError
 from scholarcli.models import ArxivEntry, Author, Paper, Profile
 from scholarcli.profile import curation, merge
@@ -221,9 +221,11 @@ def resolve(source: ProfileSource, request: ProfileRequest) -> tuple[list[Author
     name = request.name
     if not name or not name.strip():
         raise UsageError("give a name or at least one --id")
+    name = natural_order(name)
     ranked = source.candidates(name, request.fresh)
     if not ranked:
         raise source.no_match(name)
+    merge.refuse_ambiguous(name, ranked)
     return [ranked[0]], len(ranked) - 1
 
 
@@ -333,7 +335,7 @@ def build_profile(source: ProfileSource, request: ProfileRequest) -> ProfileView
     authors, others = resolve(source, request)
     display = next((a.name for a in authors if a.name), request.name or authors[0].author_id)
     if others and request.name:
-        note = source.others_note(request.name, authors[0], others, request.purpose)
+        note = source.others_note(natural_order(request.name), authors[0], others, request.purpose)
         if note and source.context is not None:
             source.context.reporter.note(note)
     lists = [source.papers(author, request.fresh) for author in authors]
@@ -342,6 +344,9 @@ def build_profile(source: ProfileSource, request: ProfileRequest) -> ProfileView
     complete, arxiv = _enrich(source, papers)
     chosen_ids = [a.author_id for a in authors]
     rows = merge.profile_papers(papers, arxiv, chosen_ids, display, request.as_of)
+    early = merge.as_of_before_first_paper((r.year for r in rows), request.as_of)
+    if early and source.context is not None:
+        source.context.reporter.warn(early)
     primary = merge.primary_category(rows)
     profile = Profile(
         name=display,

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from scholarcli.categories import canonical
-from scholarcli.core.names import fold_name
+from scholarcli.core.names import fold_name, is_bare_surname
+from scholarcli.errors import AmbiguousNameError
 from scholarcli.ids import CODE_HOSTS
 from scholarcli.indicators import metrics
 from scholarcli.models import ArxivEntry, Author, Paper, ProfilePaper
@@ -173,4 +174,53 @@ def rank_candidates(name: str, candidates: Sequence[Author]) -> list[Author]:
             -(a.citation_count or 0),
             a.author_id,
         ),
+    )
+
+
+#: How many namesakes an ambiguous-name error lists (scholar find NAME shows more).
+AMBIGUOUS_LISTED = 10
+
+
+def refuse_ambiguous(name: str, ranked: Sequence[Author]) -> None:
+    """Refuse a one-word name that matches several profiles, naming them.
+
+    Picking the most prolific "Chang" among 13 would put one person's numbers under a
+    name that means many: a committee could not tell. A full name, or --id, chooses.
+    """
+    if len(ranked) < 2 or not is_bare_surname(name):
+        return
+    rows = [
+        {
+            "author_id": a.author_id,
+            "name": a.name,
+            "affiliations": a.affiliations,
+            "paper_count": a.paper_count,
+            "citation_count": a.citation_count,
+            "h_index": a.h_index,
+        }
+        for a in ranked[:AMBIGUOUS_LISTED]
+    ]
+    more = f" (the first {AMBIGUOUS_LISTED} below)" if len(ranked) > AMBIGUOUS_LISTED else ""
+    raise AmbiguousNameError(
+        f"{name!r} matches {len(ranked)} Semantic Scholar profiles{more}; a single name "
+        "does not say which person is meant",
+        rows,
+        hint=f'give the full name (e.g. "First {name}" or "{name}, First"), or pin one with '
+        f'--id ID; scholar find "{name}" lists them',
+    )
+
+
+def as_of_before_first_paper(years: Iterable[int | None], as_of: date) -> str | None:
+    """The warning when ``as_of`` falls before every paper's year, else None.
+
+    Metrics at such a date count no career yet a full list of citations (m-quotient
+    5.00 from a one-year "career"): the numbers describe no real moment (docs/names.md,
+    "--as-of").
+    """
+    known = [y for y in years if y]
+    if not known or as_of.year >= min(known):
+        return None
+    return (
+        f"--as-of {as_of.isoformat()} is before the first paper ({min(known)}): the metrics "
+        "count papers and citations from after that date"
     )

@@ -28,6 +28,7 @@ from scholarcli.core import (
     QuietReporter,
     Reporter,
     fold_name,
+    natural_order,
     utcnow,
 )
 from scholarcli.errors import NotFoundError, SourceError, UsageError
@@ -52,6 +53,7 @@ __all__ = [
 class Resolution:
     authors: list[Author]  # the chosen profiles, in the order given
     other_candidates: int = 0
+    searched: bool = False  # the name's search was fetched now (not a cache hit)
 
 
 MAX_NAME_LENGTH = 200
@@ -71,11 +73,18 @@ def _search_key(name: str) -> str:
 
 
 def candidates_for(ctx: Context, name: str, fresh: Freshness) -> list[Author]:
-    """Authors S2 finds for ``name``, from the cache when usable, ranked."""
+    """Authors S2 finds for ``name`` ("Last, First" taken as "First Last"), from the
+    cache when usable, ranked."""
+    return search_candidates(ctx, name, fresh)[0]
+
+
+def search_candidates(ctx: Context, name: str, fresh: Freshness) -> tuple[list[Author], bool]:
+    """``candidates_for`` and whether S2 was asked now (False: the cache answered)."""
+    name = natural_order(name)
     key = _search_key(name)
     cached = people_cache.cached_search(ctx.store, key)
     if cached is not None and fresh.usable(ctx, cached[1]):
-        return merge.rank_candidates(name, cached[0])
+        return merge.rank_candidates(name, cached[0]), False
     if cached is None and ctx.offline:
         raise SourceError(
             f"{name!r} is not in the cache, and --offline asks no source",
@@ -89,9 +98,9 @@ def candidates_for(ctx: Context, name: str, fresh: Freshness) -> list[Author]:
             raise
         ctx.reporter.warn(f"{exc.message}; using the search cached at {cached[1]}")
         ctx.served_stale = True
-        return merge.rank_candidates(name, cached[0])
+        return merge.rank_candidates(name, cached[0]), False
     people_cache.save_search(ctx.store, key, found, ctx.now())
-    return merge.rank_candidates(name, found)
+    return merge.rank_candidates(name, found), True
 
 
 def resolve(ctx: Context, name: str | None, ids: list[str], fresh: Freshness) -> Resolution:
@@ -99,10 +108,12 @@ def resolve(ctx: Context, name: str | None, ids: list[str], fresh: Freshness) ->
         return Resolution(_authors_by_id(ctx, ids, fresh))
     if not name or not name.strip():
         raise UsageError("give a name or at least one --id")
-    ranked = candidates_for(ctx, name, fresh)
+    name = natural_order(name)
+    ranked, searched = search_candidates(ctx, name, fresh)
     if not ranked:
         raise no_match(ctx, name)
-    return Resolution([ranked[0]], other_candidates=len(ranked) - 1)
+    merge.refuse_ambiguous(name, ranked)
+    return Resolution([ranked[0]], other_candidates=len(ranked) - 1, searched=searched)
 
 
 def no_match(ctx: Context, name: str) -> NotFoundError:
@@ -268,6 +279,7 @@ def curated_papers(
 
 def find(ctx: Context, name: str, limit: int) -> list[Author]:
     """Candidates for ``name`` with two recent titles each (always asks S2)."""
+    name = natural_order(name)
     _search_key(name)
     authors = ctx.s2.search_authors(name, limit=limit, with_papers=True)
     if not authors:

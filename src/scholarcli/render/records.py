@@ -45,17 +45,23 @@ def render_records(
     *,
     title: str | None = None,
     json_root: str | None = None,
+    single: bool = False,
 ) -> None:
     """Print any list of records with the given columns, in the given format.
 
-    json is a list (or ``{json_root: [...]}``); csv/jsonl one row/line per record; table
-    a rich table (floats to 2 decimals, None empty); markdown a pipe table. Keys outside
-    ``fields`` are left out; missing ones are null.
+    json is one object naming what it holds, ``{json_root: [...]}`` (``{json_root: {...}}``
+    with ``single``, for the one record of e.g. ``cache info``; docs/output.md lists every
+    command's root); a bare list only without ``json_root``. csv/jsonl: one row/line per
+    record; table: a rich table (floats to 2 decimals, None empty); markdown: a pipe
+    table. Keys outside ``fields`` are left out; missing ones are null.
     """
     fmt = resolve_format(fmt, env)
     rows = [{name: record.get(name) for name in fields} for record in records]
     if fmt == "json":
-        write_json(rows if json_root is None else {json_root: rows}, out, env)
+        if json_root is None:
+            write_json(rows, out, env)
+        else:
+            write_json({json_root: rows[0] if single and rows else rows}, out, env)
         return
     if fmt == "jsonl":
         write_jsonl(rows, out)

@@ -28,7 +28,7 @@ from typing import Any
 from scholarcli.cache import people as people_cache
 from scholarcli.cache import tracking
 from scholarcli.cache.tracking import PersonSnapshot, TrackedPerson
-from scholarcli.core import DEFAULT_MAX_AGE, Context, Freshness, fold_name
+from scholarcli.core import DEFAULT_MAX_AGE, Context, Freshness, fold_name, natural_order
 from scholarcli.errors import NotFoundError, UsageError
 from scholarcli.profile import sync
 
@@ -106,7 +106,7 @@ def track(
     else:
         resolution = sync.resolve(ctx, name, ids, fresh)
     author_ids = [a.author_id for a in resolution.authors]
-    typed = name.strip() if name and name.strip() else None
+    typed = natural_order(name) if name and name.strip() else None
     s2_name = resolution.authors[0].name
     key = person_key(label or typed or s2_name)
     previous = tracking.get_person(ctx.store, key)
@@ -238,11 +238,36 @@ def history(ctx: Context, name: str) -> tuple[str, list[PersonSnapshot]]:
     return person.display, tracking.person_history(ctx.store, person.key)
 
 
-def paper_history(ctx: Context, paper_id: str) -> list[tuple[str, int]]:
-    series = tracking.paper_history(ctx.store, paper_id.strip())
+def _cached_paper_id(ctx: Context, ref: str) -> str:
+    from scholarcli.cache import papers as paper_cache
+    from scholarcli.ids import parse_paper_ref
+
+    try:
+        parsed = parse_paper_ref(ref)
+    except ValueError as exc:
+        raise UsageError(f"--paper: {exc}") from None
+    if parsed.kind == "title":
+        raise UsageError(
+            f"--paper {ref!r} is not a paper id",
+            hint="give its S2 id, arXiv id, DOI or a semanticscholar.org/arxiv.org/doi.org link",
+        )
+    s2_id = parsed.s2_id or ""
+    if parsed.kind == "arxiv" and parsed.arxiv_id:
+        return paper_cache.paper_id_by(ctx.store, "arxiv", parsed.arxiv_id) or s2_id
+    if s2_id.startswith("DOI:"):
+        return paper_cache.paper_id_by(ctx.store, "doi", s2_id[4:]) or s2_id
+    if s2_id.startswith("CorpusId:"):
+        return paper_cache.paper_id_by(ctx.store, "corpus", s2_id[9:]) or s2_id
+    return s2_id
+
+
+def paper_history(ctx: Context, ref: str) -> list[tuple[str, int]]:
+    """A paper's citation snapshots; ``ref`` in any form ``scholar paper`` takes (S2 id or
+    link, arXiv id or link, DOI or doi.org link, CorpusId:N), resolved through the cache."""
+    series = tracking.paper_history(ctx.store, _cached_paper_id(ctx, ref))
     if not series:
         raise NotFoundError(
-            f"no snapshots of paper {paper_id!r}",
+            f"no snapshots of paper {ref!r}",
             hint="papers of tracked people get one when a refresh first sees them",
         )
     return series
