@@ -65,6 +65,12 @@ class ApiSource:
             return None
         return others_line(name, chosen, others, purpose)
 
+    def refusal(self, step: str) -> UsageError:  # every step is supported
+        return UsageError(f"the Semantic Scholar API cannot serve {step}")
+
+    def close(self) -> None:
+        """The command closes the run context; nothing else is held."""
+
 
 def others_line(name: str, chosen: Author, others: int, purpose: str) -> str:
     """One line: how many others match, who was chosen, how to see and pin them."""
@@ -72,9 +78,3 @@ def others_line(name: str, chosen: Author, others: int, purpose: str) -> str:
         f"{others} other Semantic Scholar profile(s) match {name!r}; {purpose} {chosen.name} "
         f'({chosen.author_id}); scholar find "{name}" lists them, --id pins one'
     )
-
-    def refusal(self, step: str) -> UsageError:  # every step is supported
-        return UsageError(f"the Semantic Scholar API cannot serve {step}")
-
-    def close(self) -> None:
-        """The command closes the run context; nothing else is held."""
