@@ -278,7 +278,8 @@ def test_settings_and_the_shared_limiter(monkeypatch: pytest.MonkeyPatch, tmp_pa
         limiter = ctx.openalex.http.limiter
         assert limiter.interval == 0.25 and limiter.name == "openalex"
         # The slot file lives under SCHOLAR_HOME/locks: every process shares the pace.
-        limiter.reserve()
+        with limiter.slot() as started:
+            started()
         assert (tmp_path / "locks" / "openalex.next").exists()
         assert "k1" not in repr(ctx.openalex)
     finally:

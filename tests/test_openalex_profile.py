@@ -137,7 +137,7 @@ def test_budget_spent_mid_run(world: ApiDouble, runner: CliRunner, scholar_home:
     assert "1,000 of 1,000 credits used today" in lines[0] and "resets at midnight UTC" in lines[0]
     assert "hint: set OPENALEX_API_KEY" in err
     info = runner.invoke(app, ["cache", "info", "-f", "json"])
-    facts = json.loads(info.stdout)[0]
+    facts = json.loads(info.stdout)["cache"]
     assert info.exit_code == 0 and facts["openalex_credits_remaining"] == 0
     assert facts["openalex_credits_limit"] == 1000 and facts["openalex_pool"] == "keyless"
     assert facts["openalex_budget_resets_at"].endswith("T00:00:00+00:00")

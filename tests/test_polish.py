@@ -119,7 +119,7 @@ def test_refresh_all_still_works_with_a_warning(runner: CliRunner, seeded) -> No
 
 #: Every command's ``-f json`` root keys, as docs/output.md lists them.
 JSON_ROOTS: list[tuple[list[str], set[str]]] = [
-    (["author", seed.NAME], {"author", "papers"}),
+    (["author", seed.NAME], {"author", "papers", "provenance"}),
     (["find", seed.NAME], {"candidates"}),
     (["paper", seed.PAPERS[0].arxiv_id], {"papers"}),
     (["paper", seed.PAPERS[0].paper_id, "--citations"], {"paper", "papers"}),

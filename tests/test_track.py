@@ -252,7 +252,7 @@ def test_history_of_an_untracked_person_stays_readable(runner: CliRunner, seeded
         (["history"], 2, "give a tracked person's name or --paper"),
         (["history", "X", "--paper", "p"], 2, "give a tracked person's name or --paper"),
         (["history", "Nobody"], 3, "'Nobody' is not tracked"),
-        (["history", "--paper", "nope"], 3, "no snapshots of paper 'nope'"),
+        (["history", "--paper", "nope"], 2, "--paper 'nope' is not a paper id"),
         (["refresh", "--check"], 2, "--check only goes with --dry-run"),
         (["refresh", "--max-age", "soon"], 2, "--max-age"),
         (["track", "X", "--label", "!!"], 2, "label is empty"),
