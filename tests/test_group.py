@@ -18,11 +18,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from group_world import ALICE, BOB, load_trio, people_csv
 from scholarcli.cli import app
 from scholarcli.indicators import group as arithmetic
 from scholarcli.models import ProfilePaper
-
-ALICE, BOB, CARA = "9301", "9302", "9303"
 
 
 def run(runner: CliRunner, *args: str) -> Any:
@@ -31,36 +30,8 @@ def run(runner: CliRunner, *args: str) -> Any:
 
 @pytest.fixture
 def trio(double_env: Any) -> Any:
-    a, b, c = (ALICE, "Alice Group"), (BOB, "Bob Group"), (CARA, "Cara Group")
-    for author_id, name in (a, b, c):
-        double_env.add_author(author_id, name)
-
-    def add(pid: str, cites: int, year: int, *authors: tuple[str, str]) -> None:
-        double_env.add_paper(
-            pid.ljust(40, "0"),
-            title=f"Paper {pid}",
-            year=year,
-            venue="ACL",
-            authors=list(authors),
-            citation_count=cites,
-        )
-
-    add("j1", 10, 2021, a, b)
-    add("j2", 6, 2022, a, b, c)
-    add("a1", 4, 2020, a)
-    add("b1", 3, 2023, b)
-    add("c1", 8, 2021, c)
-    add("c2", 1, 2018, c)
+    load_trio(double_env)
     return double_env
-
-
-def people_csv(tmp_path: Path) -> str:
-    path = tmp_path / "people.csv"
-    path.write_text(
-        f"name,ids,label\nAlice Group,{ALICE},Alice\n,{BOB},Bob\nCara Group,{CARA},\n",
-        encoding="utf-8",
-    )
-    return str(path)
 
 
 def group_json(runner: CliRunner, *args: str) -> dict[str, Any]:

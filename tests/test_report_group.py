@@ -24,42 +24,10 @@ from typer.testing import CliRunner
 
 import report_browser
 from double import ApiDouble
+from group_world import load_trio, people_csv
 from scholarcli.cli import app
 
-ALICE, BOB, CARA = "9301", "9302", "9303"
 AS_OF = "2026-11-27"
-
-
-def load_trio(double: Any) -> None:
-    a, b, c = (ALICE, "Alice Group"), (BOB, "Bob Group"), (CARA, "Cara Group")
-    for author_id, name in (a, b, c):
-        double.add_author(author_id, name)
-
-    def add(pid: str, cites: int, year: int, *authors: tuple[str, str]) -> None:
-        double.add_paper(
-            pid.ljust(40, "0"),
-            title=f"Paper {pid}",
-            year=year,
-            venue="ACL",
-            authors=list(authors),
-            citation_count=cites,
-        )
-
-    add("j1", 10, 2021, a, b)
-    add("j2", 6, 2022, a, b, c)
-    add("a1", 4, 2020, a)
-    add("b1", 3, 2023, b)
-    add("c1", 8, 2021, c)
-    add("c2", 1, 2018, c)
-
-
-def people_csv(folder: Path) -> str:
-    path = folder / "people.csv"
-    path.write_text(
-        f"name,ids,label\nAlice Group,{ALICE},Alice\n,{BOB},Bob\nCara Group,{CARA},\n",
-        encoding="utf-8",
-    )
-    return str(path)
 
 
 class Cells(HTMLParser):
